@@ -1,0 +1,87 @@
+# Titrate — everything a person runs. `make help` lists the targets.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+MANAGE := $(BIN)/python manage.py
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format demo serve migrate collectstatic lock clean vendor-plotly
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Titrate needs Python 3.11 or newer; set PYTHON=python3.x")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -qq -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install -qq -r requirements-dev.txt
+	@touch $@
+
+migrate: $(VENV)/.runtime ## Apply database migrations
+	$(MANAGE) migrate --noinput
+
+collectstatic: $(VENV)/.runtime
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+run: migrate ## Create the virtualenv, install, migrate and serve on http://$(HOST):$(PORT)
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(VENV)/.dev collectstatic ## Run the whole test suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev ## Check code style (ruff check and ruff format --check)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev ## Reformat the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+demo: migrate ## Create or refresh the demo user (demo / demo) with sample data
+	$(MANAGE) seed_demo --user demo --password demo --years $${YEARS:-1}
+
+# Production settings on this machine: plain HTTP on loopback, so no HTTPS
+# redirect, HSTS or secure-only cookies unless the environment says otherwise.
+serve: export DEBUG ?= false
+serve: export SECRET_KEY_FILE ?= data/secret_key
+serve: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
+serve: export SECURE_SSL_REDIRECT ?= false
+serve: export SECURE_HSTS_SECONDS ?= 0
+serve: export SECURE_COOKIES ?= false
+serve: $(VENV)/.runtime ## Serve with gunicorn and production settings on http://$(HOST):$(PORT)
+	@mkdir -p data
+	@test -n "$$SECRET_KEY" || test -s "$$SECRET_KEY_FILE" || \
+		( umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > "$$SECRET_KEY_FILE" )
+	@if [ -n "$$SECRET_KEY" ]; then unset SECRET_KEY_FILE; fi; \
+		$(MANAGE) collectstatic --noinput --verbosity 0 && \
+		$(MANAGE) migrate --noinput && \
+		exec $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -
+
+PLOTLY_VERSION ?= 4.1.1
+vendor-plotly: $(VENV)/.runtime ## Refresh the vendored plotly.js bundle from the npm registry
+	rm -rf .vendor-tmp && mkdir .vendor-tmp
+	cd .vendor-tmp && npm pack --silent plotly.js-cartesian-dist-min@$(PLOTLY_VERSION) && tar xzf *.tgz
+	$(BIN)/python tools/vendor_plotly.py .vendor-tmp/package/plotly-cartesian.min.js
+	cp .vendor-tmp/package/LICENSE static/vendor/plotly/LICENSE
+	rm -rf .vendor-tmp
+
+lock: ## Re-pin requirements.txt from the direct dependencies in pyproject.toml
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	$(PYTHON) -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > .venv-lock/direct.txt
+	.venv-lock/bin/pip install -qq -r .venv-lock/direct.txt
+	{ echo "# Runtime dependencies, fully pinned (direct and transitive)."; \
+	  echo "# Direct dependencies are listed in pyproject.toml; regenerate with 'make lock'."; \
+	  .venv-lock/bin/pip freeze; } > requirements.txt
+	rm -rf .venv-lock
+
+clean: ## Remove the virtualenv and collected static files (keeps data/)
+	rm -rf $(VENV) staticfiles

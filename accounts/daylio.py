@@ -1,0 +1,197 @@
+"""Importing a Daylio CSV export.
+
+Both header layouts Daylio has used are read:
+  full_date,date,weekday,time,mood,activities,[note_title,]note[,scales]
+  year,date,weekday,time,mood,activities,[note_title,]note[,scales]
+Times may be 12-hour ("5:01 PM") or 24-hour ("20:39"); rows may come newest
+first; several entries a day are fine. Activities become tags, moods become
+the mood metric's rating. Like every import: all or nothing, and the same file
+twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from accounts.importer import ImportProblem, ImportReport
+from accounts.models import User
+from accounts.services import profile_for
+from journal.models import NOTE_MAX_BYTES, Entry, Metric, Rating, Tag
+
+MAX_BYTES = 5 * 1024 * 1024
+# Daylio's five default moods on Titrate's 1–10 mood scale.
+DEFAULT_MOODS = {"rad": 9, "good": 7, "meh": 5, "bad": 3, "awful": 1}
+REQUIRED = {"date", "weekday", "time", "mood", "activities", "note"}
+OPTIONAL = {"note_title", "scales"}
+DATE_FORMATS = ("%d %B", "%B %d", "%d %b", "%b %d", "%d. %B")
+BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DaylioRow:
+    line: int
+    moment_date: dt.date
+    moment_time: dt.time
+    mood: str
+    activities: tuple[str, ...]
+    note: str
+
+
+def _time(text: str, line: int) -> dt.time:
+    cleaned = text.strip().upper().replace(".", "")
+    for pattern in ("%I:%M %p", "%H:%M", "%I:%M%p"):
+        try:
+            return dt.datetime.strptime(cleaned, pattern).time()
+        except ValueError:
+            continue
+    raise ImportProblem(f"Line {line}: {text!r} is not a time.")
+
+
+def _date(row: dict, line: int) -> dt.date:
+    if row.get("full_date"):
+        try:
+            return dt.date.fromisoformat(row["full_date"].strip())
+        except ValueError:
+            raise ImportProblem(
+                f"Line {line}: {row['full_date']!r} is not a date."
+            ) from None
+    year_text = (row.get("year") or "").strip()
+    if not year_text.isdigit():
+        raise ImportProblem(f"Line {line}: {year_text!r} is not a year.")
+    for pattern in DATE_FORMATS:
+        try:
+            parsed = dt.datetime.strptime(row["date"].strip(), pattern)
+            return parsed.date().replace(year=int(year_text))
+        except ValueError:
+            continue
+    raise ImportProblem(f"Line {line}: {row['date']!r} is not a date.")
+
+
+def parse(raw: bytes) -> list[DaylioRow]:
+    if len(raw) > MAX_BYTES:
+        raise ImportProblem(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+    try:
+        text = raw.decode("utf-8-sig")  # with or without a byte-order mark
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ImportProblem(f"Line {line}: the file is not UTF-8 text.") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = {name.strip() for name in reader.fieldnames or []}
+    dated = "full_date" in header or "year" in header
+    if (
+        not dated
+        or not header >= REQUIRED
+        or header - REQUIRED - OPTIONAL - {"full_date", "year"}
+    ):
+        raise ImportProblem(
+            "Line 1: this is not a Daylio export header (expected full_date or year, "
+            "then date,weekday,time,mood,activities,note)."
+        )
+    rows = []
+    for record in reader:
+        line = reader.line_num
+        record = {(k or "").strip(): (v or "") for k, v in record.items()}
+        note = BREAK.sub("\n", record["note"]).strip()
+        title = BREAK.sub("\n", record.get("note_title", "")).strip()
+        if title:
+            note = f"**{title}**\n\n{note}" if note else f"**{title}**"
+        if len(note.encode()) > NOTE_MAX_BYTES:
+            raise ImportProblem(f"Line {line}: the note is longer than 100 KB.")
+        activities = tuple(
+            a.strip() for a in record["activities"].split(" | ") if a.strip()
+        )
+        for activity in activities:
+            if len(activity) > 40:
+                raise ImportProblem(
+                    f"Line {line}: activity {activity[:50]!r} is too long."
+                )
+        mood = record["mood"].strip()
+        if not mood:
+            raise ImportProblem(f"Line {line}: no mood.")
+        rows.append(
+            DaylioRow(
+                line=line,
+                moment_date=_date(record, line),
+                moment_time=_time(record["time"], line),
+                mood=mood,
+                activities=activities,
+                note=note,
+            )
+        )
+    if not rows:
+        raise ImportProblem("The file has a header but no entries.")
+    return rows
+
+
+def mood_counts(rows: list[DaylioRow]) -> Counter:
+    return Counter(row.mood for row in rows)
+
+
+def unmapped(rows: list[DaylioRow], mapping: dict[str, int]) -> list[str]:
+    known = {label.lower() for label in mapping} | set(DEFAULT_MOODS)
+    return sorted({row.mood for row in rows if row.mood.lower() not in known})
+
+
+@transaction.atomic
+def import_rows(
+    user: User, rows: list[DaylioRow], mapping: dict[str, int]
+) -> ImportReport:
+    missing = unmapped(rows, mapping)
+    if missing:
+        raise ImportProblem(
+            "Give each of these moods a value: " + ", ".join(missing) + "."
+        )
+    moods = {**DEFAULT_MOODS, **{k.lower(): v for k, v in mapping.items()}}
+    mood_metric = Metric.objects.filter(user=user, key=Metric.Key.MOOD).first()
+    if mood_metric is None:
+        raise ImportProblem("Your account has no mood metric to put Daylio's moods in.")
+    for label, value in moods.items():
+        if value not in mood_metric.values:
+            raise ImportProblem(
+                f"Mood {label!r} = {value} is outside your mood scale "
+                f"({mood_metric.scale_min}–{mood_metric.scale_max})."
+            )
+    profile = profile_for(user)
+    tags = {t.name.lower(): t for t in Tag.objects.filter(user=user)}
+    seen = set(Entry.objects.filter(user=user).values_list("occurred_at", "note"))
+    report = ImportReport()
+    for row in sorted(rows, key=lambda r: (r.moment_date, r.moment_time, r.line)):
+        moment = dt.datetime.combine(
+            row.moment_date, row.moment_time, tzinfo=profile.tzinfo
+        )
+        if (moment, row.note) in seen:
+            report.skip("entries")
+            continue
+        entry = Entry.objects.create(
+            user=user, occurred_at=moment, day=profile.local_day(moment), note=row.note
+        )
+        Rating.objects.create(
+            entry=entry, metric=mood_metric, value=moods[row.mood.lower()]
+        )
+        for name in row.activities:
+            tag = tags.get(name.lower())
+            if tag is None:
+                tag = tags[name.lower()] = Tag.objects.create(user=user, name=name)
+                report.add("tags")
+            entry.tags.add(tag)
+        seen.add((moment, row.note))
+        report.add("entries")
+    return report
+
+
+def parse_mapping(items: list[str]) -> dict[str, int]:
+    """LABEL=VALUE pairs from the command line."""
+    mapping = {}
+    for item in items:
+        label, _, value = item.rpartition("=")
+        if not label or not value.strip().lstrip("-").isdigit():
+            raise ImportProblem(f"--mood-map {item!r}: use LABEL=VALUE, e.g. great=9.")
+        mapping[label.strip()] = int(value)
+    return mapping

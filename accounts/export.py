@@ -1,0 +1,185 @@
+"""Everything a user owns, as one JSON document or a zip of CSV files.
+
+The JSON document is the format `import_data` reads back. It holds no
+database ids: rows refer to each other by name (metrics, tags, substances) or
+by their place in a list (protocols), so an export imported into another
+account, or another instance, exports again to the same document.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.services import profile_for
+from config.spreadsheets import safe_cell
+from journal.models import Entry, Metric, Prompt, PromptSwitchedOff, Tag, WeeklyReview
+from protocols.models import DoseLog, Protocol, SafetyScreen, Substance
+
+FORMAT = "titrate-export"
+SCHEMA_VERSION = 1
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def export_document(user: User) -> dict:
+    profile = profile_for(user)
+    protocols = list(
+        Protocol.objects.filter(user=user)
+        .select_related("substance")
+        .order_by("start_date", "id")
+    )
+    protocol_refs = {p.pk: index for index, p in enumerate(protocols, 1)}
+    screen = SafetyScreen.objects.filter(user=user).first()
+    return {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "exported_at": timezone.now().isoformat(),
+        "profile": {
+            "timezone": profile.timezone,
+            "day_start_hour": profile.day_start_hour,
+            "week_start": profile.week_start,
+        },
+        "metrics": [
+            {
+                "name": m.name,
+                "key": m.key,
+                "scale_min": m.scale_min,
+                "scale_max": m.scale_max,
+                "low_label": m.low_label,
+                "high_label": m.high_label,
+                "lower_is_better": m.lower_is_better,
+                "position": m.position,
+                "hidden": m.hidden,
+            }
+            for m in Metric.objects.filter(user=user).order_by("position", "id")
+        ],
+        "tags": sorted(Tag.objects.filter(user=user).values_list("name", flat=True)),
+        "entries": [
+            {
+                "occurred_at": e.occurred_at.isoformat(),
+                "day": e.day.isoformat(),
+                "note": e.note,
+                "tags": sorted(t.name for t in e.tags.all()),
+                "ratings": {
+                    r.metric.name: r.value
+                    for r in sorted(e.ratings.all(), key=lambda r: r.metric.name)
+                },
+                "prompt_key": e.prompt.key if e.prompt and e.prompt.builtin else "",
+                "prompt_text": e.prompt_text,
+                "prompt_answer": e.prompt_answer,
+            }
+            for e in Entry.objects.filter(user=user)
+            .order_by("occurred_at", "id")
+            .prefetch_related("tags", "ratings__metric")
+            .select_related("prompt")
+        ],
+        "own_prompts": [
+            {"text": p.text, "phases": p.phase_list, "kind": p.kind, "active": p.active}
+            for p in Prompt.objects.filter(owner=user).order_by("id")
+        ],
+        "builtin_prompts_switched_off": sorted(
+            PromptSwitchedOff.objects.filter(user=user).values_list(
+                "prompt__key", flat=True
+            )
+        ),
+        "substances": [
+            {"name": s.name, "kind": s.kind, "unit": s.unit}
+            for s in Substance.objects.filter(user=user).order_by("id")
+        ],
+        "protocols": [
+            {
+                "ref": protocol_refs[p.pk],
+                "name": p.name,
+                "substance": p.substance.name,
+                "amount": _amount(p.amount),
+                "unit": p.unit,
+                "kind": p.kind,
+                "weekdays": p.weekdays,
+                "pattern": p.pattern,
+                "start_date": p.start_date.isoformat(),
+                "end_date": p.end_date.isoformat() if p.end_date else None,
+                "on_weeks": p.on_weeks,
+                "break_weeks": p.break_weeks,
+                "active": p.active,
+                "notes": p.notes,
+            }
+            for p in protocols
+        ],
+        "doses": [
+            {
+                "taken_at": d.taken_at.isoformat(),
+                "day": d.day.isoformat(),
+                "substance": d.substance.name,
+                "amount": _amount(d.amount),
+                "unit": d.unit,
+                "protocol": protocol_refs.get(d.protocol_id),
+                "skipped": d.skipped,
+                "notes": d.notes,
+            }
+            for d in DoseLog.objects.filter(user=user)
+            .select_related("substance")
+            .order_by("taken_at", "id")
+        ],
+        "weekly_reviews": [
+            {
+                "week_start": r.week_start.isoformat(),
+                "first_prompt_text": r.first_prompt_text,
+                "first_answer": r.first_answer,
+                "second_prompt_text": r.second_prompt_text,
+                "second_answer": r.second_answer,
+            }
+            for r in WeeklyReview.objects.filter(user=user).order_by("week_start")
+        ],
+        "safety_screen": screen.answers if screen else None,
+    }
+
+
+def _csv(rows: list[dict]) -> str:
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(
+                {key: safe_cell(_flat(value)) for key, value in row.items()}
+            )
+    return buffer.getvalue()
+
+
+def _flat(value):
+    if isinstance(value, list):
+        return " | ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return " | ".join(f"{key}={item}" for key, item in value.items())
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else value
+
+
+def export_zip(user: User) -> bytes:
+    """One CSV file a table, in a zip, for spreadsheets."""
+    document = export_document(user)
+    tables = {
+        "profile": [document["profile"]],
+        "metrics": document["metrics"],
+        "tags": [{"name": name} for name in document["tags"]],
+        "entries": document["entries"],
+        "own_prompts": document["own_prompts"],
+        "substances": document["substances"],
+        "protocols": document["protocols"],
+        "doses": document["doses"],
+        "weekly_reviews": document["weekly_reviews"],
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, rows in tables.items():
+            archive.writestr(f"{name}.csv", _csv(rows))
+    return buffer.getvalue()

@@ -1,0 +1,65 @@
+"""manage.py import_daylio PATH --user U [--mood-map LABEL=VALUE ...] [--dry-run]"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts import daylio
+from accounts.importer import ImportProblem
+from accounts.models import User
+
+
+class DryRun(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = "Import a Daylio CSV export into a user's journal (all or nothing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--user", required=True)
+        parser.add_argument(
+            "--mood-map",
+            nargs="*",
+            default=[],
+            metavar="LABEL=VALUE",
+            help="Values for moods other than rad, good, meh, bad and awful.",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check and report; write nothing."
+        )
+
+    def handle(self, *args, path, user, mood_map, dry_run, **options):
+        account = User.objects.filter(username=user).first()
+        if account is None:
+            raise CommandError(f"No user named {user!r}.")
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+        try:
+            rows = daylio.parse(raw)
+            mapping = daylio.parse_mapping(mood_map)
+            missing = daylio.unmapped(rows, mapping)
+            if missing:
+                counts = daylio.mood_counts(rows)
+                listed = ", ".join(f"{label} ({counts[label]})" for label in missing)
+                raise ImportProblem(
+                    f"These moods need a value (--mood-map LABEL=VALUE): {listed}."
+                )
+            with transaction.atomic():
+                report = daylio.import_rows(account, rows, mapping)
+                if dry_run:
+                    raise DryRun
+        except ImportProblem as problem:
+            raise CommandError(f"Nothing was imported. {problem}") from None
+        except DryRun:
+            self.stdout.write(
+                f"Dry run, nothing written. Would have: {report.summary()}"
+            )
+            return
+        self.stdout.write(self.style.SUCCESS(report.summary()))

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.db import transaction
+
+from accounts.models import Profile, User
+from journal.services import metrics_create_defaults
+from protocols.services import substances_create_defaults
+
+
+def profile_for(user: User) -> Profile:
+    """The user's profile. Accounts made outside sign-up (createsuperuser, the
+    admin) are set up on first use."""
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        with transaction.atomic():
+            profile, created = Profile.objects.get_or_create(user=user)
+            if created:
+                metrics_create_defaults(user=user)
+                substances_create_defaults(user=user)
+        return profile
+
+
+def profile_update(
+    *, user: User, timezone: str, day_start_hour: int, week_start: int = 0
+) -> Profile:
+    profile = profile_for(user)
+    profile.timezone = timezone
+    profile.day_start_hour = day_start_hour
+    profile.week_start = week_start
+    profile.full_clean()
+    profile.save(update_fields=["timezone", "day_start_hour", "week_start"])
+    return profile
+
+
+@transaction.atomic
+def account_setup(*, user: User, timezone: str) -> Profile:
+    """Finish a new account: its profile, and admin rights for an instance's first user.
+
+    The first account of an instance becomes its administrator, so a fresh
+    install never needs `createsuperuser`.
+    """
+    first = not User.objects.exclude(pk=user.pk).exists()
+    if first and not user.is_superuser:
+        user.is_staff = True
+        user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
+    profile, _ = Profile.objects.update_or_create(
+        user=user, defaults={"timezone": timezone}
+    )
+    profile.full_clean()
+    metrics_create_defaults(user=user)
+    substances_create_defaults(user=user)
+    return profile

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+
+from config import views
+
+# The admin signs in through the same login as everyone else, so rate limits
+# and two-factor authentication apply to it too.
+admin.site.login = login_required(admin.site.login)
+admin.site.site_header = "Titrate administration"
+admin.site.site_title = "Titrate admin"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("settings/", include("accounts.urls")),
+    path("protocol/", include("protocols.urls")),
+    path("insights/", include("insights.urls")),
+    path("", include("journal.urls")),
+]

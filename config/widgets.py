@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+
+class LongSelect(forms.Select):
+    """A <select> for hundreds of options (time zones).
+
+    Django renders each option through a template, which costs ~50 ms for the
+    ~600 time zones; building the markup directly costs under 1 ms.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        chosen = "" if value is None else str(value)
+        options = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, " selected" if str(key) == chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html("<select{}>\n{}\n</select>", flatatt(final_attrs), options)

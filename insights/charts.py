@@ -1,0 +1,309 @@
+"""Pure chart builders: data in, Plotly figures out. No database, no statistics.
+
+Colours come from a colour-blind-safe set (Okabe–Ito), and every chart also
+has a table and a CSV of the same numbers on the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+BLUE = "#0072B2"
+ORANGE = "#E69F00"
+VERMILION = "#D55E00"
+GREEN = "#009E73"
+PURPLE = "#CC79A7"
+GREY = "#999999"
+SKY = "#56B4E9"
+
+FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
+PHASE_LABELS = {
+    "dose_day": "Dose day",
+    "after_1": "Day 1 after",
+    "after_2": "Day 2 after",
+    "later": "Later days",
+    "break": "Break",
+    "baseline": "Baseline",
+}
+
+
+def _layout(**extra) -> dict:
+    return {
+        "font": FONT,
+        "margin": {"l": 48, "r": 16, "t": 16, "b": 48},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "hovermode": "closest",
+        "showlegend": True,
+        "legend": {"orientation": "h", "y": -0.2},
+        **extra,
+    }
+
+
+def timeline(
+    *,
+    name: str,
+    days: Sequence[dt.date],
+    values: Sequence[float | None],
+    rolling: Sequence[float | None],
+    dose_days: Sequence[dt.date],
+    skipped_days: Sequence[dt.date],
+    bands: Sequence[tuple[dt.date, dt.date, str]],
+    scale: tuple[int, int],
+) -> go.Figure:
+    """Daily values, their 7-day mean, doses as markers, protocol phases as bands."""
+    low, high = scale
+    marker_y = high + (high - low) * 0.06
+    figure = go.Figure(
+        [
+            go.Scatter(
+                x=list(days),
+                y=list(values),
+                mode="markers",
+                name=f"{name} (daily)",
+                marker={"color": BLUE, "size": 5, "opacity": 0.55},
+            ),
+            go.Scatter(
+                x=list(days),
+                y=list(rolling),
+                mode="lines",
+                name="7-day mean",
+                line={"color": BLUE, "width": 2.5},
+                connectgaps=False,
+            ),
+            go.Scatter(
+                x=list(dose_days),
+                y=[marker_y] * len(dose_days),
+                mode="markers",
+                name="Dose taken",
+                marker={"symbol": "triangle-down", "color": VERMILION, "size": 9},
+            ),
+            go.Scatter(
+                x=list(skipped_days),
+                y=[marker_y] * len(skipped_days),
+                mode="markers",
+                name="Planned dose skipped",
+                marker={
+                    "symbol": "triangle-down-open",
+                    "color": VERMILION,
+                    "size": 9,
+                    "line": {"width": 1.5},
+                },
+            ),
+        ],  # fmt: skip
+        layout=_layout(
+            yaxis={"range": [low - 0.5, marker_y + 0.5], "title": {"text": name}},
+            xaxis={"type": "date"},
+            # Built in one list: adding shapes one by one copies the layout
+            # each time, which is slow over years of cycles.
+            shapes=[
+                {
+                    "type": "rect",
+                    "xref": "x",
+                    "yref": "paper",
+                    "y0": 0,
+                    "y1": 1,
+                    "x0": start.isoformat(),
+                    "x1": (end + dt.timedelta(days=1)).isoformat(),
+                    "fillcolor": GREEN if kind == "on" else GREY,
+                    "opacity": 0.08 if kind == "on" else 0.15,
+                    "line": {"width": 0},
+                    "layer": "below",
+                }
+                for start, end, kind in bands
+            ],  # fmt: skip
+        ),
+    )
+    return figure
+
+
+def phase_comparison(
+    *,
+    name: str,
+    groups: Sequence[tuple[str, Sequence[float], float | None, float | None]],
+) -> go.Figure:
+    """Each phase's days as a box with every point, and the mean with its
+    95% interval. `groups`: (phase, values, interval low, interval high)."""
+    traces = []
+    for phase, values, _, _ in groups:
+        traces.append(
+            go.Box(
+                y=list(values),
+                name=PHASE_LABELS.get(phase, phase),
+                boxpoints="all",
+                jitter=0.4,
+                pointpos=0,
+                marker={"color": BLUE, "size": 4, "opacity": 0.5},
+                line={"color": GREY},
+                fillcolor="rgba(0,0,0,0)",
+                showlegend=False,
+                boxmean=False,
+            )
+        )
+    means = [(p, sum(v) / len(v), lo, hi) for p, v, lo, hi in groups if v]
+    traces.append(
+        go.Scatter(
+            x=[PHASE_LABELS.get(p, p) for p, *_ in means],
+            y=[m for _, m, _, _ in means],
+            mode="markers",
+            name="Mean with 95% interval",
+            marker={"color": VERMILION, "size": 10, "symbol": "diamond"},
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": [(hi - m) if hi is not None else 0 for _, m, _, hi in means],
+                "arrayminus": [
+                    (m - lo) if lo is not None else 0 for _, m, lo, _ in means
+                ],
+                "color": VERMILION,
+            },
+        )
+    )
+    return go.Figure(traces, layout=_layout(yaxis={"title": {"text": name}}))
+
+
+def calendar_heatmap(
+    *,
+    name: str,
+    days: Sequence[dt.date],
+    values: Sequence[float | None],
+    dose_days: Sequence[dt.date],
+    scale: tuple[int, int],
+) -> go.Figure:
+    """A year (or any range) of days as weeks by weekdays, coloured by value."""
+    if not days:
+        return go.Figure(layout=_layout())
+    first_monday = days[0] - dt.timedelta(days=days[0].weekday())
+
+    def week(day: dt.date) -> str:
+        return (
+            first_monday + dt.timedelta(weeks=(day - first_monday).days // 7)
+        ).isoformat()
+
+    weekday_names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    doses = set(dose_days)
+    rated = [(d, v) for d, v in zip(days, values, strict=True) if v is not None]
+    # Square markers rather than a heatmap trace: plotly draws heatmaps and
+    # colour bars with inline style attributes, which the CSP refuses.
+    return go.Figure(
+        [
+            go.Scatter(
+                x=[week(d) for d, _ in rated],
+                y=[weekday_names[d.weekday()] for d, _ in rated],
+                mode="markers",
+                name=name,
+                marker={
+                    "symbol": "square",
+                    "size": 11,
+                    "color": [v for _, v in rated],
+                    "colorscale": "Cividis",
+                    "cmin": scale[0],
+                    "cmax": scale[1],
+                    "showscale": False,
+                },
+                customdata=[[d.isoformat(), v] for d, v in rated],
+                hovertemplate="%{customdata[0]}: %{customdata[1]:.1f}<extra></extra>",
+                showlegend=False,
+            ),
+            go.Scatter(
+                x=[week(d) for d in days if d in doses],
+                y=[weekday_names[d.weekday()] for d in days if d in doses],
+                mode="markers",
+                name="Dose taken",
+                marker={"symbol": "circle-open", "color": VERMILION, "size": 6},
+                hoverinfo="skip",
+            ),
+        ],
+        layout=_layout(
+            yaxis={
+                "autorange": "reversed",
+                "categoryorder": "array",
+                "categoryarray": weekday_names,
+            },
+            xaxis={"type": "date"},
+            height=260,
+        ),  # fmt: skip
+    )
+
+
+def tag_effects(
+    *, name: str, rows: Sequence[tuple[str, float, float, float, bool]]
+) -> go.Figure:
+    """Each tag's difference in the metric (with and without the tag), with its
+    interval; rows: (tag, difference, low, high, clear)."""
+    ordered = sorted(rows, key=lambda row: row[1])
+    return go.Figure(
+        [
+            go.Bar(
+                y=[row[0] for row in ordered],
+                x=[row[1] for row in ordered],
+                orientation="h",
+                marker={"color": [BLUE if row[4] else GREY for row in ordered]},
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [row[3] - row[1] for row in ordered],
+                    "arrayminus": [row[1] - row[2] for row in ordered],
+                    "color": "#555555",
+                },
+                name=f"Difference in {name}",
+                showlegend=False,
+            )
+        ],
+        layout=_layout(
+            xaxis={
+                "title": {"text": f"Difference in {name} (days with tag − without)"},
+                "zeroline": True,
+            },
+            height=max(240, 28 * len(ordered) + 100),
+        ),  # fmt: skip
+    )
+
+
+def correlation_matrix(
+    *,
+    names: Sequence[str],
+    rho: Sequence[Sequence[float | None]],
+    n: Sequence[Sequence[int]],
+) -> go.Figure:
+    """Spearman correlations between metrics as a grid of squares coloured by
+    rho (blue positive, red negative), each labelled with rho and n."""
+    cells = [
+        (a, b, r, count)
+        for a, row, counts in zip(names, rho, n, strict=True)
+        for b, r, count in zip(names, row, counts, strict=True)
+    ]
+    return go.Figure(
+        [
+            go.Scatter(
+                x=[b for _, b, _, _ in cells],
+                y=[a for a, _, _, _ in cells],
+                mode="markers+text",
+                marker={
+                    "symbol": "square",
+                    "size": 36,
+                    "color": [r if r is not None else 0 for _, _, r, _ in cells],
+                    "colorscale": "RdBu",
+                    "cmin": -1,
+                    "cmax": 1,
+                    "showscale": False,
+                },
+                text=[
+                    f"{r:+.2f}<br>n={count}" if r is not None else f"–<br>n={count}"
+                    for _, _, r, count in cells
+                ],
+                textfont={"size": 11, "color": "#111111"},
+                hovertemplate="%{y} / %{x}: %{text}<extra></extra>",
+                showlegend=False,
+            )
+        ],  # fmt: skip
+        layout=_layout(
+            yaxis={"autorange": "reversed", "type": "category"},
+            xaxis={"type": "category"},
+            showlegend=False,
+            height=max(260, 60 * len(names) + 80),
+        ),
+    )

@@ -1,0 +1,220 @@
+"""Pure statistics for Insights: no database, no clock, deterministic.
+
+Every comparison carries its n and a 95% interval, and the verdict refuses to
+call a difference that the interval (or the sample size) does not support.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+MIN_DAYS = 5  # fewer days in a group than this and we say nothing
+BOOTSTRAP_REPS = 2000
+SEED = 20260101
+LEVEL = 0.95
+
+
+@dataclass(frozen=True)
+class Summary:
+    n: int
+    mean: float | None
+    sd: float | None
+
+
+def summarise(values: Sequence[float]) -> Summary:
+    n = len(values)
+    if n == 0:
+        return Summary(0, None, None)
+    mean = math.fsum(values) / n
+    if n < 2:
+        return Summary(n, mean, None)
+    variance = math.fsum((v - mean) ** 2 for v in values) / (n - 1)
+    return Summary(n, mean, math.sqrt(variance))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Group `a` against group `b` (for example dose days against baseline)."""
+
+    n_a: int
+    n_b: int
+    difference: float | None  # mean(a) - mean(b)
+    low: float | None
+    high: float | None
+    hedges_g: float | None
+
+    @property
+    def enough_data(self) -> bool:
+        return self.n_a >= MIN_DAYS and self.n_b >= MIN_DAYS
+
+    @property
+    def clear(self) -> bool:
+        """The interval lies entirely on one side of zero."""
+        return (
+            self.enough_data
+            and self.low is not None
+            and self.high is not None
+            and (self.low > 0 or self.high < 0)
+        )
+
+
+def bootstrap_interval(
+    a: Sequence[float],
+    b: Sequence[float],
+    *,
+    reps: int = BOOTSTRAP_REPS,
+    seed: int = SEED,
+    level: float = LEVEL,
+) -> tuple[float, float]:
+    """Percentile bootstrap interval for mean(a) - mean(b), resampling each group."""
+    rng = np.random.default_rng(seed)
+    left = np.asarray(a, dtype=float)
+    right = np.asarray(b, dtype=float)
+    means_a = left[rng.integers(0, len(left), size=(reps, len(left)))].mean(axis=1)
+    means_b = right[rng.integers(0, len(right), size=(reps, len(right)))].mean(axis=1)
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(means_a - means_b, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+def mean_interval(
+    values: Sequence[float], *, reps: int = BOOTSTRAP_REPS, seed: int = SEED
+) -> tuple[float, float]:
+    """Percentile bootstrap interval for one group's mean."""
+    rng = np.random.default_rng(seed)
+    data = np.asarray(values, dtype=float)
+    means = data[rng.integers(0, len(data), size=(reps, len(data)))].mean(axis=1)
+    tail = (1 - LEVEL) / 2 * 100
+    low, high = np.percentile(means, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+def hedges_g(a: Sequence[float], b: Sequence[float]) -> float | None:
+    """Standardised mean difference with the small-sample correction."""
+    sa, sb = summarise(a), summarise(b)
+    if sa.sd is None or sb.sd is None:
+        return None
+    pooled = math.sqrt(
+        ((sa.n - 1) * sa.sd**2 + (sb.n - 1) * sb.sd**2) / (sa.n + sb.n - 2)
+    )
+    if pooled == 0:
+        return None
+    correction = 1 - 3 / (4 * (sa.n + sb.n) - 9)
+    return (sa.mean - sb.mean) / pooled * correction
+
+
+def compare(
+    a: Sequence[float],
+    b: Sequence[float],
+    *,
+    seed: int = SEED,
+    reps: int = BOOTSTRAP_REPS,
+) -> Comparison:
+    if not a or not b:
+        return Comparison(len(a), len(b), None, None, None, None)
+    difference = math.fsum(a) / len(a) - math.fsum(b) / len(b)
+    low, high = bootstrap_interval(a, b, seed=seed, reps=reps)
+    return Comparison(len(a), len(b), difference, low, high, hedges_g(a, b))
+
+
+def verdict(
+    comparison: Comparison,
+    *,
+    what: str,
+    group: str,
+    against: str,
+    lower_is_better: bool = False,
+) -> str:
+    """One plain sentence about a comparison that never overclaims."""
+    if not comparison.enough_data:
+        missing = max(MIN_DAYS - comparison.n_a, MIN_DAYS - comparison.n_b)
+        short = group if comparison.n_a < MIN_DAYS else against
+        return (
+            f"Not enough data to compare yet: log {missing} more "
+            f"{short} day{'s' if missing != 1 else ''}."
+        )
+    interval = f"95% interval {comparison.low:+.1f} to {comparison.high:+.1f}"
+    if not comparison.clear:
+        return (
+            f"No clear difference in {what} between {group} and {against} days "
+            f"({comparison.difference:+.1f}; {interval} includes zero)."
+        )
+    higher = comparison.difference > 0
+    better = higher != lower_is_better
+    return (
+        f"{what.capitalize()} was {'higher' if higher else 'lower'} on {group} days "
+        f"than on {against} days by {abs(comparison.difference):.1f} "
+        f"({interval}; {'better' if better else 'worse'} for you)."
+    )
+
+
+def rolling_mean(
+    values: Mapping[dt.date, float], days: Sequence[dt.date], window: int = 7
+) -> list[float | None]:
+    """The mean of the values in the `window` days up to each day (days with
+    no value are skipped; None when the window holds none)."""
+    result = []
+    for day in days:
+        inside = [
+            values[d]
+            for d in (day - dt.timedelta(days=i) for i in range(window))
+            if d in values
+        ]
+        result.append(math.fsum(inside) / len(inside) if inside else None)
+    return result
+
+
+def _ranks(values: Sequence[float]) -> list[float]:
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1  # ties share their mean rank
+        i = j + 1
+    return ranks
+
+
+def spearman(x: Sequence[float], y: Sequence[float]) -> tuple[float | None, int]:
+    """Spearman's rank correlation and the number of pairs."""
+    n = len(x)
+    if n != len(y):
+        raise ValueError("x and y need the same length.")
+    if n < 3:
+        return None, n
+    rx, ry = _ranks(x), _ranks(y)
+    mx, my = math.fsum(rx) / n, math.fsum(ry) / n
+    cov = math.fsum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
+    vx = math.fsum((a - mx) ** 2 for a in rx)
+    vy = math.fsum((b - my) ** 2 for b in ry)
+    if vx == 0 or vy == 0:
+        return None, n
+    return cov / math.sqrt(vx * vy), n
+
+
+@dataclass(frozen=True)
+class TagEffect:
+    tag: str
+    comparison: Comparison
+
+
+def tag_effects(
+    values: Mapping[dt.date, float], tags: Mapping[dt.date, Iterable[str]]
+) -> list[TagEffect]:
+    """For each tag: days with it against days without, on the metric's values."""
+    names = sorted({name for day_tags in tags.values() for name in day_tags})
+    effects = []
+    for name in names:
+        with_tag = [v for d, v in values.items() if name in tags.get(d, ())]
+        without = [v for d, v in values.items() if name not in tags.get(d, ())]
+        # Fewer resamples per tag: there can be dozens of tags.
+        effects.append(TagEffect(name, compare(with_tag, without, reps=1000)))
+    return effects

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from config.spreadsheets import safe_cell
+from insights import report, series
+from journal.models import Metric
+
+RANGES = {"30d": 30, "90d": 90, "1y": 365}
+RANGE_CHOICES = [
+    ("30d", "30 days"), ("90d", "90 days"), ("1y", "1 year"), ("all", "All time"),
+    ("custom", "Custom"),
+]  # fmt: skip
+
+
+class RangeForm(forms.Form):
+    range = forms.ChoiceField(choices=RANGE_CHOICES, required=False)
+    metric = forms.IntegerField(required=False, min_value=1)
+    start = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+def _range(request: HttpRequest, form: RangeForm) -> tuple[dt.date, dt.date, str]:
+    today = request.profile.local_day()
+    data = form.cleaned_data if form.is_valid() else {}
+    chosen = data.get("range") or "90d"
+    # Asked for every range (not only "all"), so the query count is the same.
+    first = min(series.first_day(request.user) or today, today)
+    if chosen in RANGES:
+        return today - dt.timedelta(days=RANGES[chosen] - 1), today, chosen
+    if chosen == "all":
+        return first, today, chosen
+    start, end = data.get("start"), data.get("end") or today
+    if start is None or start > end:
+        return today - dt.timedelta(days=89), today, "90d"
+    return start, min(end, today), chosen
+
+
+def _report(request: HttpRequest, charts=report.CHARTS):
+    form = RangeForm(request.GET)
+    start, end, chosen = _range(request, form)
+    metric_id = form.cleaned_data.get("metric") if form.is_valid() else None
+    return form, chosen, report.build(request.user, start, end, metric_id, charts)
+
+
+@login_required
+@require_safe
+def insights_index(request: HttpRequest) -> HttpResponse:
+    form, chosen, result = _report(request)
+    context = {
+        "form": form,
+        "report": result,
+        "chosen": chosen,
+        "ranges": RANGE_CHOICES,
+        "metrics": Metric.objects.filter(user=request.user, hidden=False),
+        "query": request.GET.urlencode(),
+    }
+    template = "insights/index.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#charts"
+    return render(request, template, context)
+
+
+@login_required
+@require_safe
+def chart_csv(request: HttpRequest, chart: str) -> HttpResponse:
+    if chart not in report.CHARTS:
+        raise Http404("No such chart.")
+    _, _, result = _report(request, charts=(chart,))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="titrate-{chart}.csv"'
+    writer = csv.writer(response)
+    if result.sections:
+        section = result.section(chart)
+        writer.writerow(section.header)
+        writer.writerows([safe_cell(cell) for cell in row] for row in section.rows)
+    return response

@@ -1,0 +1,309 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from accounts.models import Profile
+from journal.models import NOTE_MAX_BYTES, Entry, Metric, Prompt, Tag
+from journal.prompts import available_prompts
+
+RATING_PREFIX = "rating_"
+RATING_FIELD = re.compile(rf"^{RATING_PREFIX}(.+)$")
+EARLIEST_DAY = dt.date(1970, 1, 1)
+# A check-in may be up to this far ahead of the server's clock (a phone whose
+# clock runs fast), never more.
+CLOCK_SKEW = dt.timedelta(minutes=10)
+TAG_NAME_MAX = 40
+
+
+def validate_note_size(value: str) -> None:
+    size = len(value.encode("utf-8"))
+    if size > NOTE_MAX_BYTES:
+        raise ValidationError(
+            "Notes can hold up to %(limit)s KB; this one is %(size)s KB.",
+            params={"limit": NOTE_MAX_BYTES // 1000, "size": -(-size // 1000)},
+        )
+
+
+def rating_field(metric: Metric) -> forms.Field:
+    label = metric.name
+    if metric.uses_buttons:
+        return forms.TypedChoiceField(
+            label=label,
+            choices=[("", "–")] + [(v, str(v)) for v in metric.values],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+        )
+    return forms.IntegerField(
+        label=label,
+        min_value=metric.scale_min,
+        max_value=metric.scale_max,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class EntryForm(forms.Form):
+    """The check-in, for a new entry or an edit of one.
+
+    Ratings come as `rating_<metric id>` fields, one per visible metric.
+    """
+
+    token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3, "data-warn-unsaved": ""}),
+        validators=[validate_note_size],
+        help_text="Markdown works: **bold**, *italic*, lists, links.",
+    )
+    tags = forms.ModelMultipleChoiceField(
+        label="Tags",
+        queryset=Tag.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    new_tags = forms.CharField(
+        label="New tags",
+        required=False,
+        max_length=400,
+        help_text="Separate with commas.",
+        widget=forms.TextInput(
+            attrs={"list": "tag-suggestions", "autocomplete": "off"}
+        ),
+    )
+    prompt = forms.ModelChoiceField(
+        queryset=Prompt.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    prompt_answer = forms.CharField(
+        label="Your answer",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3, "data-warn-unsaved": ""}),
+        validators=[validate_note_size],
+    )
+    date = forms.DateField(
+        label="Date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    time = forms.TimeField(
+        label="Time",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+
+    def __init__(
+        self,
+        *args,
+        profile: Profile,
+        metrics: list[Metric],
+        tags=None,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.profile = profile
+        self.user = profile.user
+        self.metrics = {metric.pk: metric for metric in metrics}
+        self.fields["tags"].queryset = (
+            Tag.objects.filter(user=self.user) if tags is None else tags
+        )
+        for metric in metrics:
+            self.fields[f"{RATING_PREFIX}{metric.pk}"] = rating_field(metric)
+        self.fields["prompt"].queryset = available_prompts(self.user)
+
+    @classmethod
+    def initial_for(cls, entry: Entry, profile: Profile) -> dict:
+        local = timezone.localtime(entry.occurred_at, profile.tzinfo)
+        initial = {
+            "note": entry.note,
+            "prompt_answer": entry.prompt_answer,
+            "tags": list(entry.tags.all()),
+            "date": local.date(),
+            "time": local.time().replace(second=0, microsecond=0),
+        }
+        for rating in entry.ratings.all():
+            initial[f"{RATING_PREFIX}{rating.metric_id}"] = rating.value
+        return initial
+
+    def rating_fields(self) -> list[tuple[Metric, forms.BoundField]]:
+        return [
+            (metric, self[f"{RATING_PREFIX}{pk}"])
+            for pk, metric in self.metrics.items()
+        ]
+
+    def clean_new_tags(self) -> list[str]:
+        names = [n.strip() for n in self.cleaned_data["new_tags"].split(",")]
+        names = [n for n in names if n]
+        too_long = [n for n in names if len(n) > TAG_NAME_MAX]
+        if too_long:
+            raise ValidationError(
+                "Tags can be up to %(max)s characters: %(name)s",
+                params={"max": TAG_NAME_MAX, "name": too_long[0][:50]},
+            )
+        return names
+
+    def clean(self):
+        cleaned = super().clean()
+        for key in self.data:
+            match = RATING_FIELD.match(key)
+            if match and key not in self.fields:
+                self.add_error(
+                    None,
+                    "A rating was sent for a metric that is not one of your "
+                    "visible metrics. Reload the page and try again.",
+                )
+                break
+        if "date" in cleaned and "time" in cleaned:
+            cleaned["occurred_at"] = self._moment(cleaned["date"], cleaned["time"])
+        return cleaned
+
+    def _moment(self, day: dt.date | None, time: dt.time | None) -> dt.datetime | None:
+        now = timezone.now()
+        if day is None and time is None:
+            return now
+        local_now = timezone.localtime(now, self.profile.tzinfo)
+        day = day or local_now.date()
+        time = time or (local_now.time() if day == local_now.date() else dt.time(12))
+        if day < EARLIEST_DAY:
+            self.add_error("date", "Choose a date after 1970.")
+            return None
+        moment = dt.datetime.combine(day, time, tzinfo=self.profile.tzinfo)
+        if moment > now + CLOCK_SKEW:
+            self.add_error("date", "A check-in cannot be in the future.")
+            return None
+        return moment
+
+    def ratings(self) -> dict[Metric, int | None]:
+        return {
+            metric: self.cleaned_data.get(f"{RATING_PREFIX}{pk}")
+            for pk, metric in self.metrics.items()
+        }
+
+
+class MetricForm(forms.ModelForm):
+    class Meta:
+        model = Metric
+        fields = [
+            "name",
+            "scale_min",
+            "scale_max",
+            "low_label",
+            "high_label",
+            "lower_is_better",
+        ]
+        labels = {
+            "scale_min": "Lowest value",
+            "scale_max": "Highest value",
+            "low_label": "Label for the low end",
+            "high_label": "Label for the high end",
+            "lower_is_better": "Lower is better (like anxiety)",
+        }
+        help_texts = {"scale_max": "Scales run from 0 up to 100."}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        clash = Metric.objects.filter(user=self.user, name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise ValidationError("You already have a metric with this name.")
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("scale_min"), cleaned.get("scale_max")
+        if low is None or high is None:
+            return cleaned
+        if low >= high:
+            self.add_error("scale_max", "The highest value must be above the lowest.")
+            return cleaned
+        if self.instance.pk:
+            used = self.instance.ratings.aggregate(low=Min("value"), high=Max("value"))
+            if used["low"] is not None and (used["low"] < low or used["high"] > high):
+                self.add_error(
+                    "scale_min",
+                    f"Existing ratings run from {used['low']} to {used['high']}; "
+                    "the scale must include them.",
+                )
+        return cleaned
+
+
+class JournalFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search notes"}),
+    )
+    tag = forms.CharField(label="Tag", required=False, max_length=TAG_NAME_MAX)
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    before = forms.DateField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The end date is before the start date.")
+        return cleaned
+
+
+class PromptForm(forms.ModelForm):
+    phase_choices = forms.MultipleChoiceField(
+        label="When to offer it",
+        choices=Prompt.Phase.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Prompt
+        fields = ["text", "kind"]
+        labels = {"text": "Prompt", "kind": "Practice"}
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["phase_choices"] = self.instance.phase_list
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise ValidationError("Write the prompt.")
+        return text
+
+    def save(self, commit=True):
+        self.instance.phases = Prompt.encode_phases(self.cleaned_data["phase_choices"])
+        return super().save(commit=commit)
+
+
+class WeeklyReviewForm(forms.Form):
+    first_answer = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_note_size],
+    )
+    second_answer = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_note_size],
+    )

@@ -1,0 +1,272 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+NOTE_MAX_BYTES = 100_000
+
+
+class Metric(models.Model):
+    """Anything a user rates: the five defaults and their own."""
+
+    class Key(models.TextChoices):
+        # The built-in metrics keep a key so that charts and the month view can
+        # find mood after the user renames it.
+        MOOD = "mood", "Mood"
+        ANXIETY = "anxiety", "Anxiety"
+        ENERGY = "energy", "Energy"
+        FOCUS = "focus", "Focus"
+        SLEEP = "sleep", "Sleep quality"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="metrics"
+    )
+    key = models.CharField(max_length=16, choices=Key.choices, blank=True)
+    name = models.CharField(max_length=40)
+    scale_min = models.PositiveSmallIntegerField(
+        default=1, validators=[MaxValueValidator(99)]
+    )
+    scale_max = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    low_label = models.CharField(max_length=30, blank=True)
+    high_label = models.CharField(max_length=30, blank=True)
+    lower_is_better = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+    hidden = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "user", Lower("name"), name="metric_name_unique_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                condition=~models.Q(key=""),
+                name="metric_key_unique_per_user",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(scale_min__lt=models.F("scale_max"))
+                & models.Q(scale_max__lte=100),
+                name="metric_scale_within_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def values(self) -> range:
+        return range(self.scale_min, self.scale_max + 1)
+
+    @property
+    def uses_buttons(self) -> bool:
+        """Small scales are a row of tap targets; larger ones a number box."""
+        return self.scale_max - self.scale_min <= 10
+
+    def fraction(self, value: float) -> float:
+        """Where a value sits on the scale, 0 = worst and 1 = best."""
+        share = (value - self.scale_min) / (self.scale_max - self.scale_min)
+        return 1 - share if self.lower_is_better else share
+
+
+class Tag(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tags"
+    )
+    name = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = [Lower("name")]
+        constraints = [
+            models.UniqueConstraint(
+                "user", Lower("name"), name="tag_name_unique_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Prompt(models.Model):
+    """A reflection prompt: built in (no owner; loaded by migrations) or own."""
+
+    class Kind(models.TextChoices):
+        JOURNALING = "journaling", "Journaling"
+        MINDFULNESS = "mindfulness", "Mindfulness"
+        REFLECTION = "reflection", "Reflection"
+        GRATITUDE = "gratitude", "Gratitude"
+        BODY = "body", "Body check-in"
+
+    class Phase(models.TextChoices):
+        DOSE_DAY = "dose_day", "Dose day (intention)"
+        AFTER_1 = "after_1", "The day after (integration)"
+        AFTER_2 = "after_2", "Two days after"
+        OFF_DAY = "off_day", "Other days"
+        BREAK = "break", "Breaks"
+        BASELINE = "baseline", "Before the first dose"
+        WEEKLY_REVIEW = "weekly_review", "Weekly review"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="own_prompts",
+    )
+    # Built-in prompts keep a stable key so later versions can update them.
+    key = models.CharField(max_length=60, blank=True)
+    text = models.CharField(max_length=500)
+    # Stored as ",dose_day,after_1," so one phase can be matched on any database.
+    phases = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(owner__isnull=True),
+                name="builtin_prompt_key_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def builtin(self) -> bool:
+        return self.owner_id is None
+
+    @property
+    def phase_list(self) -> list[str]:
+        return [p for p in self.phases.split(",") if p]
+
+    @staticmethod
+    def encode_phases(phases) -> str:
+        return "," + ",".join(phases) + ","
+
+
+class PromptSwitchedOff(models.Model):
+    """A built-in prompt a user does not want to see."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="prompts_off"
+    )
+    prompt = models.ForeignKey(Prompt, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "prompt"], name="prompt_off_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Prompt {self.prompt_id} off for user {self.user_id}"
+
+
+class PromptShown(models.Model):
+    """The prompt a user was given on a day: the rotation's memory."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="prompts_shown"
+    )
+    day = models.DateField()
+    phase = models.CharField(max_length=16)
+    prompt = models.ForeignKey(Prompt, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["day", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="one_prompt_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Prompt {self.prompt_id} on {self.day}"
+
+
+class Entry(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entries"
+    )
+    # The journal day, in the user's time zone with their day-start hour
+    # applied; kept beside the exact moment so days can be queried directly.
+    day = models.DateField()
+    occurred_at = models.DateTimeField()
+    note = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="entries")
+    # The reflection prompt shown with the check-in (its text kept as it was
+    # then) and the user's answer.
+    prompt = models.ForeignKey(
+        Prompt, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    prompt_text = models.CharField(max_length=500, blank=True)
+    prompt_answer = models.TextField(blank=True)
+    # Set by the form, so that a retried or double-tapped submit saves once.
+    client_token = models.UUIDField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-day", "-occurred_at", "-id"]
+        verbose_name_plural = "entries"
+        indexes = [models.Index(fields=["user", "-day", "-occurred_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "client_token"], name="entry_client_token_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Entry of {self.day}"
+
+
+class Rating(models.Model):
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="ratings")
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="ratings")
+    value = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "metric"], name="rating_once_per_metric"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__lte=100), name="rating_value_within_0_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric_id}={self.value}"
+
+
+class WeeklyReview(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="weekly_reviews",
+    )
+    week_start = models.DateField()
+    first_prompt_text = models.CharField(max_length=500)
+    first_answer = models.TextField(blank=True)
+    second_prompt_text = models.CharField(max_length=500)
+    second_answer = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-week_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "week_start"], name="one_review_a_week"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of the week of {self.week_start}"

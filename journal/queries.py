@@ -1,0 +1,183 @@
+"""Reads of the journal, each a fixed number of queries whatever the data size."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, Prefetch, QuerySet
+
+from accounts.models import User
+from journal.models import Entry, Metric, Rating, Tag
+from journal.search import search_entries
+
+DAYS_PER_PAGE = 10
+SUGGESTED_TAGS = 12
+
+
+def visible_metrics(user: User) -> list[Metric]:
+    return list(Metric.objects.filter(user=user, hidden=False))
+
+
+def entries_with_details(user: User) -> QuerySet[Entry]:
+    """The user's entries with their ratings (in metric order) and tags."""
+    return Entry.objects.filter(user=user).prefetch_related(
+        Prefetch(
+            "ratings",
+            queryset=Rating.objects.select_related("metric").order_by(
+                "metric__position", "metric_id"
+            ),
+        ),
+        Prefetch("tags", queryset=Tag.objects.order_by("name")),
+    )
+
+
+def day_entries(user: User, day: dt.date) -> list[Entry]:
+    return list(entries_with_details(user).filter(day=day))
+
+
+def suggested_tags(user: User, selected: list[str] = ()) -> tuple[list[Tag], list[str]]:
+    """The most used tags as one-tap chips, and every tag name for the
+    autocomplete list."""
+    tags = list(
+        Tag.objects.filter(user=user)
+        .annotate(uses=Count("entries"))
+        .order_by("-uses", "name")
+    )
+    chosen = {str(pk) for pk in selected}
+    chips = [t for t in tags[:SUGGESTED_TAGS]] + [
+        t for t in tags[SUGGESTED_TAGS:] if str(t.pk) in chosen
+    ]
+    return sorted(chips, key=lambda t: t.name.lower()), [t.name for t in tags]
+
+
+def day_means(user: User, days: list[dt.date]) -> dict[dt.date, dict[int, float]]:
+    """Each day's mean rating per metric: one aggregate query."""
+    rows = (
+        Rating.objects.filter(entry__user=user, entry__day__in=days)
+        .values("entry__day", "metric_id")
+        .annotate(mean=Avg("value"))
+    )
+    means: dict[dt.date, dict[int, float]] = defaultdict(dict)
+    for row in rows:
+        means[row["entry__day"]][row["metric_id"]] = row["mean"]
+    return means
+
+
+@dataclass
+class DayGroup:
+    day: dt.date
+    entries: list[Entry] = field(default_factory=list)
+    means: list[tuple[Metric, float]] = field(default_factory=list)
+    doses: list = field(default_factory=list)  # DoseLog rows, filled by the view
+
+
+@dataclass
+class JournalPage:
+    days: list[DayGroup]
+    next_before: dt.date | None  # the cursor for "load more", None at the end
+
+
+def journal_page(
+    user: User,
+    *,
+    metrics: list[Metric],
+    text: str = "",
+    tag: str = "",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    before: dt.date | None = None,
+    days_per_page: int = DAYS_PER_PAGE,
+) -> JournalPage:
+    """A page of days with entries, newest first, matching the filters."""
+    entries = Entry.objects.filter(user=user)
+    if tag:
+        entries = entries.filter(tags__name__iexact=tag)
+    if start:
+        entries = entries.filter(day__gte=start)
+    if end:
+        entries = entries.filter(day__lte=end)
+    entries = search_entries(entries, text)
+    paged = entries.filter(day__lt=before) if before else entries
+    days = list(
+        paged.order_by("-day")
+        .values_list("day", flat=True)
+        .distinct()[: days_per_page + 1]
+    )
+    more = len(days) > days_per_page
+    days = days[:days_per_page]
+    if not days:
+        return JournalPage(days=[], next_before=None)
+
+    matching = entries.filter(day__in=days).values("pk")
+    details = entries_with_details(user).filter(pk__in=matching)
+    groups = {day: DayGroup(day=day) for day in days}
+    for entry in details:
+        groups[entry.day].entries.append(entry)
+    means = day_means(user, days)
+    for day, group in groups.items():
+        group.means = [
+            (metric, means[day][metric.pk])
+            for metric in metrics
+            if metric.pk in means.get(day, {})
+        ]
+    return JournalPage(
+        days=list(groups.values()), next_before=days[-1] if more else None
+    )
+
+
+@dataclass
+class MonthDay:
+    day: dt.date
+    in_month: bool
+    value: float | None
+    fraction: float | None
+    entries: int
+
+
+WEEKDAY_NAMES = [
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"
+]  # fmt: skip
+
+
+def weekday_names(first_weekday: int) -> list[str]:
+    return WEEKDAY_NAMES[first_weekday:] + WEEKDAY_NAMES[:first_weekday]
+
+
+def month_grid(
+    user: User, year: int, month: int, metric: Metric | None, first_weekday: int = 0
+) -> list[list[MonthDay]]:
+    """Weeks of the month with each day's mean for the metric."""
+    weeks = calendar.Calendar(first_weekday).monthdatescalendar(year, month)
+    first, last = weeks[0][0], weeks[-1][-1]
+    counts = dict(
+        Entry.objects.filter(user=user, day__range=(first, last))
+        .values("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
+    values: dict[dt.date, float] = {}
+    if metric is not None:
+        values = dict(
+            Rating.objects.filter(metric=metric, entry__day__range=(first, last))
+            .values("entry__day")
+            .annotate(mean=Avg("value"))
+            .values_list("entry__day", "mean")
+        )
+    return [
+        [
+            MonthDay(
+                day=day,
+                in_month=day.month == month,
+                value=values.get(day),
+                fraction=(
+                    metric.fraction(values[day]) if metric and day in values else None
+                ),
+                entries=counts.get(day, 0),
+            )
+            for day in week
+        ]
+        for week in weeks
+    ]

@@ -1,0 +1,46 @@
+from django.urls import path
+
+from journal import views
+
+app_name = "journal"
+
+urlpatterns = [
+    path("", views.today, name="today"),
+    path("entries/new/", views.entry_create, name="entry_create"),
+    path("entries/<int:entry_id>/edit/", views.entry_edit, name="entry_edit"),
+    path("entries/<int:entry_id>/delete/", views.entry_delete, name="entry_delete"),
+    path("prompts/swap/", views.prompt_swap, name="prompt_swap"),
+    path("practice/", views.practice, name="practice"),
+    path("journal/", views.journal_list, name="list"),
+    path("journal/week/", views.week_review, name="week"),
+    path(
+        "journal/week/<int:year>/<int:month>/<int:day>/",
+        views.week_review,
+        name="week_of",
+    ),
+    path("journal/reviews/", views.review_list, name="reviews"),
+    path("journal/month/", views.month, name="month"),
+    path("journal/month/<int:year>/<int:month>/", views.month, name="month_of"),
+    path("settings/prompts/", views.prompt_list, name="prompts"),
+    path("settings/prompts/<int:prompt_id>/", views.prompt_edit, name="prompt_edit"),
+    path(
+        "settings/prompts/<int:prompt_id>/toggle/",
+        views.prompt_toggle,
+        name="prompt_toggle",
+    ),
+    path("settings/metrics/", views.metric_list, name="metrics"),
+    path("settings/metrics/<int:metric_id>/", views.metric_edit, name="metric_edit"),
+    path(
+        "settings/metrics/<int:metric_id>/move/", views.metric_move, name="metric_move"
+    ),
+    path(
+        "settings/metrics/<int:metric_id>/visibility/",
+        views.metric_visibility,
+        name="metric_visibility",
+    ),
+    path(
+        "settings/metrics/<int:metric_id>/delete/",
+        views.metric_delete,
+        name="metric_delete",
+    ),
+]

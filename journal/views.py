@@ -1,0 +1,499 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
+
+from config.http import partial_template, post_or_none
+from journal import queries, services, weekly
+from journal.forms import (
+    EntryForm,
+    JournalFilterForm,
+    MetricForm,
+    PromptForm,
+    WeeklyReviewForm,
+)
+from journal.models import Entry, Metric, Prompt, PromptSwitchedOff, WeeklyReview
+from journal.prompt_library import DOSE_DAY
+from journal.prompts import prompt_for_day, swap_prompt
+from protocols.queries import active_protocol, doses_by_day
+from protocols.today import today_dose_context
+
+
+def get_entry_for_user(request: HttpRequest, entry_id: int) -> Entry:
+    return get_object_or_404(Entry, pk=entry_id, user=request.user)
+
+
+def get_metric_for_user(request: HttpRequest, metric_id: int) -> Metric:
+    return get_object_or_404(Metric, pk=metric_id, user=request.user)
+
+
+# --- Today -------------------------------------------------------------------
+
+
+def _checkin_context(request: HttpRequest, form: EntryForm | None = None) -> dict:
+    profile = request.profile
+    today = profile.local_day()
+    metrics = queries.visible_metrics(request.user)
+    dose_context = today_dose_context(request)
+    prompt, phase = prompt_for_day(request.user, today, dose_context["dose_protocol"])
+    if form is None:
+        form = EntryForm(
+            profile=profile,
+            metrics=metrics,
+            initial={"token": uuid.uuid4(), "prompt": prompt},
+        )
+    elif form.is_bound and getattr(form, "cleaned_data", {}).get("prompt"):
+        prompt = form.cleaned_data["prompt"]  # keep the prompt the answer was for
+    # A form sent back with errors keeps every tag that was ticked as a chip.
+    selected = form.data.getlist("tags") if form.is_bound else []
+    chips, tag_names = queries.suggested_tags(request.user, selected)
+    form.fields["tags"].widget.choices = [(t.pk, t.name) for t in chips]
+    return {
+        **dose_context,
+        "prompt": prompt,
+        "swap_allowed": True,
+        "practice_link": phase == DOSE_DAY,
+        "day": today,
+        "form": form,
+        "tag_names": tag_names,
+        "entries": queries.day_entries(request.user, today),
+        "has_metrics": bool(metrics),
+    }
+
+
+@login_required
+@require_safe
+def today(request: HttpRequest) -> HttpResponse:
+    return render(request, "journal/today.html", _checkin_context(request))
+
+
+@login_required
+@require_POST
+def entry_create(request: HttpRequest) -> HttpResponse:
+    profile = request.profile
+    form = EntryForm(
+        request.POST, profile=profile, metrics=queries.visible_metrics(request.user)
+    )
+    if not form.is_valid():
+        context = _checkin_context(request, form)
+        return render(
+            request,
+            partial_template(request, "journal/today.html", "checkin"),
+            context,
+            status=422,
+        )
+    entry, created = services.entry_create(
+        user=request.user,
+        profile=profile,
+        occurred_at=form.cleaned_data["occurred_at"],
+        note=form.cleaned_data["note"],
+        ratings={m: v for m, v in form.ratings().items() if v is not None},
+        tags=form.cleaned_data["tags"],
+        new_tag_names=form.cleaned_data["new_tags"],
+        prompt=form.cleaned_data["prompt"],
+        prompt_answer=form.cleaned_data["prompt_answer"],
+        client_token=form.cleaned_data["token"],
+    )
+    if created:
+        messages.success(request, f"Check-in saved for {entry.day:%A, %-d %B}.")
+    if request.htmx:
+        return render(request, "journal/today.html#checkin", _checkin_context(request))
+    return redirect("journal:today")
+
+
+# --- One entry ---------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = get_entry_for_user(request, entry_id)
+    profile = request.profile
+    metrics = queries.visible_metrics(request.user)
+    if request.method == "POST":
+        form = EntryForm(request.POST, profile=profile, metrics=metrics)
+        if form.is_valid():
+            services.entry_update(
+                entry=entry,
+                profile=profile,
+                occurred_at=form.cleaned_data["occurred_at"],
+                note=form.cleaned_data["note"],
+                ratings=form.ratings(),
+                tags=form.cleaned_data["tags"],
+                new_tag_names=form.cleaned_data["new_tags"],
+                prompt_answer=form.cleaned_data["prompt_answer"],
+            )
+            messages.success(request, "Entry updated.")
+            return redirect(_journal_day_url(entry.day))
+        status = 422
+    else:
+        form = EntryForm(
+            profile=profile,
+            metrics=metrics,
+            initial=EntryForm.initial_for(entry, profile),
+        )
+        status = 200
+    _, tag_names = queries.suggested_tags(request.user)
+    return render(
+        request,
+        "journal/entry_form.html",
+        {"entry": entry, "form": form, "tag_names": tag_names},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = get_entry_for_user(request, entry_id)
+    if request.method == "POST":
+        day = entry.day
+        services.entry_delete(entry=entry)
+        messages.success(request, f"The entry of {day:%-d %B %Y} was deleted.")
+        return redirect("journal:list")
+    return render(request, "journal/entry_confirm_delete.html", {"entry": entry})
+
+
+def _journal_day_url(day: dt.date) -> str:
+    return f"{reverse('journal:list')}?start={day.isoformat()}&end={day.isoformat()}"
+
+
+# --- Journal and month -------------------------------------------------------
+
+
+@login_required
+@require_safe
+def journal_list(request: HttpRequest) -> HttpResponse:
+    filters = JournalFilterForm(request.GET)
+    valid = filters.is_valid()
+    values = filters.cleaned_data if valid else {}
+    metrics = list(Metric.objects.filter(user=request.user))
+    page = queries.journal_page(
+        request.user,
+        metrics=metrics,
+        text=values.get("q", ""),
+        tag=values.get("tag", ""),
+        start=values.get("start"),
+        end=values.get("end"),
+        before=values.get("before"),
+    )
+    if page.days:
+        doses = doses_by_day(request.user, page.days[-1].day, page.days[0].day)
+        for group in page.days:
+            group.doses = doses.get(group.day, [])
+    query = request.GET.copy()
+    query.pop("before", None)
+    if page.next_before:
+        query["before"] = page.next_before.isoformat()
+    context = {
+        "filters": filters,
+        "page": page,
+        "next_query": query.urlencode(),
+        "filtered": valid and any(values.get(k) for k in ("q", "tag", "start", "end")),
+    }
+    template = "journal/list.html"
+    if request.htmx and values.get("before"):
+        template = partial_template(request, template, "days")
+    return render(request, template, context)
+
+
+@login_required
+@require_safe
+def month(
+    request: HttpRequest, year: int | None = None, month: int | None = None
+) -> HttpResponse:
+    today = request.profile.local_day()
+    if year is None or month is None:
+        year, month = today.year, today.month
+    if not (1 <= month <= 12 and 1900 <= year <= 9998):
+        raise Http404("No such month.")
+    metrics = queries.visible_metrics(request.user)
+    metric = _chosen_metric(request, metrics)
+    first = dt.date(year, month, 1)
+    previous = first - dt.timedelta(days=1)
+    following = first + dt.timedelta(days=32)
+    context = {
+        "first": first,
+        "today": today,
+        "weeks": queries.month_grid(
+            request.user, year, month, metric, request.profile.week_start
+        ),
+        "weekday_names": queries.weekday_names(request.profile.week_start),
+        "metric": metric,
+        "metrics": metrics,
+        "previous": (previous.year, previous.month),
+        "following": (following.year, following.month),
+        "metric_query": f"?metric={metric.pk}" if metric else "",
+    }
+    return render(
+        request, partial_template(request, "journal/month.html", "month"), context
+    )
+
+
+def _chosen_metric(request: HttpRequest, metrics: list[Metric]) -> Metric | None:
+    chosen = request.GET.get("metric", "")
+    for metric in metrics:
+        if str(metric.pk) == chosen:
+            return metric
+    mood = [m for m in metrics if m.key == Metric.Key.MOOD]
+    return (mood or metrics or [None])[0]
+
+
+# --- Metrics -----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def metric_list(request: HttpRequest) -> HttpResponse:
+    form = MetricForm(post_or_none(request), user=request.user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            metric = services.metric_create(user=request.user, **form.cleaned_data)
+            messages.success(request, f"Added {metric.name}.")
+            return redirect("journal:metrics")
+        status = 422
+    metrics = list(Metric.objects.filter(user=request.user))
+    return render(
+        request,
+        "journal/metrics.html",
+        {"metrics": metrics, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def metric_edit(request: HttpRequest, metric_id: int) -> HttpResponse:
+    metric = get_metric_for_user(request, metric_id)
+    form = MetricForm(post_or_none(request), instance=metric, user=request.user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, f"Saved {metric.name}.")
+            return redirect("journal:metrics")
+        status = 422
+    return render(
+        request,
+        "journal/metric_form.html",
+        {"metric": metric, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def metric_move(request: HttpRequest, metric_id: int) -> HttpResponse:
+    metric = get_metric_for_user(request, metric_id)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        return HttpResponse("Direction must be up or down.", status=400)
+    services.metric_move(metric=metric, direction=direction)
+    return redirect("journal:metrics")
+
+
+@login_required
+@require_POST
+def metric_visibility(request: HttpRequest, metric_id: int) -> HttpResponse:
+    metric = get_metric_for_user(request, metric_id)
+    hidden = request.POST.get("hidden")
+    if hidden not in ("true", "false"):
+        return HttpResponse("hidden must be true or false.", status=400)
+    services.metric_set_hidden(metric=metric, hidden=hidden == "true")
+    state = "hidden from the check-in" if hidden == "true" else "shown in the check-in"
+    messages.success(request, f"{metric.name} is {state}.")
+    return redirect("journal:metrics")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def metric_delete(request: HttpRequest, metric_id: int) -> HttpResponse:
+    metric = get_metric_for_user(request, metric_id)
+    if request.method == "POST":
+        count = services.metric_delete(metric=metric)
+        messages.success(
+            request,
+            f"Deleted {metric.name} and its {count} rating{'s' if count != 1 else ''}.",
+        )
+        return redirect("journal:metrics")
+    ratings = metric.ratings.count()
+    return render(
+        request,
+        "journal/metric_confirm_delete.html",
+        {"metric": metric, "ratings": ratings},
+    )
+
+
+# --- Prompts -----------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def prompt_swap(request: HttpRequest) -> HttpResponse:
+    """Another prompt from the same phase, kept for the rest of the day."""
+    today = request.profile.local_day()
+    swap_prompt(request.user, today, active_protocol(request.user))
+    if request.htmx:
+        return render(request, "journal/today.html#checkin", _checkin_context(request))
+    return redirect("journal:today")
+
+
+@login_required
+@require_safe
+def practice(request: HttpRequest) -> HttpResponse:
+    return render(request, "journal/practice.html")
+
+
+def get_own_prompt_for_user(request: HttpRequest, prompt_id: int) -> Prompt:
+    return get_object_or_404(Prompt, pk=prompt_id, owner=request.user)
+
+
+def get_visible_prompt_for_user(request: HttpRequest, prompt_id: int) -> Prompt:
+    """A built-in prompt or one of the user's own; anyone else's is a 404."""
+    return get_object_or_404(
+        Prompt.objects.filter(Q(owner=None) | Q(owner=request.user)), pk=prompt_id
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def prompt_list(request: HttpRequest) -> HttpResponse:
+    form = PromptForm(post_or_none(request))
+    if request.method == "POST" and form.is_valid():
+        prompt = form.save(commit=False)
+        prompt.owner = request.user
+        prompt.save()
+        messages.success(request, "Your prompt was added.")
+        return redirect("journal:prompts")
+    status = 422 if request.method == "POST" else 200
+    switched_off = set(
+        PromptSwitchedOff.objects.filter(user=request.user).values_list(
+            "prompt_id", flat=True
+        )
+    )
+    builtins = list(Prompt.objects.filter(owner=None, active=True))
+    for prompt in builtins:
+        prompt.switched_off = prompt.pk in switched_off
+    context = {
+        "form": form,
+        "own": Prompt.objects.filter(owner=request.user),
+        "builtins": builtins,
+        "phases": Prompt.Phase.choices,
+    }
+    return render(request, "journal/prompts.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def prompt_edit(request: HttpRequest, prompt_id: int) -> HttpResponse:
+    prompt = get_own_prompt_for_user(request, prompt_id)
+    form = PromptForm(post_or_none(request), instance=prompt)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Prompt saved.")
+        return redirect("journal:prompts")
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "journal/prompt_form.html",
+        {"form": form, "prompt": prompt},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def prompt_toggle(request: HttpRequest, prompt_id: int) -> HttpResponse:
+    """Switch a prompt off or back on, for this user only."""
+    prompt = get_visible_prompt_for_user(request, prompt_id)
+    if prompt.builtin:
+        off, created = PromptSwitchedOff.objects.get_or_create(
+            user=request.user, prompt=prompt
+        )
+        if not created:
+            off.delete()
+    else:
+        prompt.active = not prompt.active
+        prompt.save(update_fields=["active"])
+    return redirect(f"{reverse('journal:prompts')}#prompt-{prompt.pk}")
+
+
+# --- Weekly review -----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def week_review(
+    request: HttpRequest,
+    year: int | None = None,
+    month: int | None = None,
+    day: int | None = None,
+) -> HttpResponse:
+    profile = request.profile
+    current = weekly.current_week_start(profile)
+    if year is None:
+        start = current
+    else:
+        try:
+            start = dt.date(year, month, day)
+        except ValueError:
+            raise Http404("No such day.") from None
+        requested = start
+        start = weekly.week_start_of(start, profile.week_start)
+        if start > current:
+            raise Http404("That week has not begun.")
+        if start != requested:
+            return redirect("journal:week_of", start.year, start.month, start.day)
+    prompts = weekly.review_prompts(request.user, start)
+    review = WeeklyReview.objects.filter(user=request.user, week_start=start).first()
+    initial = (
+        {"first_answer": review.first_answer, "second_answer": review.second_answer}
+        if review
+        else {}
+    )
+    form = WeeklyReviewForm(post_or_none(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        WeeklyReview.objects.update_or_create(
+            user=request.user,
+            week_start=start,
+            defaults={
+                "first_prompt_text": prompts[0],
+                "first_answer": form.cleaned_data["first_answer"],
+                "second_prompt_text": prompts[1],
+                "second_answer": form.cleaned_data["second_answer"],
+            },
+        )
+        messages.success(request, "Weekly review saved.")
+        return redirect("journal:week_of", start.year, start.month, start.day)
+    previous = start - weekly.WEEK
+    context = {
+        "summary": weekly.summarise(request.user, start),
+        "end": start + dt.timedelta(days=6),
+        "prompts": prompts,
+        "form": form,
+        "review": review,
+        "previous": previous,
+        "following": start + weekly.WEEK if start < current else None,
+    }
+    status = 422 if request.method == "POST" else 200
+    return render(request, "journal/week.html", context, status=status)
+
+
+@login_required
+@require_safe
+def review_list(request: HttpRequest) -> HttpResponse:
+    reviews = WeeklyReview.objects.filter(user=request.user)
+    return render(request, "journal/reviews.html", {"reviews": reviews})

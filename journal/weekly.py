@@ -1,0 +1,123 @@
+"""The weekly review: a week's numbers against the week before, its doses
+against the plan, its prompt answers, and two questions to answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from accounts.models import Profile, User
+from journal.models import Entry, Metric, Prompt, WeeklyReview
+from journal.prompt_library import WEEKLY_REVIEW
+from journal.prompts import pool
+from journal.queries import day_means
+from protocols import schedule
+from protocols.queries import doses_by_day, protocol_on, protocols_overlapping
+
+WEEK = dt.timedelta(days=7)
+
+
+def week_start_of(day: dt.date, first_weekday: int) -> dt.date:
+    return day - dt.timedelta(days=(day.weekday() - first_weekday) % 7)
+
+
+@dataclass
+class MetricWeek:
+    metric: Metric
+    this_week: float | None
+    last_week: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.this_week is None or self.last_week is None:
+            return None
+        return self.this_week - self.last_week
+
+    @property
+    def better(self) -> bool | None:
+        """Whether the change is for the better, given the metric's direction."""
+        if not self.change:
+            return None
+        return (self.change < 0) if self.metric.lower_is_better else (self.change > 0)
+
+
+@dataclass
+class WeekSummary:
+    start: dt.date
+    metrics: list[MetricWeek]
+    taken: int
+    skipped: int
+    planned: int
+    planned_taken: int
+    answers: list[Entry]
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def summarise(user: User, start: dt.date) -> WeekSummary:
+    days = [start - WEEK + dt.timedelta(days=i) for i in range(14)]
+    means = day_means(user, days)
+    this_week, last_week = set(days[7:]), set(days[:7])
+    metrics = []
+    for metric in Metric.objects.filter(user=user, hidden=False):
+        values = {day: m[metric.pk] for day, m in means.items() if metric.pk in m}
+        metrics.append(
+            MetricWeek(
+                metric=metric,
+                this_week=_mean([v for d, v in values.items() if d in this_week]),
+                last_week=_mean([v for d, v in values.items() if d in last_week]),
+            )
+        )
+
+    end = start + WEEK - dt.timedelta(days=1)
+    doses = doses_by_day(user, start, end)
+    protocols = protocols_overlapping(user, start, end)
+    planned_days = set()
+    for day in schedule.days_between(start, end):
+        protocol = protocol_on(protocols, day)
+        if protocol and schedule.is_planned(protocol.plan, day):
+            planned_days.add(day)
+    taken_days = {d for d, ds in doses.items() if any(not x.skipped for x in ds)}
+    return WeekSummary(
+        start=start,
+        metrics=metrics,
+        taken=sum(1 for ds in doses.values() for d in ds if not d.skipped),
+        skipped=sum(1 for ds in doses.values() for d in ds if d.skipped),
+        planned=len(planned_days),
+        planned_taken=len(planned_days & taken_days),
+        answers=list(
+            Entry.objects.filter(user=user, day__range=(start, end))
+            .exclude(prompt_answer="")
+            .order_by("occurred_at")
+        ),
+    )
+
+
+def review_prompts(user: User, start: dt.date) -> list[str]:
+    """Two weekly-review prompts for the week, the same each time it is opened."""
+    existing = WeeklyReview.objects.filter(user=user, week_start=start).first()
+    if existing:
+        return [existing.first_prompt_text, existing.second_prompt_text]
+    ids = pool(user, WEEKLY_REVIEW)
+    if len(ids) < 2:
+        ids = list(
+            Prompt.objects.filter(owner=None, phases__contains=f",{WEEKLY_REVIEW},")
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+    digest = hashlib.sha256(f"{user.pk}:week:{start.isoformat()}".encode()).digest()
+    first = digest[0] % len(ids)
+    second = (first + 1 + digest[1] % (len(ids) - 1)) % len(ids)
+    texts = dict(
+        Prompt.objects.filter(pk__in=[ids[first], ids[second]]).values_list(
+            "pk", "text"
+        )
+    )
+    return [texts[ids[first]], texts[ids[second]]]
+
+
+def current_week_start(profile: Profile) -> dt.date:
+    return week_start_of(profile.local_day(), profile.week_start)

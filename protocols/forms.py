@@ -1,0 +1,238 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import Profile
+from protocols import safety, schedule
+from protocols.models import MAX_AMOUNT, DoseLog, Protocol, Substance
+
+WEEKDAY_CHOICES = [
+    (0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"),
+    (4, "Friday"), (5, "Saturday"), (6, "Sunday"),
+]  # fmt: skip
+PATTERN = re.compile(r"^[01](\s*,\s*[01])*$")
+LATEST_YEAR = 2100
+CLOCK_SKEW = dt.timedelta(minutes=10)
+
+
+class SafetyScreenForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in safety.QUESTIONS:
+            self.fields[question.key] = forms.TypedChoiceField(
+                label=question.question,
+                choices=[("no", "No"), ("yes", "Yes")],
+                coerce=lambda answer: answer == "yes",
+                widget=forms.RadioSelect,
+            )
+
+    def answers(self) -> dict[str, bool]:
+        return {q.key: self.cleaned_data[q.key] for q in safety.QUESTIONS}
+
+
+class ProtocolForm(forms.ModelForm):
+    weekdays = forms.TypedMultipleChoiceField(
+        label="Weekdays",
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="For fixed weekdays.",
+    )
+    pattern = forms.CharField(
+        label="Custom pattern",
+        required=False,
+        max_length=200,
+        help_text="For a custom pattern: 1 for a dose day, 0 for a day without, "
+        "repeating. For example 1,0,0,1,0,0,0.",
+    )
+
+    class Meta:
+        model = Protocol
+        fields = [
+            "name",
+            "substance",
+            "amount",
+            "kind",
+            "weekdays",
+            "pattern",
+            "start_date",
+            "end_date",
+            "on_weeks",
+            "break_weeks",
+            "notes",
+        ]
+        labels = {
+            "amount": "Planned amount",
+            "kind": "Schedule",
+            "on_weeks": "Weeks on",
+            "break_weeks": "Weeks of break",
+        }
+        help_texts = {
+            "on_weeks": "Weeks of dosing before each break; leave empty to run "
+            "without breaks.",
+            "break_weeks": "Weeks without doses after each on-phase.",
+        }
+        widgets = {
+            "kind": forms.RadioSelect,
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "amount": forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["substance"].queryset = Substance.objects.filter(user=user)
+        self.fields["substance"].empty_label = None
+        self.fields["kind"].choices = Protocol.Kind.choices
+        if self.instance.pk:
+            self.initial["weekdays"] = [
+                int(d) for d in self.instance.weekdays.split(",") if d
+            ]
+
+    def clean_pattern(self) -> str:
+        text = self.cleaned_data["pattern"].strip()
+        if not text:
+            return ""
+        if not PATTERN.match(text):
+            raise ValidationError("Use only 1 and 0, separated by commas.")
+        return ",".join(part.strip() for part in text.split(","))
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == schedule.CUSTOM and "1" not in cleaned.get("pattern", "").split(","):
+            self.add_error("pattern", "Enter a pattern with at least one dose day (1).")
+        if kind == schedule.WEEKDAYS and not cleaned.get("weekdays"):
+            self.add_error("weekdays", "Choose at least one weekday.")
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and start.year > LATEST_YEAR:
+            self.add_error("start_date", f"Choose a date before {LATEST_YEAR}.")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date is before the start date.")
+        on, off = cleaned.get("on_weeks"), cleaned.get("break_weeks")
+        if off and not on:
+            self.add_error("on_weeks", "Say how many weeks on come before a break.")
+        return cleaned
+
+    def protocol_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["weekdays"] = ",".join(str(d) for d in sorted(set(data["weekdays"])))
+        data["unit"] = data["substance"].unit
+        if data["kind"] != schedule.CUSTOM:
+            data["pattern"] = ""
+        if data["kind"] != schedule.WEEKDAYS:
+            data["weekdays"] = ""
+        data["break_weeks"] = data.get("break_weeks") or 0
+        return data
+
+
+class DoseForm(forms.Form):
+    token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    substance = forms.ModelChoiceField(
+        label="Substance", queryset=Substance.objects.none(), empty_label=None
+    )
+    amount = forms.DecimalField(
+        label="Amount",
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=MAX_AMOUNT,
+        max_digits=10,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+    protocol = forms.ModelChoiceField(
+        label="Protocol",
+        queryset=Protocol.objects.none(),
+        required=False,
+        empty_label="None",
+    )
+    date = forms.DateField(
+        label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    time = forms.TimeField(
+        label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    skipped = forms.BooleanField(
+        label="Skipped: a planned dose I did not take", required=False
+    )
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, profile: Profile, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.profile = profile
+        user = profile.user
+        self.fields["substance"].queryset = Substance.objects.filter(user=user)
+        self.fields["protocol"].queryset = Protocol.objects.filter(user=user)
+
+    @classmethod
+    def initial_for(cls, dose: DoseLog, profile: Profile) -> dict:
+        local = timezone.localtime(dose.taken_at, profile.tzinfo)
+        return {
+            "substance": dose.substance_id,
+            "amount": dose.amount,
+            "protocol": dose.protocol_id,
+            "date": local.date(),
+            "time": local.time().replace(second=0, microsecond=0),
+            "skipped": dose.skipped,
+            "notes": dose.notes,
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        day, time = cleaned.get("date"), cleaned.get("time")
+        if day and time:
+            moment = dt.datetime.combine(day, time, tzinfo=self.profile.tzinfo)
+            if moment > timezone.now() + CLOCK_SKEW:
+                self.add_error("date", "A dose cannot be logged in the future.")
+            elif day.year < 1970:
+                self.add_error("date", "Choose a date after 1970.")
+            else:
+                cleaned["taken_at"] = moment
+        missing = not cleaned.get("skipped") and not cleaned.get("amount")
+        if missing and "amount" not in self.errors:
+            self.add_error("amount", "Enter the amount taken (or mark it skipped).")
+        return cleaned
+
+    def dose_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "taken_at": data["taken_at"],
+            "substance": data["substance"],
+            "amount": None if data["skipped"] else data["amount"],
+            "protocol": data["protocol"],
+            "skipped": data["skipped"],
+            "notes": data["notes"],
+        }
+
+
+class SubstanceForm(forms.ModelForm):
+    class Meta:
+        model = Substance
+        fields = ["name", "kind", "unit"]
+        help_texts = {
+            "kind": "Used for tolerance warnings between LSD and psilocybin.",
+            "unit": "For example mg, µg or g.",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if Substance.objects.filter(user=self.user, name__iexact=name).exists():
+            raise ValidationError("You already have a substance with this name.")
+        return name

@@ -1,0 +1,141 @@
+"""Reads of plans and doses, each a fixed number of queries."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from accounts.models import User
+from protocols import schedule
+from protocols.models import DoseLog, Protocol
+
+
+def active_protocol(user: User) -> Protocol | None:
+    return (
+        Protocol.objects.filter(user=user, active=True)
+        .select_related("substance")
+        .first()
+    )
+
+
+def protocols_overlapping(user: User, first: dt.date, last: dt.date) -> list[Protocol]:
+    """Protocols whose dates touch the range, latest start first."""
+    return list(
+        Protocol.objects.filter(user=user, start_date__lte=last)
+        .exclude(end_date__lt=first)
+        .select_related("substance")
+        .order_by("-start_date", "-id")
+    )
+
+
+def protocol_on(protocols: list[Protocol], day: dt.date) -> Protocol | None:
+    """The protocol that governs a day: the latest one started by then."""
+    for protocol in protocols:
+        if protocol.start_date <= day and (
+            protocol.end_date is None or day <= protocol.end_date
+        ):
+            return protocol
+    return None
+
+
+def doses_by_day(
+    user: User, first: dt.date, last: dt.date
+) -> dict[dt.date, list[DoseLog]]:
+    doses = defaultdict(list)
+    for dose in (
+        DoseLog.objects.filter(user=user, day__range=(first, last))
+        .select_related("substance")
+        .order_by("taken_at")
+    ):
+        doses[dose.day].append(dose)
+    return doses
+
+
+class DayState:
+    PLANNED = "planned"  # a planned dose still to come
+    TAKEN = "taken"  # planned and taken
+    UNPLANNED = "unplanned"  # taken on a day with no plan
+    SKIPPED = "skipped"  # planned and marked skipped
+    MISSED = "missed"  # planned, in the past, nothing logged
+    BREAK = "break"  # a break between cycles
+    OFF = "off"  # nothing planned, nothing taken
+    NONE = "none"  # no protocol
+
+
+STATE_LABELS = {
+    DayState.PLANNED: "Planned",
+    DayState.TAKEN: "Taken as planned",
+    DayState.UNPLANNED: "Taken, not planned",
+    DayState.SKIPPED: "Skipped",
+    DayState.MISSED: "Missed (nothing logged)",
+    DayState.BREAK: "Break",
+    DayState.OFF: "Off day",
+    DayState.NONE: "No protocol",
+}
+
+
+@dataclass
+class CalendarDay:
+    day: dt.date
+    in_month: bool
+    state: str
+    protocol: Protocol | None
+    doses: list[DoseLog] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+def day_state(
+    plan_phase: schedule.PlanPhase | None,
+    doses: list[DoseLog],
+    day: dt.date,
+    today: dt.date,
+) -> str:
+    taken = [d for d in doses if not d.skipped]
+    planned = plan_phase == schedule.PlanPhase.DOSE
+    if taken:
+        return DayState.TAKEN if planned else DayState.UNPLANNED
+    if planned:
+        if any(d.skipped for d in doses):
+            return DayState.SKIPPED
+        return DayState.MISSED if day < today else DayState.PLANNED
+    if plan_phase == schedule.PlanPhase.BREAK:
+        return DayState.BREAK
+    if plan_phase == schedule.PlanPhase.OFF:
+        return DayState.OFF
+    return DayState.NONE
+
+
+def calendar_days(
+    user: User, first: dt.date, last: dt.date, today: dt.date
+) -> list[CalendarDay]:
+    protocols = protocols_overlapping(user, first, last)
+    doses = doses_by_day(user, first, last)
+    days = []
+    for day in schedule.days_between(first, last):
+        protocol = protocol_on(protocols, day)
+        phase = schedule.plan_phase(protocol.plan, day) if protocol else None
+        days.append(
+            CalendarDay(
+                day=day,
+                in_month=True,
+                state=day_state(phase, doses.get(day, []), day, today),
+                protocol=protocol,
+                doses=doses.get(day, []),
+            )
+        )
+    return days
+
+
+def calendar_month(
+    user: User, year: int, month: int, today: dt.date, first_weekday: int = 0
+) -> list[list[CalendarDay]]:
+    weeks = calendar.Calendar(first_weekday).monthdatescalendar(year, month)
+    days = calendar_days(user, weeks[0][0], weeks[-1][-1], today)
+    for cell in days:
+        cell.in_month = cell.day.month == month
+    return [days[i : i + 7] for i in range(0, len(days), 7)]

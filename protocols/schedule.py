@@ -1,0 +1,179 @@
+"""The schedule engine: which days a protocol plans a dose, and the phase of a day.
+
+Pure functions of dates, with no database and no clock: plans are computed
+whenever they are needed, never stored as rows that could go stale. Everything
+works on calendar dates, so leap days and daylight-saving changes cannot shift
+a plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+FADIMAN = "fadiman"
+STAMETS = "stamets"
+EVERY_OTHER_DAY = "every_other_day"
+WEEKDAYS = "weekdays"
+CUSTOM = "custom"
+INTUITIVE = "intuitive"
+KINDS = (FADIMAN, STAMETS, EVERY_OTHER_DAY, WEEKDAYS, CUSTOM, INTUITIVE)
+
+
+@dataclass(frozen=True)
+class Plan:
+    kind: str
+    start: dt.date
+    end: dt.date | None = None
+    # Cycles: `on_weeks` of dosing, then `break_weeks` without, repeating.
+    # Without both, the protocol runs continuously.
+    on_weeks: int | None = None
+    break_weeks: int = 0
+    weekdays: frozenset[int] = field(default_factory=frozenset)  # Monday = 0
+    pattern: tuple[int, ...] = ()  # custom: 1 = dose, 0 = none, repeating
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"Unknown protocol kind {self.kind!r}.")
+        if self.end is not None and self.end < self.start:
+            raise ValueError("A protocol cannot end before it starts.")
+        if self.kind == CUSTOM and 1 not in self.pattern:
+            raise ValueError("A custom pattern needs at least one dose day.")
+        if self.kind == WEEKDAYS and not self.weekdays:
+            raise ValueError("Choose at least one weekday.")
+
+    @property
+    def cycle_days(self) -> int | None:
+        if self.on_weeks and self.break_weeks:
+            return (self.on_weeks + self.break_weeks) * 7
+        return None
+
+    @property
+    def longest_gap(self) -> int:
+        """The most days from one planned dose to the next while on-phase."""
+        if self.kind == FADIMAN:
+            return 3
+        if self.kind == STAMETS:
+            return _longest_cyclic_gap([0, 1, 2, 3], 7)
+        if self.kind == EVERY_OTHER_DAY:
+            return 2
+        if self.kind == WEEKDAYS:
+            return _longest_cyclic_gap(sorted(self.weekdays), 7)
+        if self.kind == CUSTOM:
+            ons = [i for i, value in enumerate(self.pattern) if value]
+            return _longest_cyclic_gap(ons, len(self.pattern))
+        return 7  # intuitive: a week without a dose is a break
+
+
+def _longest_cyclic_gap(positions: list[int], length: int) -> int:
+    gaps = [b - a for a, b in zip(positions, positions[1:], strict=False)]
+    gaps.append(positions[0] + length - positions[-1])
+    return max(gaps)
+
+
+class PlanPhase(StrEnum):
+    BEFORE = "before"  # the protocol has not started
+    DOSE = "dose"  # a planned dose day
+    OFF = "off"  # on-phase, no dose planned
+    BREAK = "break"  # in a break between cycles
+    ENDED = "ended"  # after the end date
+
+
+def _offset(plan: Plan, day: dt.date) -> int:
+    """Days since the start of the cycle that holds this day."""
+    days = (day - plan.start).days
+    cycle = plan.cycle_days
+    return days % cycle if cycle else days
+
+
+def plan_phase(plan: Plan, day: dt.date) -> PlanPhase:
+    if day < plan.start:
+        return PlanPhase.BEFORE
+    if plan.end is not None and day > plan.end:
+        return PlanPhase.ENDED
+    offset = _offset(plan, day)
+    if plan.cycle_days and offset >= plan.on_weeks * 7:
+        return PlanPhase.BREAK
+    return PlanPhase.DOSE if _doses_on(plan, day, offset) else PlanPhase.OFF
+
+
+def _doses_on(plan: Plan, day: dt.date, offset: int) -> bool:
+    if plan.kind == FADIMAN:
+        return offset % 3 == 0
+    if plan.kind == STAMETS:
+        return offset % 7 < 4
+    if plan.kind == EVERY_OTHER_DAY:
+        return offset % 2 == 0
+    if plan.kind == WEEKDAYS:
+        return day.weekday() in plan.weekdays
+    if plan.kind == CUSTOM:
+        return plan.pattern[offset % len(plan.pattern)] == 1
+    return False  # intuitive: nothing is planned
+
+
+def is_planned(plan: Plan, day: dt.date) -> bool:
+    return plan_phase(plan, day) == PlanPhase.DOSE
+
+
+def days_between(first: dt.date, last: dt.date) -> Iterator[dt.date]:
+    day = first
+    while day <= last:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+def planned_days(plan: Plan, first: dt.date, last: dt.date) -> list[dt.date]:
+    """Every planned dose day from `first` to `last`, both included."""
+    if plan.kind == INTUITIVE:
+        return []
+    first = max(first, plan.start)
+    if plan.end is not None:
+        last = min(last, plan.end)
+    return [day for day in days_between(first, last) if is_planned(plan, day)]
+
+
+# --- The phase of a day, from the doses actually taken ----------------------
+
+
+class DayPhase(StrEnum):
+    BASELINE = "baseline"  # before the first dose
+    DOSE_DAY = "dose_day"
+    AFTER_1 = "after_1"  # the day after a dose
+    AFTER_2 = "after_2"
+    LATER = "later"  # three or more days after, still within the rhythm
+    BREAK = "break"  # no dose for longer than the protocol's rhythm
+
+
+def day_phases(
+    days: Iterable[dt.date], dose_days: Iterable[dt.date], break_after: int = 7
+) -> dict[dt.date, DayPhase]:
+    """Each day's phase, keyed on actual doses.
+
+    `break_after`: days without a dose after which a day counts as a break
+    (for a protocol, its longest planned gap; a week by default).
+    """
+    doses = sorted(set(dose_days))
+    phases: dict[dt.date, DayPhase] = {}
+    index = 0
+    last_dose: dt.date | None = None
+    for day in sorted(days):
+        while index < len(doses) and doses[index] <= day:
+            last_dose = doses[index]
+            index += 1
+        if last_dose is None:
+            phases[day] = DayPhase.BASELINE
+            continue
+        since = (day - last_dose).days
+        if since == 0:
+            phases[day] = DayPhase.DOSE_DAY
+        elif since == 1:
+            phases[day] = DayPhase.AFTER_1
+        elif since == 2:
+            phases[day] = DayPhase.AFTER_2
+        elif since <= break_after:
+            phases[day] = DayPhase.LATER
+        else:
+            phases[day] = DayPhase.BREAK
+    return phases

@@ -1,0 +1,215 @@
+"""Writes to protocols, doses and the calendar feed, one user at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from accounts.models import Profile, User
+from protocols import safety
+from protocols.models import (
+    CalendarFeed,
+    DoseLog,
+    Protocol,
+    SafetyScreen,
+    Substance,
+    new_feed_token,
+)
+
+DEFAULT_SUBSTANCES = [
+    ("Psilocybin mushrooms (dried)", Substance.Kind.PSILOCYBIN, "mg"),
+    ("Psilocybin", Substance.Kind.PSILOCYBIN, "mg"),
+    ("LSD", Substance.Kind.LSD, "µg"),
+    ("Other", Substance.Kind.OTHER, "mg"),
+]
+
+
+def substances_create_defaults(*, user: User) -> list[Substance]:
+    existing = {name.lower() for name in user.substances.values_list("name", flat=True)}
+    return Substance.objects.bulk_create(
+        Substance(user=user, name=name, kind=kind, unit=unit)
+        for name, kind, unit in DEFAULT_SUBSTANCES
+        if name.lower() not in existing
+    )
+
+
+def safety_screen_save(*, user: User, answers: dict[str, bool]) -> SafetyScreen:
+    screen, _ = SafetyScreen.objects.update_or_create(
+        user=user, defaults={"answers": answers}
+    )
+    return screen
+
+
+@transaction.atomic
+def protocol_create(*, user: User, **fields) -> Protocol:
+    """Start a protocol; the one running before it ends and stays as history."""
+    for previous in Protocol.objects.select_for_update().filter(user=user, active=True):
+        _end(previous, fields["start_date"] - dt.timedelta(days=1))
+    protocol = Protocol(user=user, active=True, **fields)
+    protocol.full_clean()
+    protocol.save()
+    return protocol
+
+
+def _end(protocol: Protocol, last_day: dt.date) -> None:
+    protocol.active = False
+    if protocol.end_date is None or protocol.end_date > last_day:
+        protocol.end_date = max(last_day, protocol.start_date)
+    protocol.save(update_fields=["active", "end_date"])
+
+
+@transaction.atomic
+def protocol_update(*, protocol: Protocol, **fields) -> Protocol:
+    for name, value in fields.items():
+        setattr(protocol, name, value)
+    protocol.full_clean()
+    protocol.save()
+    return protocol
+
+
+def protocol_end(*, protocol: Protocol, today: dt.date) -> None:
+    _end(protocol, today)
+
+
+# --- Doses -------------------------------------------------------------------
+
+
+def _recent_doses(user: User, day: dt.date, exclude: int | None = None):
+    window = dt.timedelta(days=safety.CROSS_TOLERANCE_DAYS)
+    doses = DoseLog.objects.filter(
+        user=user, skipped=False, day__range=(day - window, day + window)
+    ).select_related("substance")
+    if exclude is not None:
+        doses = doses.exclude(pk=exclude)
+    return [safety.RecentDose(day=d.day, kind=d.substance.kind) for d in doses]
+
+
+def dose_warnings_for(dose: DoseLog) -> list[str]:
+    if dose.skipped:
+        return []
+    planned = dose.protocol.amount if dose.protocol else None
+    return safety.dose_warnings(
+        day=dose.day,
+        kind=dose.substance.kind,
+        amount=dose.amount,
+        planned_amount=planned,
+        recent=_recent_doses(dose.user, dose.day, exclude=dose.pk),
+    )
+
+
+@transaction.atomic
+def dose_log(
+    *,
+    user: User,
+    profile: Profile,
+    taken_at: dt.datetime,
+    substance: Substance,
+    amount: Decimal | None,
+    protocol: Protocol | None = None,
+    notes: str = "",
+    skipped: bool = False,
+    client_token: uuid.UUID | None = None,
+) -> tuple[DoseLog, bool]:
+    """Record a dose (or a skipped planned one). Returns (dose, created)."""
+    if substance.user_id != user.pk or (protocol and protocol.user_id != user.pk):
+        raise ValueError("Doses use the user's own substances and protocols.")
+    if client_token is not None:
+        existing = DoseLog.objects.filter(user=user, client_token=client_token).first()
+        if existing:
+            return existing, False
+    dose = DoseLog(
+        user=user,
+        taken_at=taken_at,
+        day=profile.local_day(taken_at),
+        substance=substance,
+        amount=None if skipped else amount,
+        unit=_unit(substance, protocol),
+        protocol=protocol,
+        notes=notes,
+        skipped=skipped,
+        client_token=client_token,
+    )
+    dose.full_clean(exclude=["client_token"])
+    try:
+        with transaction.atomic():
+            dose.save()
+    except IntegrityError:
+        return DoseLog.objects.get(user=user, client_token=client_token), False
+    return dose, True
+
+
+def dose_log_planned(
+    *,
+    user: User,
+    profile: Profile,
+    protocol: Protocol,
+    taken_at: dt.datetime,
+    skipped: bool,
+) -> tuple[DoseLog, bool]:
+    """One tap on Today: the planned dose taken (or skipped) as planned.
+
+    A day holds one planned record per protocol, so a double tap logs once.
+    """
+    day = profile.local_day(taken_at)
+    existing = DoseLog.objects.filter(user=user, protocol=protocol, day=day).first()
+    if existing:
+        return existing, False
+    return dose_log(
+        user=user,
+        profile=profile,
+        taken_at=taken_at,
+        substance=protocol.substance,
+        amount=protocol.amount,
+        protocol=protocol,
+        skipped=skipped,
+    )
+
+
+@transaction.atomic
+def dose_update(*, dose: DoseLog, profile: Profile, **fields) -> DoseLog:
+    for name, value in fields.items():
+        setattr(dose, name, value)
+    dose.day = profile.local_day(dose.taken_at)
+    dose.unit = _unit(dose.substance, dose.protocol)
+    if dose.skipped:
+        dose.amount = None
+    dose.full_clean(exclude=["client_token"])
+    dose.save()
+    return dose
+
+
+def _unit(substance: Substance, protocol: Protocol | None) -> str:
+    """A dose of the protocol's substance is measured in the protocol's unit;
+    anything else in its substance's own unit."""
+    if protocol is not None and protocol.substance_id == substance.pk:
+        return protocol.unit
+    return substance.unit
+
+
+def dose_delete(*, dose: DoseLog) -> None:
+    dose.delete()
+
+
+# --- Calendar feed -----------------------------------------------------------
+
+
+def feed_for(user: User) -> CalendarFeed:
+    feed, _ = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+def feed_regenerate(*, user: User) -> CalendarFeed:
+    feed = feed_for(user)
+    feed.token = new_feed_token()
+    feed.save(update_fields=["token"])
+    return feed
+
+
+def feed_set_details(*, user: User, show_details: bool) -> CalendarFeed:
+    feed = feed_for(user)
+    feed.show_details = show_details
+    feed.save(update_fields=["show_details"])
+    return feed

@@ -1,0 +1,33 @@
+"""What Today shows about dosing: the plan for the day and what was logged."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+
+from protocols import queries, schedule
+from protocols.models import DoseLog
+
+
+def today_dose_context(request: HttpRequest) -> dict:
+    today = request.profile.local_day()
+    protocol = queries.active_protocol(request.user)
+    phase = schedule.plan_phase(protocol.plan, today) if protocol else None
+    next_day = None
+    if protocol and phase != schedule.PlanPhase.DOSE:
+        upcoming = schedule.planned_days(
+            protocol.plan, today + dt.timedelta(days=1), today + dt.timedelta(days=120)
+        )
+        next_day = upcoming[0] if upcoming else None
+    return {
+        "dose_protocol": protocol,
+        "dose_phase": phase,
+        "planned_today": phase == schedule.PlanPhase.DOSE,
+        "doses_today": list(
+            DoseLog.objects.filter(user=request.user, day=today).select_related(
+                "substance"
+            )
+        ),
+        "next_planned": next_day,
+    }

@@ -1,0 +1,405 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
+
+from config.http import partial_template, post_or_none
+from journal.queries import weekday_names
+from protocols import ical, queries, safety, schedule, services
+from protocols.forms import DoseForm, ProtocolForm, SafetyScreenForm, SubstanceForm
+from protocols.models import CalendarFeed, DoseLog, Protocol, SafetyScreen, Substance
+from protocols.today import today_dose_context
+
+FEED_PAST = dt.timedelta(days=60)
+FEED_AHEAD = dt.timedelta(days=366)
+
+
+def get_protocol_for_user(request: HttpRequest, protocol_id: int) -> Protocol:
+    return get_object_or_404(Protocol, pk=protocol_id, user=request.user)
+
+
+def get_dose_for_user(request: HttpRequest, dose_id: int) -> DoseLog:
+    return get_object_or_404(DoseLog, pk=dose_id, user=request.user)
+
+
+def get_substance_for_user(request: HttpRequest, substance_id: int) -> Substance:
+    return get_object_or_404(Substance, pk=substance_id, user=request.user)
+
+
+def _warn(request: HttpRequest, dose: DoseLog) -> None:
+    for warning in services.dose_warnings_for(dose):
+        messages.warning(request, warning)
+
+
+# --- Overview ----------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def protocol_index(request: HttpRequest) -> HttpResponse:
+    today = request.profile.local_day()
+    protocol = queries.active_protocol(request.user)
+    upcoming = []
+    if protocol:
+        upcoming = schedule.planned_days(
+            protocol.plan, today, today + dt.timedelta(days=13)
+        )
+    feed = services.feed_for(request.user)
+    context = {
+        "protocol": protocol,
+        "upcoming": upcoming,
+        "history": Protocol.objects.filter(
+            user=request.user, active=False
+        ).select_related("substance")[:20],
+        "doses": DoseLog.objects.filter(user=request.user).select_related(
+            "substance", "protocol"
+        )[:10],
+        "screened": SafetyScreen.objects.filter(user=request.user).exists(),
+        "feed": feed,
+        "feed_url": request.build_absolute_uri(
+            reverse("protocols:feed", args=[feed.token])
+        ),
+    }
+    return render(request, "protocols/index.html", context)
+
+
+# --- Safety screen -----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def safety_screen(request: HttpRequest) -> HttpResponse:
+    screen = SafetyScreen.objects.filter(user=request.user).first()
+    initial = {}
+    if screen:
+        initial = {
+            key: "yes" if value else "no" for key, value in screen.answers.items()
+        }
+    form = SafetyScreenForm(post_or_none(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.safety_screen_save(user=request.user, answers=form.answers())
+        return redirect("protocols:safety_result")
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "protocols/safety.html",
+        {"form": form, "sources": safety.SOURCES},
+        status=status,
+    )
+
+
+@login_required
+@require_safe
+def safety_result(request: HttpRequest) -> HttpResponse:
+    screen = SafetyScreen.objects.filter(user=request.user).first()
+    if screen is None:
+        return redirect("protocols:safety")
+    return render(
+        request,
+        "protocols/safety_result.html",
+        {"advisories": safety.advisories(screen.answers), "sources": safety.SOURCES},
+    )
+
+
+# --- Protocols ---------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def protocol_new(request: HttpRequest) -> HttpResponse:
+    if not SafetyScreen.objects.filter(user=request.user).exists():
+        messages.info(request, "A few safety questions first; they take a minute.")
+        return redirect("protocols:safety")
+    initial = {"start_date": request.profile.local_day(), "kind": schedule.FADIMAN}
+    form = ProtocolForm(post_or_none(request), initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        protocol = services.protocol_create(user=request.user, **form.protocol_fields())
+        messages.success(request, f"{protocol.name} is your protocol now.")
+        return redirect("protocols:index")
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "protocols/protocol_form.html",
+        {"form": form, "protocol": None},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def protocol_edit(request: HttpRequest, protocol_id: int) -> HttpResponse:
+    protocol = get_protocol_for_user(request, protocol_id)
+    form = ProtocolForm(post_or_none(request), instance=protocol, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        protocol.refresh_from_db()  # the form wrote its raw values onto the instance
+        services.protocol_update(protocol=protocol, **form.protocol_fields())
+        messages.success(request, f"Saved {protocol.name}.")
+        return redirect("protocols:index")
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "protocols/protocol_form.html",
+        {"form": form, "protocol": protocol},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def protocol_end(request: HttpRequest, protocol_id: int) -> HttpResponse:
+    protocol = get_protocol_for_user(request, protocol_id)
+    if protocol.active:
+        services.protocol_end(protocol=protocol, today=request.profile.local_day())
+        messages.success(
+            request, f"{protocol.name} has ended and is kept in your history."
+        )
+    return redirect("protocols:index")
+
+
+# --- Doses -------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dose_new(request: HttpRequest) -> HttpResponse:
+    profile = request.profile
+    protocol = queries.active_protocol(request.user)
+    now = timezone.localtime(timezone.now(), profile.tzinfo)
+    initial = {
+        "token": uuid.uuid4(),
+        "date": now.date(),
+        "time": now.time().replace(second=0, microsecond=0),
+    }
+    if protocol:
+        initial |= {
+            "substance": protocol.substance_id,
+            "amount": protocol.amount,
+            "protocol": protocol.pk,
+        }
+    form = DoseForm(post_or_none(request), initial=initial, profile=profile)
+    if request.method == "POST" and form.is_valid():
+        dose, created = services.dose_log(
+            user=request.user,
+            profile=profile,
+            client_token=form.cleaned_data["token"],
+            **form.dose_fields(),
+        )
+        if created:
+            messages.success(
+                request, "Dose logged." if not dose.skipped else "Marked as skipped."
+            )
+            _warn(request, dose)
+        return redirect("protocols:index")
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "protocols/dose_form.html", {"form": form, "dose": None}, status=status
+    )
+
+
+@login_required
+@require_POST
+def dose_planned(request: HttpRequest) -> HttpResponse:
+    """Today's one tap: the planned dose taken, or skipped."""
+    action = request.POST.get("action")
+    if action not in ("take", "skip"):
+        return HttpResponse("action must be take or skip", status=400)
+    protocol = queries.active_protocol(request.user)
+    profile = request.profile
+    today = profile.local_day()
+    if protocol is None or not schedule.is_planned(protocol.plan, today):
+        messages.error(request, "No dose is planned for today.")
+    else:
+        dose, created = services.dose_log_planned(
+            user=request.user,
+            profile=profile,
+            protocol=protocol,
+            taken_at=timezone.now(),
+            skipped=action == "skip",
+        )
+        if created:
+            messages.success(
+                request,
+                "Planned dose logged." if action == "take" else "Marked as skipped.",
+            )
+            _warn(request, dose)
+    if request.htmx:
+        return render(
+            request,
+            "protocols/includes/today_dose.html#today-dose",
+            {**today_dose_context(request), "oob_messages": True},
+        )
+    return redirect("journal:today")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dose_edit(request: HttpRequest, dose_id: int) -> HttpResponse:
+    dose = get_dose_for_user(request, dose_id)
+    profile = request.profile
+    form = DoseForm(
+        post_or_none(request),
+        initial=DoseForm.initial_for(dose, profile),
+        profile=profile,
+    )
+    if request.method == "POST" and form.is_valid():
+        services.dose_update(dose=dose, profile=profile, **form.dose_fields())
+        messages.success(request, "Dose saved.")
+        _warn(request, dose)
+        return redirect("protocols:index")
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "protocols/dose_form.html", {"form": form, "dose": dose}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dose_delete(request: HttpRequest, dose_id: int) -> HttpResponse:
+    dose = get_dose_for_user(request, dose_id)
+    if request.method == "POST":
+        services.dose_delete(dose=dose)
+        messages.success(request, "The dose record was deleted.")
+        return redirect("protocols:index")
+    return render(request, "protocols/dose_confirm_delete.html", {"dose": dose})
+
+
+# --- Substances --------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def substance_list(request: HttpRequest) -> HttpResponse:
+    form = SubstanceForm(post_or_none(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        substance = form.save(commit=False)
+        substance.user = request.user
+        substance.save()
+        messages.success(request, f"Added {substance.name}.")
+        return redirect("protocols:substances")
+    status = 422 if request.method == "POST" else 200
+    substances = Substance.objects.filter(user=request.user)
+    return render(
+        request,
+        "protocols/substances.html",
+        {"form": form, "substances": substances},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def substance_delete(request: HttpRequest, substance_id: int) -> HttpResponse:
+    substance = get_substance_for_user(request, substance_id)
+    try:
+        substance.delete()
+        messages.success(request, f"Deleted {substance.name}.")
+    except (ProtectedError, RestrictedError):
+        messages.error(
+            request, f"{substance.name} is used by protocols or doses, so it stays."
+        )
+    return redirect("protocols:substances")
+
+
+# --- Dosing calendar ---------------------------------------------------------
+
+
+@login_required
+@require_safe
+def dosing_calendar(
+    request: HttpRequest, year: int | None = None, month: int | None = None
+) -> HttpResponse:
+    today = request.profile.local_day()
+    if year is None or month is None:
+        year, month = today.year, today.month
+    if not (1 <= month <= 12 and 1900 <= year <= 9998):
+        raise Http404("No such month.")
+    first = dt.date(year, month, 1)
+    previous = first - dt.timedelta(days=1)
+    following = first + dt.timedelta(days=32)
+    weeks = queries.calendar_month(
+        request.user, year, month, today, request.profile.week_start
+    )
+    context = {
+        "first": first,
+        "today": today,
+        "weeks": weeks,
+        "month_days": [cell for week in weeks for cell in week if cell.in_month],
+        "previous": (previous.year, previous.month),
+        "following": (following.year, following.month),
+        "legend": queries.STATE_LABELS.items(),
+        "weekday_names": weekday_names(request.profile.week_start),
+    }
+    return render(
+        request,
+        partial_template(request, "protocols/calendar.html", "calendar"),
+        context,
+    )
+
+
+# --- Calendar feed -----------------------------------------------------------
+
+
+@never_cache
+@require_safe
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The planned days as iCalendar. The secret token is the only key."""
+    feed = get_object_or_404(
+        CalendarFeed.objects.select_related("user__profile"), token=token
+    )
+    user = feed.user
+    today = user.profile.local_day()
+    first, last = today - FEED_PAST, today + FEED_AHEAD
+    events = []
+    for protocol in queries.protocols_overlapping(user, first, last):
+        for day in schedule.planned_days(protocol.plan, first, last):
+            if feed.show_details:
+                amount = protocol.amount.normalize()
+                summary = f"{protocol.substance.name} {amount:f} {protocol.unit}"
+                description = protocol.name
+            else:
+                summary, description = "Planned day", ""
+            events.append(
+                ical.Event(
+                    uid=f"planned-{protocol.pk}-{day:%Y%m%d}@titrate",
+                    day=day,
+                    summary=summary,
+                    description=description,
+                )
+            )
+    body = ical.calendar(events, name="Titrate", stamp=timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="titrate.ics"'
+    return response
+
+
+@login_required
+@require_POST
+def feed_settings(request: HttpRequest) -> HttpResponse:
+    action = request.POST.get("action")
+    if action == "regenerate":
+        services.feed_regenerate(user=request.user)
+        messages.success(
+            request, "New calendar address made; the old one no longer works."
+        )
+    elif action in ("details_on", "details_off"):
+        services.feed_set_details(
+            user=request.user, show_details=action == "details_on"
+        )
+        messages.success(request, "Calendar feed updated.")
+    else:
+        return HttpResponse("Unknown action.", status=400)
+    return redirect("protocols:index")

@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+
+from accounts.export import export_document
+from accounts.importer import ImportProblem, import_document, parse
+from accounts.models import User
+from journal.models import Entry
+from protocols.models import DoseLog, Protocol
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def without_volatile(document: dict) -> dict:
+    return {k: v for k, v in document.items() if k != "exported_at"}
+
+
+def test_a_round_trip_into_a_fresh_account_is_exact():
+    call_command("seed_demo", "--user", "demo", "--years", "1")
+    original = export_document(User.objects.get(username="demo"))
+    fresh = make_user("fresh")
+    import_document(fresh, json.loads(json.dumps(original)))
+    assert without_volatile(export_document(fresh)) == without_volatile(original)
+
+
+def test_importing_the_same_file_twice_adds_nothing(owner):
+    call_command("seed_demo", "--user", "demo", "--years", "1")
+    document = export_document(User.objects.get(username="demo"))
+    first = import_document(owner, document)
+    counts = (
+        Entry.objects.filter(user=owner).count(),
+        DoseLog.objects.filter(user=owner).count(),
+    )
+    second = import_document(owner, document)
+    assert first.added["entries"] > 250
+    assert "entries" not in second.added and "doses" not in second.added
+    assert (
+        Entry.objects.filter(user=owner).count(),
+        DoseLog.objects.filter(user=owner).count(),
+    ) == counts
+    assert second.summary().startswith("Nothing new to add.")
+
+
+def test_an_import_into_an_account_with_its_own_active_protocol_keeps_that_one(owner):
+    from tests.factories import make_protocol
+
+    mine = make_protocol(owner)
+    call_command("seed_demo", "--user", "demo", "--years", "1")
+    import_document(owner, export_document(User.objects.get(username="demo")))
+    assert list(Protocol.objects.filter(user=owner, active=True)) == [mine]
+
+
+def good_document(owner) -> dict:
+    from tests.factories import make_entry
+
+    make_entry(owner, note="one", mood=5)
+    document = export_document(owner)
+    Entry.objects.filter(user=owner).delete()
+    return document
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["entries"][0].update(occurred_at="yesterday"),
+            "entries[0].occurred_at: 'yesterday' is not a date and time",
+        ),
+        (
+            lambda d: d["entries"][0].update(ratings={"Mood": 11}),
+            "entries[0].ratings.Mood: 11 is outside 1–10",
+        ),
+        (
+            lambda d: d["entries"][0].update(ratings={"Nope": 3}),
+            "no metric named 'Nope'",
+        ),
+        (
+            lambda d: d["entries"][0].update(note=7),
+            "entries[0].note: missing or not a str",
+        ),
+        (lambda d: d["entries"][0].update(note="x" * 100_001), "longer than 100 KB"),
+        (lambda d: d["metrics"][0].update(scale_max=500), "metrics[0]: scale_max"),
+        (lambda d: d.update(entries="lots"), "entries: expected a list"),
+    ],
+)
+def test_a_bad_document_names_the_problem_and_writes_nothing(
+    owner, other_user, change, message
+):
+    document = good_document(other_user)
+    change(document)
+    with pytest.raises(
+        ImportProblem,
+        match=message.replace("[", r"\[").replace("]", r"\]").replace("(", r"\("),
+    ):
+        import_document(owner, document)
+    assert not Entry.objects.filter(user=owner).exists()
+
+
+def test_a_failure_late_in_the_file_undoes_the_early_rows(owner, other_user):
+    from tests.factories import make_entry
+
+    make_entry(other_user, note="first", mood=5)
+    make_entry(other_user, note="second", mood=5)
+    document = export_document(other_user)
+    document["entries"][1]["day"] = "not-a-day"
+    with pytest.raises(ImportProblem):
+        import_document(owner, document)
+    assert not Entry.objects.filter(user=owner).exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"\xff\xfe not utf8", "not UTF-8"),
+        (b"{not json", "Line 1: not valid JSON"),
+        (b'{"format": "other"}', "not a Titrate export"),
+        (b'{"format": "titrate-export", "schema_version": 99}', "Schema version 99"),
+    ],
+)
+def test_bad_files_are_refused(raw, message):
+    with pytest.raises(ImportProblem, match=message):
+        parse(raw)
+
+
+def test_the_settings_upload_imports_and_reports(owner_client, owner, other_user):
+    document = good_document(other_user)
+    upload = SimpleUploadedFile("export.json", json.dumps(document).encode())
+    response = owner_client.post("/settings/import/", {"file": upload}, follow=True)
+    assert "Added 1 entries" in response.content.decode()
+    assert Entry.objects.filter(user=owner, note="one").exists()
+
+
+def test_the_settings_upload_shows_problems_next_to_the_field(owner_client, owner):
+    upload = SimpleUploadedFile("export.json", b"{not json")
+    response = owner_client.post("/settings/import/", {"file": upload})
+    assert response.status_code == 422
+    assert b"Nothing was imported. Line 1: not valid JSON" in response.content
+
+
+def test_the_import_command(tmp_path, owner, other_user):
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(good_document(other_user)))
+    call_command("import_data", str(path), "--user", "owner")
+    assert Entry.objects.filter(user=owner, note="one").exists()
+    path.write_text("{broken")
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_data", str(path), "--user", "owner")
+
+
+def test_export_wipe_import_gives_back_the_same_journal(tmp_path):
+    """The per-user backup path in the README: export, lose it all, import."""
+    call_command("seed_demo", "--user", "demo", "--years", "1")
+    user = User.objects.get(username="demo")
+    backup = tmp_path / "backup.json"
+    call_command("export_data", "--user", "demo", "--output", str(backup))
+    before = export_document(user)
+
+    user.delete()
+    restored = make_user("demo")
+    call_command("import_data", str(backup), "--user", "demo")
+
+    assert without_volatile(export_document(restored)) == without_volatile(before)

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import Profile, User
+
+
+@pytest.mark.django_db
+def test_it_creates_the_demo_user_who_can_sign_in(anon_client):
+    call_command("seed_demo", "--user", "demo", "--password", "demo", stdout=None)
+    user = User.objects.get(username="demo")
+    assert Profile.objects.get(user=user).timezone == "Europe/Berlin"
+    response = anon_client.post(
+        "/accounts/login/", {"login": "demo", "password": "demo"}
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_running_it_again_refreshes_rather_than_duplicates():
+    call_command("seed_demo", "--user", "demo", "--password", "one")
+    call_command("seed_demo", "--user", "demo", "--password", "two", "--years", "2")
+    assert User.objects.filter(username="demo").count() == 1
+    assert User.objects.get(username="demo").check_password("two")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "args", [["--years", "0"], ["--years", "21"], ["--timezone", "Mars/Olympus"]]
+)
+def test_it_refuses_bad_arguments_and_writes_nothing(args):
+    with pytest.raises(CommandError):
+        call_command("seed_demo", "--user", "demo", *args)
+    assert not User.objects.exists()
+
+
+def journal_snapshot(user) -> list:
+    from journal.models import Entry
+
+    return [
+        (
+            e.day,
+            e.occurred_at,
+            e.note,
+            sorted((r.metric.key, r.value) for r in e.ratings.all()),
+            sorted(t.name for t in e.tags.all()),
+        )
+        for e in Entry.objects.filter(user=user)
+        .order_by("occurred_at")
+        .prefetch_related("ratings__metric", "tags")
+    ]
+
+
+@pytest.mark.django_db
+def test_it_fills_a_journal_the_same_way_every_time():
+    call_command("seed_demo", "--user", "demo", "--years", "1")
+    user = User.objects.get(username="demo")
+    first = journal_snapshot(user)
+    call_command("seed_demo", "--user", "demo", "--years", "1")
+    assert journal_snapshot(user) == first
+    days = {row[0] for row in first}
+    assert 280 <= len(days) <= 340  # most days of a year have a check-in
+    assert user.metrics.count() == 5
+    assert user.tags.count() == 12
+    assert user.weekly_reviews.count() == 8
+    assert user.own_prompts.count() == 1
+    assert sum(1 for row in first if row[3]) > 0.9 * len(first)
+
+
+@pytest.mark.django_db
+def test_more_years_mean_more_history():
+    call_command("seed_demo", "--user", "demo", "--years", "2")
+    user = User.objects.get(username="demo")
+    first_day = user.entries.order_by("day").first().day
+    assert (user.profile.local_day() - first_day).days >= 700
+
+
+@pytest.mark.django_db
+def test_it_makes_a_protocol_history_with_taken_and_skipped_doses():
+    from protocols.models import DoseLog, Protocol
+
+    call_command("seed_demo", "--user", "demo", "--years", "2")
+    user = User.objects.get(username="demo")
+    protocols = Protocol.objects.filter(user=user)
+    assert protocols.filter(active=True).count() == 1
+    assert {"fadiman", "stamets"} <= set(protocols.values_list("kind", flat=True))
+    doses = DoseLog.objects.filter(user=user)
+    assert doses.filter(skipped=False).count() > 100
+    assert doses.filter(skipped=True).exists()
+    first_dose = doses.order_by("day").first().day
+    first_entry = user.entries.order_by("day").first().day
+    assert (first_dose - first_entry).days >= 25  # a baseline month first
+
+
+@pytest.mark.django_db
+def test_many_entries_answer_a_prompt_of_their_phase():
+    call_command("seed_demo", "--user", "demo", "--years", "1")
+    user = User.objects.get(username="demo")
+    answered = user.entries.exclude(prompt_answer="").select_related("prompt")
+    assert answered.count() > 0.3 * user.entries.count()
+    for entry in answered[:50]:
+        assert entry.prompt_text == entry.prompt.text

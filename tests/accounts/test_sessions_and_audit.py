@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+from allauth.usersessions.models import UserSession
+from django.test import Client
+
+from accounts.middleware import LAST_SEEN
+from accounts.models import AuditEvent
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+LOGIN = "/accounts/login/"
+
+
+def kinds(user) -> list[str]:
+    return list(AuditEvent.objects.filter(user=user).values_list("kind", flat=True))
+
+
+def test_sign_ins_and_failures_are_recorded_and_shown(anon_client, owner):
+    anon_client.post(LOGIN, {"login": "owner", "password": "wrong"})
+    anon_client.post(LOGIN, {"login": "owner", "password": PASSWORD})
+    assert kinds(owner) == ["login", "login_failed"]
+    html = anon_client.get("/settings/activity/").content.decode()
+    assert "Failed sign-in" in html and "Signed in" in html
+
+
+def test_other_users_activity_is_never_shown(anon_client, owner, other_user):
+    Client().post(LOGIN, {"login": "intruder", "password": PASSWORD})
+    anon_client.post(LOGIN, {"login": "owner", "password": PASSWORD})
+    assert kinds(other_user) == ["login"]
+    html = anon_client.get("/settings/activity/").content.decode()
+    assert html.count("Signed in</td>") == 1
+
+
+def test_a_password_change_is_recorded(anon_client, owner):
+    anon_client.post(LOGIN, {"login": "owner", "password": PASSWORD})
+    anon_client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    anon_client.post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": PASSWORD,
+            "password1": "a new long phrase",
+            "password2": "a new long phrase",
+        },
+    )
+    assert "password_changed" in kinds(owner)
+
+
+def test_changing_email_asks_for_the_password_again(anon_client, owner):
+    from allauth.account.models import EmailAddress
+
+    anon_client.post(LOGIN, {"login": "owner", "password": PASSWORD})
+    response = anon_client.post(
+        "/accounts/email/", {"action_add": "", "email": "new@example.test"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    assert not EmailAddress.objects.filter(email="new@example.test").exists()
+
+
+def test_an_idle_session_ends(owner_client, owner):
+    assert owner_client.get("/").status_code == 200
+    session = owner_client.session
+    session[LAST_SEEN] = int(time.time()) - 4 * 24 * 3600
+    session.save()
+    response = owner_client.get("/journal/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/journal/")
+    assert owner_client.get("/").status_code == 302
+
+
+def test_an_active_session_stays(owner_client):
+    owner_client.get("/")
+    session = owner_client.session
+    session[LAST_SEEN] = int(time.time()) - 3600
+    session.save()
+    assert owner_client.get("/journal/").status_code == 200
+
+
+def test_users_see_their_sessions_and_end_the_others(owner):
+    phone, laptop = Client(), Client()
+    for client in (phone, laptop):
+        client.post(LOGIN, {"login": "owner", "password": PASSWORD})
+    assert UserSession.objects.filter(user=owner).count() == 2
+    page = laptop.get("/accounts/sessions/")
+    assert page.status_code == 200
+    laptop.post("/accounts/sessions/", {"action": "logout"})
+    assert laptop.get("/").status_code == 200
+    assert phone.get("/").status_code == 302

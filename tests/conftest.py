@@ -1,0 +1,72 @@
+"""Shared fixtures: three personas (owner, another user, anonymous)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.test.utils import override_settings
+
+from accounts.models import Profile, User
+from journal.services import metrics_create_defaults
+from protocols.services import substances_create_defaults
+from tests import factories
+
+factories.register_walker_object_types()
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    # The real hasher would dominate the run time of tests that create users.
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    ):
+        yield
+
+
+def make_user(username: str, **extra) -> User:
+    user = User.objects.create_user(
+        username=username, email=f"{username}@example.test", password=PASSWORD, **extra
+    )
+    Profile.objects.create(user=user, timezone="Europe/Berlin")
+    metrics_create_defaults(user=user)
+    substances_create_defaults(user=user)
+    return user
+
+
+@pytest.fixture
+def owner(db) -> User:
+    return make_user("owner")
+
+
+@pytest.fixture
+def other_user(db) -> User:
+    return make_user("intruder")
+
+
+@pytest.fixture
+def owner_client(owner) -> Client:
+    client = Client()
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def other_client(other_user) -> Client:
+    client = Client()
+    client.force_login(other_user)
+    return client
+
+
+@pytest.fixture
+def anon_client() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def metrics(owner) -> dict:
+    """The owner's default metrics by key: mood, anxiety, energy, focus, sleep."""
+    from journal.models import Metric
+
+    return {m.key: m for m in Metric.objects.filter(user=owner)}

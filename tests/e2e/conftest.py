@@ -1,0 +1,130 @@
+"""Real-browser fixtures: Playwright driving Debian's Chromium.
+
+Never downloads a browser. On a laptop without /usr/bin/chromium these tests
+skip with a message; in CI (CI=true) a missing browser fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the test code's own
+# database calls are still plain synchronous ones.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = (
+            f"No Chromium at {CHROMIUM}: install it with "
+            "'apt-get install -y chromium' to run the browser tests."
+        )
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _builtin_prompts(transactional_db):
+    # Browser tests flush the database between tests, which removes the rows
+    # the data migrations loaded.
+    from journal.builtin_prompts import sync_builtin_prompts
+    from journal.models import Prompt
+
+    sync_builtin_prompts(Prompt)
+
+
+class PageWatch:
+    """Everything a page did that it should not: errors, CSP violations and
+    requests to any origin but the app's own."""
+
+    def __init__(self, page, origin: str):
+        self.origin = origin
+        self.console_errors: list[str] = []
+        self.foreign_requests: list[str] = []
+        page.on(
+            "console",
+            lambda msg: msg.type == "error" and self.console_errors.append(msg.text),
+        )
+        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        page.on("request", self._on_request)
+        page.add_init_script(
+            "window.__cspViolations = [];"
+            "document.addEventListener('securitypolicyviolation', e =>"
+            " window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+        )
+        self.page = page
+
+    def _on_request(self, request) -> None:
+        url = request.url
+        if not (url.startswith(self.origin + "/") or url.startswith("data:")):
+            self.foreign_requests.append(url)
+
+    def csp_violations(self) -> list[str]:
+        return self.page.evaluate("window.__cspViolations")
+
+    def assert_clean(self) -> None:
+        assert self.console_errors == []
+        assert self.foreign_requests == []
+        assert self.csp_violations() == []
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    context = browser.new_context(
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        timezone_id="Pacific/Auckland",
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    watch = PageWatch(page, live_server.url)
+    yield page, watch
+    context.close()
+
+
+@pytest.fixture
+def desktop_dark_page(browser, live_server):
+    context = browser.new_context(viewport=DESKTOP, color_scheme="dark")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    watch = PageWatch(page, live_server.url)
+    yield page, watch
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+    return path

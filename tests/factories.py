@@ -1,0 +1,107 @@
+"""Small builders for test data, and the walker's object types."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+
+from django.utils import timezone
+
+from journal.models import Entry, Metric, Prompt, Rating, Tag
+from protocols.models import DoseLog, Protocol, Substance
+
+
+def make_entry(
+    user, *, day: dt.date | None = None, note: str = "", mood: int | None = 6, tags=()
+) -> Entry:
+    moment = (
+        timezone.now()
+        if day is None
+        else dt.datetime.combine(day, dt.time(12), tzinfo=user.profile.tzinfo)
+    )
+    entry = Entry.objects.create(
+        user=user,
+        day=user.profile.local_day(moment),
+        occurred_at=moment,
+        note=note,
+    )
+    if mood is not None:
+        Rating.objects.create(entry=entry, metric=mood_metric(user), value=mood)
+    for name in tags:
+        entry.tags.add(Tag.objects.get_or_create(user=user, name=name)[0])
+    return entry
+
+
+def mood_metric(user) -> Metric:
+    return Metric.objects.get(user=user, key=Metric.Key.MOOD)
+
+
+_numbers = itertools.count(1)
+
+
+def make_metric(user, name: str = "", **fields) -> Metric:
+    name = name or f"Creativity {next(_numbers)}"
+    fields.setdefault("position", 99)
+    return Metric.objects.create(user=user, name=name, **fields)
+
+
+def make_protocol(user, **fields) -> Protocol:
+    fields.setdefault("name", "Fadiman")
+    fields.setdefault("kind", "fadiman")
+    fields.setdefault("start_date", user.profile.local_day() - dt.timedelta(days=30))
+    fields.setdefault("active", True)
+    substance = (
+        fields.pop("substance", None) or Substance.objects.filter(user=user).first()
+    )
+    if fields["active"]:
+        Protocol.objects.filter(user=user, active=True).update(active=False)
+    return Protocol.objects.create(
+        user=user,
+        substance=substance,
+        amount=Decimal("100"),
+        unit=substance.unit,
+        **fields,
+    )
+
+
+def make_dose(
+    user, *, day: dt.date | None = None, skipped: bool = False, **fields
+) -> DoseLog:
+    day = day or user.profile.local_day()
+    moment = dt.datetime.combine(day, dt.time(9), tzinfo=user.profile.tzinfo)
+    substance = (
+        fields.pop("substance", None) or Substance.objects.filter(user=user).first()
+    )
+    return DoseLog.objects.create(
+        user=user,
+        taken_at=moment,
+        day=day,
+        substance=substance,
+        amount=None if skipped else fields.pop("amount", Decimal("100")),
+        unit=substance.unit,
+        skipped=skipped,
+        **fields,
+    )
+
+
+def make_prompt(
+    user, text: str = "What did you notice?", phases=("off_day",)
+) -> Prompt:
+    return Prompt.objects.create(
+        owner=user, text=text, phases=Prompt.encode_phases(phases), kind="reflection"
+    )
+
+
+def register_walker_object_types() -> None:
+    from tests.walker import register_object_type
+
+    register_object_type("entry_id", lambda user: make_entry(user, note="secret"))
+    register_object_type("metric_id", lambda user: make_metric(user))
+    register_object_type("protocol_id", lambda user: make_protocol(user))
+    register_object_type("prompt_id", lambda user: make_prompt(user))
+    register_object_type("dose_id", lambda user: make_dose(user))
+    register_object_type(
+        "substance_id",
+        lambda user: Substance.objects.create(user=user, name=f"S {next(_numbers)}"),
+    )

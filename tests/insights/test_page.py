@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from html import unescape
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from tests.factories import make_dose, make_entry, make_metric
+
+pytestmark = pytest.mark.django_db
+
+
+def figures(html: str) -> dict[str, dict]:
+    found = re.findall(r'id="figure-(\w+)" data-figure="([^"]*)"', html)
+    return {key: json.loads(unescape(body)) for key, body in found}
+
+
+def test_a_new_user_sees_helpful_empty_states_not_charts(owner_client):
+    response = owner_client.get("/insights/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert figures(html) == {}
+    assert "Check in on a few days to see a timeline here." in html
+    assert "log 5 more dose days" in html
+    assert "Read these with care." in html
+
+
+def test_thin_data_draws_the_timeline_but_refuses_to_compare(owner_client, owner):
+    today = owner.profile.local_day()
+    for offset in range(6):
+        make_entry(owner, day=today - dt.timedelta(days=offset), mood=5 + offset % 3)
+    make_dose(owner, day=today - dt.timedelta(days=2))
+    html = owner_client.get("/insights/?range=30d").content.decode()
+    assert set(figures(html)) == {"timeline", "calendar"}
+    assert (
+        "Not enough data to compare yet" in html
+        or "Phases can be compared once" in html
+    )
+
+
+def test_a_full_history_draws_every_chart_with_words_beside_it(owner):
+    call_command("seed_demo", "--user", "demo", "--years", "1")
+    client = Client()
+    client.force_login(User.objects.get(username="demo"))
+    html = client.get("/insights/?range=1y").content.decode()
+    assert set(figures(html)) == {
+        "timeline",
+        "phases",
+        "calendar",
+        "tags",
+        "correlations",
+    }
+    assert "95% interval" in html
+    assert html.count("<details>") == 5
+    assert html.count("Download CSV") == 5
+    assert 'src="/static/vendor/plotly/plotly.min.js"' in html
+    assert 'id="plotly.js-style-global" class="no-inline-styles"' in html
+
+
+def test_the_chart_script_loads_only_on_insights(owner_client):
+    assert b"plotly" not in owner_client.get("/").content
+    assert b"plotly" not in owner_client.get("/journal/").content
+
+
+def test_range_presets_and_custom_dates(owner_client, owner):
+    today = owner.profile.local_day()
+    make_entry(owner, day=today - dt.timedelta(days=100), mood=3)
+    make_entry(owner, day=today, mood=6)
+    assert (
+        "2 days with a mood rating"
+        in owner_client.get("/insights/?range=all").content.decode()
+    )
+    assert (
+        "1 day with a mood rating"
+        in owner_client.get("/insights/?range=30d").content.decode()
+    )
+    start = (today - dt.timedelta(days=101)).isoformat()
+    end = (today - dt.timedelta(days=99)).isoformat()
+    html = owner_client.get(
+        f"/insights/?range=custom&start={start}&end={end}"
+    ).content.decode()
+    assert "1 day with a mood rating" in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "range=forever",
+        "range=custom&start=2026-05-01&end=2026-01-01",
+        "start=nope",
+        "metric=abc",
+    ],
+)
+def test_bad_parameters_fall_back_without_crashing(owner_client, query):
+    assert owner_client.get(f"/insights/?{query}").status_code == 200
+
+
+def test_the_metric_picker_switches_the_charts(owner_client, owner, metrics):
+    entry = make_entry(owner, mood=None)
+    entry.ratings.create(metric=metrics["sleep"], value=4)
+    html = owner_client.get(f"/insights/?metric={metrics['sleep'].pk}").content.decode()
+    assert "Sleep quality over time" in html
+
+
+def test_another_users_metric_id_is_ignored(owner_client, other_user):
+    foreign = make_metric(other_user, name="Their secret metric")
+    html = owner_client.get(f"/insights/?metric={foreign.pk}").content.decode()
+    assert "Their secret metric" not in html
+    assert "Mood over time" in html
+
+
+def test_htmx_swaps_only_the_charts(owner_client):
+    response = owner_client.get("/insights/?range=30d", headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="charts">')
+    assert "<html" not in html
+
+
+def test_csv_downloads_hold_the_chart_data(owner_client, owner):
+    today = owner.profile.local_day()
+    make_entry(owner, day=today, mood=7, tags=["=HYPERLINK()"])
+    response = owner_client.get("/insights/timeline.csv?range=30d")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["date", "Mood", "7-day mean", "dose"]
+    assert rows[1][:2] == [today.isoformat(), "7.00"]
+    tags = list(
+        csv.reader(io.StringIO(owner_client.get("/insights/tags.csv").content.decode()))
+    )
+    assert tags[1][0] == "'=HYPERLINK()"
+    assert owner_client.get("/insights/nothing.csv").status_code == 404
+
+
+def test_other_users_data_never_reaches_charts_or_csv(owner_client, owner, other_user):
+    make_entry(
+        other_user, day=other_user.profile.local_day(), mood=2, tags=["their-tag"]
+    )
+    html = owner_client.get("/insights/?range=all").content.decode()
+    assert "their-tag" not in html
+    assert b"their-tag" not in owner_client.get("/insights/tags.csv?range=all").content
+
+
+def test_the_query_count_is_the_same_at_30_days_and_5_years():
+    call_command("seed_demo", "--user", "demo", "--years", "5")
+    client = Client()
+    client.force_login(User.objects.get(username="demo"))
+    counts = []
+    for query in ("range=30d", "range=all"):
+        client.get(f"/insights/?{query}")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/insights/?{query}").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_the_phase_table_gives_differences_intervals_and_hedges_g(owner_client, owner):
+    response = owner_client.get("/insights/phases.csv?range=all")
+    header = next(csv.reader(io.StringIO(response.content.decode())))
+    assert header.count("Hedges' g") == 2
+    assert header[:4] == ["phase", "n", "mean", "sd"]

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from insights import charts, series
+from protocols.schedule import DayPhase
+from tests.factories import make_dose, make_entry, make_protocol
+
+D = dt.date
+
+
+@pytest.mark.django_db
+def test_series_holds_day_means_doses_phases_and_tags(owner, metrics):
+    make_entry(owner, day=D(2026, 3, 1), mood=4, tags=["walk"])
+    make_entry(owner, day=D(2026, 3, 1), mood=7)
+    make_entry(owner, day=D(2026, 3, 3), mood=8, tags=["work"])
+    make_dose(owner, day=D(2026, 3, 2))
+    make_dose(owner, day=D(2026, 3, 5), skipped=True)
+    data = series.load(owner, D(2026, 3, 1), D(2026, 3, 6))
+    mood = data.values[metrics["mood"].pk]
+    assert mood == {D(2026, 3, 1): 5.5, D(2026, 3, 3): 8}
+    assert data.dose_days == {D(2026, 3, 2)}
+    assert data.skipped_days == {D(2026, 3, 5)}
+    assert data.tags == {D(2026, 3, 1): {"walk"}, D(2026, 3, 3): {"work"}}
+    assert data.phases[D(2026, 3, 1)] == DayPhase.BASELINE
+    assert data.phases[D(2026, 3, 2)] == DayPhase.DOSE_DAY
+    assert data.phases[D(2026, 3, 3)] == DayPhase.AFTER_1
+    assert data.phases[D(2026, 3, 4)] == DayPhase.AFTER_2
+    assert data.phases[D(2026, 3, 6)] == DayPhase.LATER
+
+
+@pytest.mark.django_db
+def test_days_long_after_the_first_dose_are_a_break_not_a_baseline(owner):
+    make_dose(owner, day=D(2025, 1, 1))
+    data = series.load(owner, D(2026, 3, 1), D(2026, 3, 3))
+    assert set(data.phases.values()) == {DayPhase.BREAK}
+
+
+@pytest.mark.django_db
+def test_protocol_bands_split_on_weeks_from_breaks(owner):
+    make_protocol(
+        owner, kind="fadiman", start_date=D(2026, 3, 2), on_weeks=1, break_weeks=1
+    )
+    data = series.load(owner, D(2026, 3, 1), D(2026, 3, 22))
+    assert [(b.start, b.end, b.kind) for b in data.bands] == [
+        (D(2026, 3, 2), D(2026, 3, 8), "on"),
+        (D(2026, 3, 9), D(2026, 3, 15), "break"),
+        (D(2026, 3, 16), D(2026, 3, 22), "on"),
+    ]
+
+
+@pytest.mark.django_db
+def test_series_uses_the_same_few_queries_for_any_range(owner):
+    for offset in range(0, 400, 3):
+        make_entry(owner, day=D(2026, 3, 1) - dt.timedelta(days=offset), tags=["t"])
+    counts = []
+    for days in (30, 400):
+        with CaptureQueriesContext(connection) as queries:
+            series.load(owner, D(2026, 3, 1) - dt.timedelta(days=days), D(2026, 3, 1))
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 8
+
+
+@pytest.mark.django_db
+def test_series_never_includes_another_users_data(owner, other_user):
+    make_entry(other_user, day=D(2026, 3, 1), mood=2, tags=["theirs"])
+    make_dose(other_user, day=D(2026, 3, 1))
+    data = series.load(owner, D(2026, 2, 1), D(2026, 3, 31))
+    assert all(not values for values in data.values.values())
+    assert data.dose_days == set() and data.tags == {}
+
+
+def test_the_timeline_has_points_rolling_mean_doses_and_bands():
+    days = [D(2026, 1, 1) + dt.timedelta(days=i) for i in range(10)]
+    figure = charts.timeline(
+        name="Mood", days=days, values=[5] * 10, rolling=[5] * 10,
+        dose_days=[days[0]], skipped_days=[days[3]],
+        bands=[(days[0], days[6], "on"), (days[7], days[9], "break")], scale=(1, 10),
+    )  # fmt: skip
+    names = [trace.name for trace in figure.data]
+    assert names == ["Mood (daily)", "7-day mean", "Dose taken", "Planned dose skipped"]
+    assert figure.data[3].marker.symbol == "triangle-down-open"
+    assert len(figure.layout.shapes) == 2
+
+
+def test_phase_comparison_draws_boxes_and_means_with_intervals():
+    figure = charts.phase_comparison(
+        name="Mood",
+        groups=[("dose_day", [6, 7, 8], 6.2, 7.8), ("baseline", [5, 5, 6], 5.0, 5.7)],
+    )
+    assert [t.type for t in figure.data] == ["box", "box", "scatter"]
+    assert list(figure.data[2].y) == [7, pytest.approx(16 / 3)]
+    assert figure.data[2].error_y.array[0] == pytest.approx(0.8)
+
+
+def test_the_calendar_marks_dose_days():
+    days = [D(2026, 1, 5) + dt.timedelta(days=i) for i in range(14)]
+    figure = charts.calendar_heatmap(
+        name="Mood", days=days, values=[5] * 14, dose_days=[days[2]], scale=(1, 10)
+    )
+    assert len(figure.data[0].x) == 14
+    assert list(figure.data[1].y) == ["Wed"]
+
+
+def test_tag_effects_grey_out_unclear_differences():
+    figure = charts.tag_effects(
+        name="Mood",
+        rows=[("walk", 0.8, 0.2, 1.4, True), ("work", -0.1, -0.6, 0.4, False)],
+    )
+    assert list(figure.data[0].y) == ["work", "walk"]
+    assert list(figure.data[0].marker.color) == [charts.GREY, charts.BLUE]
+
+
+def test_the_correlation_matrix_labels_each_cell_with_n():
+    figure = charts.correlation_matrix(
+        names=["Mood", "Sleep"], rho=[[1.0, 0.4], [0.4, 1.0]], n=[[30, 28], [28, 29]]
+    )
+    assert "+0.40<br>n=28" in figure.data[0].text

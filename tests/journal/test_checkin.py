@@ -1,0 +1,265 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from journal.models import Entry, Metric, Tag
+from tests.conftest import make_user
+from tests.factories import make_metric
+
+pytestmark = pytest.mark.django_db
+
+
+def rating(metric: Metric) -> str:
+    return f"rating_{metric.pk}"
+
+
+def test_today_shows_the_check_in_with_every_visible_metric(owner_client, metrics):
+    html = owner_client.get("/").content.decode()
+    for name in ["Mood", "Anxiety", "Energy", "Focus", "Sleep quality"]:
+        assert f"<legend>{name}</legend>" in html
+    assert "1 Very low" in html and "10 Very good" in html
+    assert 'name="token"' in html
+    assert 'hx-post="/entries/new/"' in html
+    assert 'action="/entries/new/"' in html
+
+
+def test_a_plain_post_saves_and_redirects(checkin, owner, metrics):
+    response = checkin(
+        {rating(metrics["mood"]): "7", rating(metrics["anxiety"]): "3"},
+        note="A *good* day",
+        new_tags="walk, Walk , coffee",
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    entry = Entry.objects.get(user=owner)
+    assert {r.metric.key: r.value for r in entry.ratings.all()} == {
+        "mood": 7,
+        "anxiety": 3,
+    }
+    assert sorted(t.name for t in entry.tags.all()) == ["coffee", "walk"]
+    assert entry.note == "A *good* day"
+    assert entry.day == owner.profile.local_day()
+
+
+def test_an_htmx_post_returns_the_fresh_check_in_and_todays_entries(checkin, metrics):
+    response = checkin({rating(metrics["mood"]): "8"}, htmx=True, note="htmx note")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('id="checkin"') == 1
+    assert "<html" not in html
+    assert "htmx note" in html  # today's entries
+    assert 'hx-swap-oob="true"' in html and "Check-in saved" in html
+    assert "htmx note</textarea>" not in html  # the form is empty again
+
+
+def test_existing_tags_are_reused_case_insensitively(checkin, owner):
+    existing = Tag.objects.create(user=owner, name="Walk")
+    checkin(new_tags="walk")
+    checkin(tags=[existing.pk])
+    assert Tag.objects.filter(user=owner).count() == 1
+    assert existing.entries.count() == 2
+
+
+def test_the_same_form_submitted_twice_saves_one_entry(checkin, owner):
+    token = str(uuid.uuid4())
+    first = checkin(token=token, note="double tap")
+    second = checkin(token=token, note="double tap")
+    assert first.status_code == second.status_code == 302
+    assert Entry.objects.filter(user=owner).count() == 1
+
+
+def test_a_token_is_per_user(checkin, owner, other_user):
+    token = uuid.uuid4()
+    Entry.objects.create(
+        user=other_user,
+        day=dt.date(2026, 1, 1),
+        occurred_at=timezone.now(),
+        client_token=token,
+    )
+    checkin(token=str(token), note="mine")
+    assert Entry.objects.get(user=owner).note == "mine"
+
+
+def test_several_entries_a_day_are_kept(checkin, owner):
+    checkin(note="morning")
+    checkin(note="evening")
+    assert Entry.objects.filter(user=owner).count() == 2
+
+
+def test_a_past_date_and_time_count_for_that_day(checkin, owner):
+    checkin(date="2026-03-01", time="21:15")
+    entry = Entry.objects.get(user=owner)
+    assert entry.day == dt.date(2026, 3, 1)
+    local = timezone.localtime(entry.occurred_at, owner.profile.tzinfo)
+    assert (local.hour, local.minute) == (21, 15)
+
+
+def test_an_entry_before_the_day_start_hour_counts_for_the_day_before(checkin, owner):
+    checkin(date="2026-03-02", time="01:30")
+    assert Entry.objects.get(user=owner).day == dt.date(2026, 3, 1)
+
+
+def test_a_date_without_a_time_is_placed_at_noon(checkin, owner):
+    checkin(date="2026-03-02")
+    entry = Entry.objects.get(user=owner)
+    local = timezone.localtime(entry.occurred_at, owner.profile.tzinfo)
+    assert local.hour == 12
+
+
+def test_hidden_metrics_are_not_offered(owner_client, metrics):
+    metrics["focus"].hidden = True
+    metrics["focus"].save()
+    html = owner_client.get("/").content.decode()
+    assert "<legend>Focus</legend>" not in html
+
+
+def test_a_large_scale_metric_is_a_number_box(owner_client, owner):
+    metric = make_metric(owner, name="Creativity", scale_min=0, scale_max=100)
+    html = owner_client.get("/").content.decode()
+    assert f'type="number" name="rating_{metric.pk}"' in html
+    assert 'min="0"' in html and 'max="100"' in html
+
+
+# --- Refused input: a field error, status 422, nothing saved ------------------
+
+
+def assert_refused(response, message: str, owner) -> None:
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not Entry.objects.filter(user=owner).exists()
+    assert not Tag.objects.filter(user=owner).exists()
+
+
+@pytest.mark.parametrize("value", ["11", "0", "-1", "7.5", "seven", "999999999999"])
+def test_an_out_of_range_rating_is_refused(checkin, owner, metrics, value):
+    response = checkin({rating(metrics["mood"]): value}, new_tags="should-not-exist")
+    assert_refused(response, "Select a valid choice", owner)
+
+
+def test_an_out_of_range_number_is_refused(checkin, owner):
+    metric = make_metric(owner, name="Creativity", scale_min=0, scale_max=100)
+    response = checkin({rating(metric): "101"})
+    assert_refused(response, "less than or equal to 100", owner)
+
+
+def test_a_far_future_date_is_refused(checkin, owner):
+    response = checkin(date="2999-01-01", new_tags="x")
+    assert_refused(response, "cannot be in the future", owner)
+
+
+def test_tomorrow_is_refused_too(checkin, owner):
+    tomorrow = timezone.localdate() + dt.timedelta(days=2)
+    response = checkin(date=tomorrow.isoformat())
+    assert_refused(response, "cannot be in the future", owner)
+
+
+def test_an_ancient_date_is_refused(checkin, owner):
+    assert_refused(checkin(date="1969-12-31"), "after 1970", owner)
+
+
+def test_a_malformed_date_is_refused(checkin, owner):
+    assert_refused(checkin(date="31/12/2026"), "Enter a valid date", owner)
+
+
+def test_a_note_over_100_kb_is_refused(checkin, owner):
+    response = checkin(note="é" * 50_001)  # 100,002 bytes in UTF-8
+    assert_refused(response, "Notes can hold up to 100 KB", owner)
+
+
+def test_a_note_of_exactly_100_kb_is_kept(checkin, owner):
+    assert checkin(note="a" * 100_000).status_code == 302
+    assert len(Entry.objects.get(user=owner).note) == 100_000
+
+
+def test_another_users_tag_is_refused(checkin, owner, other_user):
+    foreign = Tag.objects.create(user=other_user, name="theirs")
+    response = checkin(tags=[foreign.pk])
+    assert_refused(response, "Select a valid choice", owner)
+    assert foreign.entries.count() == 0
+
+
+def test_an_unknown_tag_id_is_refused(checkin, owner):
+    assert_refused(checkin(tags=["987654"]), "Select a valid choice", owner)
+
+
+def test_another_users_metric_is_refused(checkin, owner, other_user):
+    foreign = Metric.objects.filter(user=other_user).first()
+    response = checkin({rating(foreign): "5"})
+    assert_refused(response, "not one of your visible metrics", owner)
+    assert not foreign.ratings.exists()
+
+
+def test_an_unknown_metric_id_is_refused(checkin, owner):
+    assert_refused(checkin({"rating_424242": "5"}), "not one of your visible", owner)
+
+
+def test_a_rating_for_a_hidden_metric_is_refused(checkin, owner, metrics):
+    metrics["focus"].hidden = True
+    metrics["focus"].save()
+    response = checkin({rating(metrics["focus"]): "5"})
+    assert_refused(response, "not one of your visible metrics", owner)
+
+
+def test_an_overlong_tag_is_refused(checkin, owner):
+    assert_refused(checkin(new_tags="x" * 41), "up to 40 characters", owner)
+
+
+def test_a_refused_form_keeps_everything_typed(checkin, owner, metrics):
+    response = checkin(
+        {rating(metrics["mood"]): "6", rating(metrics["energy"]): "12"},
+        note="keep this text",
+        new_tags="kept-tag",
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "keep this text</textarea>" in html
+    assert 'value="kept-tag"' in html
+    assert f'name="rating_{metrics["mood"].pk}" value="6"' in html
+    mood_six = html.split(f'name="rating_{metrics["mood"].pk}" value="6"')[1]
+    assert mood_six.split(">")[0].strip().endswith("checked")
+
+
+def test_an_htmx_refusal_swaps_in_the_form_with_errors(checkin, owner, metrics):
+    response = checkin({rating(metrics["mood"]): "11"}, htmx=True)
+    assert response.status_code == 422
+    assert "<html" not in response.content.decode()
+    assert b"Select a valid choice" in response.content
+
+
+def test_users_without_metrics_can_still_write_a_note(checkin, owner):
+    Metric.objects.filter(user=owner).delete()
+    assert checkin(note="just words").status_code == 302
+    assert Entry.objects.get(user=owner).ratings.count() == 0
+
+
+def test_another_users_entries_never_show_on_today(owner_client, other_user):
+    from tests.factories import make_entry
+
+    make_entry(other_user, note="their secret")
+    assert b"their secret" not in owner_client.get("/").content
+
+
+def test_a_new_account_starts_with_the_default_metrics():
+    user = make_user("fresh")
+    assert list(Metric.objects.filter(user=user).values_list("key", flat=True)) == [
+        "mood",
+        "anxiety",
+        "energy",
+        "focus",
+        "sleep",
+    ]
+
+
+def test_a_refused_form_keeps_a_rarely_used_tag_ticked(checkin, owner, metrics):
+    tags = [Tag.objects.create(user=owner, name=f"tag{i:02d}") for i in range(20)]
+    rare = tags[-1]
+    response = checkin({rating(metrics["mood"]): "11"}, tags=[rare.pk])
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert f'value="{rare.pk}"' in html
+    assert html.split(f'value="{rare.pk}"')[1].split(">")[0].strip().startswith("id=")
+    assert "checked" in html.split(f'value="{rare.pk}"')[1].split(">")[0]

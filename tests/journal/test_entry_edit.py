@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import pytest
+
+from journal.models import Entry, Rating
+from tests.factories import make_entry
+
+pytestmark = pytest.mark.django_db
+
+
+def edit_data(entry, **extra):
+    local = entry.occurred_at.astimezone(entry.user.profile.tzinfo)
+    return {
+        "date": local.date().isoformat(),
+        "time": local.strftime("%H:%M"),
+        "note": entry.note,
+        **extra,
+    }
+
+
+def test_the_edit_form_shows_the_entry(owner_client, owner):
+    entry = make_entry(owner, note="original words", mood=4, tags=["rain"])
+    html = owner_client.get(f"/entries/{entry.pk}/edit/").content.decode()
+    assert "original words</textarea>" in html
+    mood = entry.ratings.get().metric
+    assert (
+        f'name="rating_{mood.pk}" value="4" id="id_rating_{mood.pk}_4" checked' in html
+    )
+    assert "rain" in html
+
+
+def test_editing_changes_note_ratings_and_tags(owner_client, owner, metrics):
+    entry = make_entry(owner, note="before", mood=4, tags=["rain"])
+    rain = entry.tags.get()
+    response = owner_client.post(
+        f"/entries/{entry.pk}/edit/",
+        edit_data(
+            entry,
+            note="after",
+            **{
+                f"rating_{metrics['mood'].pk}": "9",
+                f"rating_{metrics['focus'].pk}": "5",
+            },
+            new_tags="sun",
+        ),
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.note == "after"
+    assert {r.metric.key: r.value for r in entry.ratings.all()} == {
+        "mood": 9,
+        "focus": 5,
+    }
+    assert [t.name for t in entry.tags.all()] == ["sun"]
+    assert rain.pk  # the old tag itself stays for other entries
+
+
+def test_clearing_a_rating_removes_it(owner_client, owner, metrics):
+    entry = make_entry(owner, mood=4)
+    owner_client.post(
+        f"/entries/{entry.pk}/edit/",
+        edit_data(entry, **{f"rating_{metrics['mood'].pk}": ""}),
+    )
+    assert not entry.ratings.exists()
+
+
+def test_ratings_of_hidden_metrics_survive_an_edit(owner_client, owner, metrics):
+    entry = make_entry(owner, mood=4)
+    metrics["mood"].hidden = True
+    metrics["mood"].save()
+    owner_client.post(f"/entries/{entry.pk}/edit/", edit_data(entry, note="edited"))
+    assert entry.ratings.get().value == 4
+
+
+def test_moving_an_entry_to_another_date_moves_its_day(owner_client, owner):
+    entry = make_entry(owner)
+    owner_client.post(
+        f"/entries/{entry.pk}/edit/", edit_data(entry, date="2026-02-10", time="09:00")
+    )
+    entry.refresh_from_db()
+    assert entry.day.isoformat() == "2026-02-10"
+
+
+def test_a_bad_edit_changes_nothing(owner_client, owner, metrics):
+    entry = make_entry(owner, note="before", mood=4)
+    response = owner_client.post(
+        f"/entries/{entry.pk}/edit/",
+        edit_data(entry, note="after", **{f"rating_{metrics['mood'].pk}": "99"}),
+    )
+    assert response.status_code == 422
+    entry.refresh_from_db()
+    assert entry.note == "before"
+    assert entry.ratings.get().value == 4
+
+
+def test_delete_asks_first_then_deletes_with_ratings(owner_client, owner):
+    entry = make_entry(owner, note="to go", mood=4)
+    confirm = owner_client.get(f"/entries/{entry.pk}/delete/")
+    assert b"cannot be undone" in confirm.content
+    assert Entry.objects.filter(pk=entry.pk).exists()
+    response = owner_client.post(f"/entries/{entry.pk}/delete/")
+    assert response.status_code == 302
+    assert not Entry.objects.filter(pk=entry.pk).exists()
+    assert not Rating.objects.filter(entry_id=entry.pk).exists()
+
+
+def test_another_user_cannot_edit_or_delete(other_client, owner):
+    entry = make_entry(owner, note="mine")
+    assert other_client.get(f"/entries/{entry.pk}/edit/").status_code == 404
+    response = other_client.post(
+        f"/entries/{entry.pk}/edit/", edit_data(entry, note="x")
+    )
+    assert response.status_code == 404
+    assert other_client.post(f"/entries/{entry.pk}/delete/").status_code == 404
+    entry.refresh_from_db()
+    assert entry.note == "mine"
+
+
+def test_a_missing_entry_is_not_found(owner_client):
+    assert owner_client.get("/entries/999999/edit/").status_code == 404

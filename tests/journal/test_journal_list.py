@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.factories import make_entry
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.date(2026, 5, 20)
+
+
+def days_in(html: str) -> list[str]:
+    return [
+        part.split('"')[0]
+        for part in html.split('<section class="day card" aria-labelledby="day-')[1:]
+    ]
+
+
+def test_the_empty_journal_says_so(owner_client):
+    assert b"Nothing written yet" in owner_client.get("/journal/").content
+
+
+def test_entries_are_grouped_by_day_newest_first_with_day_means(owner_client, owner):
+    make_entry(owner, day=DAY, mood=4, note="first")
+    make_entry(owner, day=DAY, mood=7, note="second")
+    make_entry(owner, day=DAY - dt.timedelta(days=3), mood=2, note="oldest-entry")
+    html = owner_client.get("/journal/").content.decode()
+    assert days_in(html) == ["2026-05-20", "2026-05-17"]
+    assert "Mood <strong>5.5</strong>" in html
+    assert html.index("oldest-entry") > html.index("second")
+    assert 'class="dose-markers" data-day="2026-05-20"' in html
+
+
+def test_load_more_pages_by_day_with_a_link_that_works_without_js(owner_client, owner):
+    for offset in range(15):
+        make_entry(owner, day=DAY - dt.timedelta(days=offset), note=f"day {offset}")
+    first = owner_client.get("/journal/").content.decode()
+    assert len(days_in(first)) == 10
+    assert 'href="?before=2026-05-11"' in first
+    assert 'hx-get="?before=2026-05-11"' in first
+
+    more = owner_client.get(
+        "/journal/?before=2026-05-11", headers={"HX-Request": "true"}
+    )
+    html = more.content.decode()
+    assert "<html" not in html
+    assert days_in(html) == [
+        (DAY - dt.timedelta(days=offset)).isoformat() for offset in range(10, 15)
+    ]
+    assert "Load more" not in html
+
+    plain = owner_client.get("/journal/?before=2026-05-11").content.decode()
+    assert "<html" in plain and len(days_in(plain)) == 5
+
+
+def test_filter_by_tag(owner_client, owner):
+    make_entry(owner, day=DAY, note="with tag", tags=["Walk"])
+    make_entry(owner, day=DAY, note="without tag")
+    html = owner_client.get("/journal/?tag=walk").content.decode()
+    assert "with tag" in html and "without tag" not in html
+
+
+def test_filter_by_date_range(owner_client, owner):
+    for offset in range(5):
+        make_entry(owner, day=DAY - dt.timedelta(days=offset), note=f"n{offset}")
+    html = owner_client.get(
+        "/journal/?start=2026-05-17&end=2026-05-18"
+    ).content.decode()
+    assert days_in(html) == ["2026-05-18", "2026-05-17"]
+
+
+def test_a_backwards_range_is_explained_not_crashed(owner_client, owner):
+    make_entry(owner, day=DAY, note="still listed")
+    response = owner_client.get("/journal/?start=2026-05-20&end=2026-05-01")
+    assert response.status_code == 200
+    assert b"The end date is before the start date" in response.content
+    assert b"still listed" in response.content
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["start=yesterday", "before=not-a-date", "q=" + "x" * 300, "tag=" + "t" * 90],
+)
+def test_malformed_filters_never_crash(owner_client, owner, query):
+    make_entry(owner, day=DAY, note="listed")
+    response = owner_client.get("/journal/?" + query)
+    assert response.status_code == 200
+
+
+def test_search_finds_words_in_notes(owner_client, owner):
+    make_entry(owner, day=DAY, note="Walked by the river in the morning")
+    make_entry(owner, day=DAY, note="Stayed inside")
+    html = owner_client.get("/journal/?q=river").content.decode()
+    assert "Walked by the river" in html and "Stayed inside" not in html
+    assert 'type="search"' in html
+
+
+def test_search_finds_words_in_prompt_answers(owner_client, owner):
+    entry = make_entry(owner, day=DAY, note="")
+    entry.prompt_text = "What did you notice?"
+    entry.prompt_answer = "Colours looked brighter"
+    entry.save()
+    html = owner_client.get("/journal/?q=brighter").content.decode()
+    assert "Colours looked brighter" in html
+
+
+def test_search_with_no_match_says_so(owner_client, owner):
+    make_entry(owner, day=DAY, note="something")
+    assert b"No entries match" in owner_client.get("/journal/?q=zebra").content
+
+
+def test_search_never_shows_another_users_entries(owner_client, owner, other_user):
+    make_entry(other_user, day=DAY, note="river of theirs")
+    make_entry(owner, day=DAY, note="river of mine")
+    html = owner_client.get("/journal/?q=river").content.decode()
+    assert "river of mine" in html and "river of theirs" not in html
+
+
+def test_other_users_entries_are_never_listed(owner_client, owner, other_user):
+    make_entry(other_user, day=DAY, note="their private note", tags=["shared-name"])
+    make_entry(owner, day=DAY, note="my note", tags=["shared-name"])
+    for url in ["/journal/", "/journal/?tag=shared-name", f"/journal/?start={DAY}"]:
+        html = owner_client.get(url).content.decode()
+        assert "their private note" not in html
+
+
+def test_notes_are_rendered_as_safe_markdown(owner_client, owner):
+    make_entry(owner, day=DAY, note="**bold** <script>alert(1)</script>")
+    html = owner_client.get("/journal/").content.decode()
+    assert "<strong>bold</strong>" in html
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html

@@ -1,0 +1,268 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+
+from journal import prompt_library
+from journal.builtin_prompts import sync_builtin_prompts
+from journal.models import Entry, Prompt, PromptShown, PromptSwitchedOff
+from journal.prompts import phase_for_day, pool, prompt_for_day, swap_prompt
+from tests.factories import make_dose, make_prompt, make_protocol
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.date(2026, 6, 10)
+
+
+def test_the_library_has_at_least_80_prompts_tagged_with_phases_and_kinds():
+    assert len(prompt_library.PROMPTS) >= 80
+    keys = [key for key, *_ in prompt_library.PROMPTS]
+    assert len(set(keys)) == len(keys)
+    for _, text, phases, kind in prompt_library.PROMPTS:
+        assert text.strip() and phases
+        assert set(phases) <= set(prompt_library.PHASES)
+        assert kind in prompt_library.KINDS
+    for phase in prompt_library.PHASES:
+        assert sum(phase in p[2] for p in prompt_library.PROMPTS) >= 10, phase
+
+
+def test_the_migration_loaded_them_without_an_owner():
+    assert Prompt.objects.filter(owner=None, active=True).count() == len(
+        prompt_library.PROMPTS
+    )
+
+
+def test_updating_the_library_never_touches_users_prompts_or_choices(
+    owner, monkeypatch
+):
+    own = make_prompt(owner, text="Mine")
+    builtin = Prompt.objects.get(key="week-highlight")
+    PromptSwitchedOff.objects.create(user=owner, prompt=builtin)
+    changed = [
+        (k, ("Reworded: " + t) if k == "week-highlight" else t, ph, kd)
+        for k, t, ph, kd in prompt_library.PROMPTS
+        if k != "week-surprise"
+    ] + [("new-one", "A brand new prompt?", ("off_day",), "journaling")]
+    monkeypatch.setattr(prompt_library, "PROMPTS", changed)
+    sync_builtin_prompts(Prompt)
+    builtin.refresh_from_db()
+    assert builtin.text.startswith("Reworded: ")
+    assert PromptSwitchedOff.objects.filter(user=owner, prompt=builtin).exists()
+    own.refresh_from_db()
+    assert own.text == "Mine" and own.active
+    assert not Prompt.objects.get(key="week-surprise").active  # retired, kept
+    assert Prompt.objects.filter(key="new-one", owner=None).exists()
+
+
+# --- Phase -------------------------------------------------------------------------
+
+
+def test_phases_follow_the_dose_log(owner):
+    make_dose(owner, day=DAY)
+    assert phase_for_day(owner, DAY, None) == "dose_day"
+    assert phase_for_day(owner, DAY + dt.timedelta(days=1), None) == "after_1"
+    assert phase_for_day(owner, DAY + dt.timedelta(days=2), None) == "after_2"
+    assert phase_for_day(owner, DAY + dt.timedelta(days=4), None) == "off_day"
+    assert phase_for_day(owner, DAY + dt.timedelta(days=9), None) == "break"
+    assert phase_for_day(owner, DAY - dt.timedelta(days=1), None) == "baseline"
+
+
+def test_a_planned_day_is_a_dose_day_before_anything_is_logged(owner):
+    protocol = make_protocol(owner, start_date=DAY)
+    assert phase_for_day(owner, DAY, protocol) == "dose_day"
+    assert phase_for_day(owner, DAY - dt.timedelta(days=3), protocol) == "baseline"
+
+
+def test_a_skipped_planned_dose_is_not_a_dose_day(owner):
+    protocol = make_protocol(owner, start_date=DAY)
+    make_dose(owner, day=DAY, skipped=True)
+    assert phase_for_day(owner, DAY, protocol) != "dose_day"
+
+
+def test_a_protocol_break_is_a_break(owner):
+    protocol = make_protocol(
+        owner, kind="every_other_day", start_date=DAY, on_weeks=1, break_weeks=1
+    )
+    assert phase_for_day(owner, DAY + dt.timedelta(days=9), protocol) == "break"
+
+
+def test_each_phase_has_its_own_pool(owner):
+    for phase in prompt_library.PHASES:
+        ids = pool(owner, phase)
+        assert ids
+        for prompt in Prompt.objects.filter(pk__in=ids):
+            assert phase in prompt.phase_list
+
+
+def test_switched_off_and_inactive_prompts_leave_the_pool(owner, other_user):
+    first = pool(owner, "off_day")[0]
+    PromptSwitchedOff.objects.create(user=owner, prompt_id=first)
+    assert first not in pool(owner, "off_day")
+    assert first in pool(other_user, "off_day")
+    mine = make_prompt(owner)
+    assert mine.pk in pool(owner, "off_day")
+    assert mine.pk not in pool(other_user, "off_day")
+
+
+# --- Rotation ---------------------------------------------------------------------
+
+
+def test_the_same_day_gives_the_same_prompt(owner):
+    first, phase = prompt_for_day(owner, DAY, None)
+    again, _ = prompt_for_day(owner, DAY, None)
+    assert first == again and phase == "baseline"
+
+
+def test_no_repeats_until_the_pool_is_used_up(owner):
+    size = len(pool(owner, "baseline"))
+    shown = [
+        prompt_for_day(owner, DAY + dt.timedelta(days=i), None)[0].pk
+        for i in range(size)
+    ]
+    assert len(set(shown)) == size
+    next_turn = [
+        prompt_for_day(owner, DAY + dt.timedelta(days=size + i), None)[0].pk
+        for i in range(size)
+    ]
+    assert set(next_turn) == set(shown)
+
+
+def test_the_choice_is_deterministic_for_a_user_and_day(owner, other_user):
+    mine, _ = prompt_for_day(owner, DAY, None)
+    PromptShown.objects.filter(user=owner).delete()
+    assert prompt_for_day(owner, DAY, None)[0] == mine
+
+
+def test_another_prompt_swaps_it_for_the_rest_of_the_day(owner):
+    first, _ = prompt_for_day(owner, DAY, None)
+    swapped = swap_prompt(owner, DAY, None)
+    assert swapped != first
+    assert prompt_for_day(owner, DAY, None)[0] == swapped
+    assert swapped.pk in pool(owner, "baseline")
+
+
+# --- Today ------------------------------------------------------------------------
+
+
+def test_today_shows_the_prompt_and_saves_the_answer(owner_client, owner):
+    html = owner_client.get("/").content.decode()
+    shown = PromptShown.objects.get(user=owner)
+    assert shown.prompt.text in html.replace("&#x27;", "'")
+    owner_client.post(
+        "/entries/new/",
+        {
+            "token": str(uuid.uuid4()),
+            "prompt": shown.prompt_id,
+            "prompt_answer": "An answer",
+        },
+    )
+    entry = Entry.objects.get(user=owner)
+    assert (entry.prompt_id, entry.prompt_text, entry.prompt_answer) == (
+        shown.prompt_id,
+        shown.prompt.text,
+        "An answer",
+    )
+    journal = owner_client.get("/journal/").content.decode()
+    assert "An answer" in journal
+    assert "An answer" in owner_client.get("/journal/?q=answer").content.decode()
+
+
+def test_an_unanswered_prompt_is_not_kept(owner_client, owner):
+    owner_client.get("/")
+    shown = PromptShown.objects.get(user=owner)
+    owner_client.post(
+        "/entries/new/",
+        {"token": str(uuid.uuid4()), "prompt": shown.prompt_id, "note": "n"},
+    )
+    entry = Entry.objects.get(user=owner)
+    assert entry.prompt is None and entry.prompt_text == ""
+
+
+def test_another_users_prompt_id_is_refused(owner_client, owner, other_user):
+    theirs = make_prompt(other_user, text="Their private prompt")
+    response = owner_client.post(
+        "/entries/new/",
+        {"token": str(uuid.uuid4()), "prompt": theirs.pk, "prompt_answer": "x"},
+    )
+    assert response.status_code == 422
+    assert not Entry.objects.exists()
+
+
+def test_the_swap_button_replaces_the_prompt_through_htmx(owner_client, owner):
+    owner_client.get("/")
+    before = PromptShown.objects.get(user=owner).prompt_id
+    response = owner_client.post("/prompts/swap/", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    after = PromptShown.objects.get(user=owner).prompt_id
+    assert after != before
+    assert 'id="prompt-block"' in response.content.decode()
+    assert owner_client.post("/prompts/swap/").status_code == 302
+
+
+def test_dose_days_link_to_the_guided_practice(owner_client, owner):
+    make_protocol(owner, start_date=owner.profile.local_day())
+    html = owner_client.get("/").content.decode()
+    assert 'href="/practice/"' in html
+    assert owner_client.get("/practice/").status_code == 200
+
+
+# --- Managing prompts ---------------------------------------------------------------
+
+
+def test_users_add_edit_and_switch_off_their_own_prompts(owner_client, owner):
+    response = owner_client.post(
+        "/settings/prompts/",
+        {
+            "text": "What felt light today?",
+            "kind": "gratitude",
+            "phase_choices": ["dose_day", "after_1"],
+        },
+    )
+    assert response.status_code == 302
+    prompt = Prompt.objects.get(owner=owner)
+    assert prompt.phase_list == ["dose_day", "after_1"]
+    owner_client.post(
+        f"/settings/prompts/{prompt.pk}/",
+        {
+            "text": "What felt lighter?",
+            "kind": "gratitude",
+            "phase_choices": ["off_day"],
+        },
+    )
+    prompt.refresh_from_db()
+    assert (prompt.text, prompt.phase_list) == ("What felt lighter?", ["off_day"])
+    owner_client.post(f"/settings/prompts/{prompt.pk}/toggle/")
+    prompt.refresh_from_db()
+    assert not prompt.active and prompt.pk not in pool(owner, "off_day")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"text": "", "kind": "gratitude", "phase_choices": ["off_day"]},
+        {"text": "Fine", "kind": "gratitude"},
+        {"text": "Fine", "kind": "gossip", "phase_choices": ["off_day"]},
+        {"text": "Fine", "kind": "gratitude", "phase_choices": ["sometimes"]},
+        {"text": "x" * 501, "kind": "gratitude", "phase_choices": ["off_day"]},
+    ],
+)
+def test_bad_prompts_are_refused(owner_client, owner, data):
+    assert owner_client.post("/settings/prompts/", data).status_code == 422
+    assert not Prompt.objects.filter(owner=owner).exists()
+
+
+def test_built_ins_are_switched_off_for_one_user_only(owner_client, owner, other_user):
+    builtin = Prompt.objects.filter(owner=None).first()
+    owner_client.post(f"/settings/prompts/{builtin.pk}/toggle/")
+    assert PromptSwitchedOff.objects.filter(user=owner, prompt=builtin).exists()
+    builtin.refresh_from_db()
+    assert builtin.active
+    owner_client.post(f"/settings/prompts/{builtin.pk}/toggle/")
+    assert not PromptSwitchedOff.objects.filter(user=owner).exists()
+
+
+def test_built_in_prompts_cannot_be_edited(owner_client):
+    builtin = Prompt.objects.filter(owner=None).first()
+    assert owner_client.get(f"/settings/prompts/{builtin.pk}/").status_code == 404

@@ -1,0 +1,92 @@
+"""A page's query count does not grow with the amount of data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from journal.models import Entry, Metric, Rating, Tag
+from protocols.models import DoseLog
+from tests.factories import make_protocol
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/",
+    "/journal/",
+    "/journal/?q=walk",
+    "/journal/?tag=walk",
+    "/journal/month/",
+    "/protocol/",
+    "/protocol/calendar/",
+]
+MAX_QUERIES = 12
+
+
+def seed(user, count: int) -> None:
+    """`count` entries over the days up to today, each with ratings and a tag."""
+    metrics = list(Metric.objects.filter(user=user))
+    tags = [
+        Tag.objects.get_or_create(user=user, name=n)[0]
+        for n in ("walk", "work", "rest")
+    ]
+    now = timezone.now()
+    entries = Entry.objects.bulk_create(
+        Entry(
+            user=user,
+            day=user.profile.local_day(now - dt.timedelta(hours=8 * i)),
+            occurred_at=now - dt.timedelta(hours=8 * i),
+            note=f"walk number {i}",
+        )
+        for i in range(count)
+    )
+    Rating.objects.bulk_create(
+        Rating(entry=entry, metric=metric, value=1 + (entry.pk + metric.pk) % 10)
+        for entry in entries
+        for metric in metrics
+    )
+    protocol = make_protocol(user, start_date=now.date() - dt.timedelta(days=count))
+    DoseLog.objects.bulk_create(
+        DoseLog(
+            user=user,
+            taken_at=now - dt.timedelta(days=i),
+            day=user.profile.local_day(now - dt.timedelta(days=i)),
+            substance=protocol.substance,
+            amount=protocol.amount,
+            unit=protocol.unit,
+            protocol=protocol,
+        )
+        for i in range(0, count, 3)
+    )
+    Through = Entry.tags.through
+    Through.objects.bulk_create(
+        Through(entry_id=entry.pk, tag_id=tags[i % 3].pk)
+        for i, entry in enumerate(entries)
+    )
+
+
+def query_counts(client) -> dict[str, int]:
+    counts = {}
+    for page in PAGES:
+        client.get(page)  # first visits may set things up (the calendar feed)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(page)
+        assert response.status_code == 200, page
+        counts[page] = len(queries)
+    return counts
+
+
+def test_query_counts_are_the_same_at_10_and_1000_entries(
+    owner_client, owner, other_user
+):
+    seed(owner, 10)
+    small = query_counts(owner_client)
+    seed(owner, 990)
+    assert Entry.objects.filter(user=owner).count() == 1000
+    large = query_counts(owner_client)
+    assert small == large
+    assert max(large.values()) <= MAX_QUERIES, large

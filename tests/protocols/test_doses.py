@@ -1,0 +1,243 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from protocols.models import DoseLog, Substance
+from tests.factories import make_dose, make_protocol
+
+pytestmark = pytest.mark.django_db
+
+
+def dose_data(substance, **extra):
+    return {
+        "token": str(uuid.uuid4()),
+        "substance": substance.pk,
+        "amount": "100",
+        "date": "2026-02-10",
+        "time": "08:30",
+        **extra,
+    }
+
+
+def test_logging_a_dose(owner_client, owner, substances):
+    response = owner_client.post(
+        "/protocol/doses/new/", dose_data(substances["Psilocybin"], notes="with tea")
+    )
+    assert response.status_code == 302
+    dose = DoseLog.objects.get(user=owner)
+    assert (dose.day, dose.amount, dose.unit, dose.notes) == (
+        dt.date(2026, 2, 10),
+        Decimal("100"),
+        "mg",
+        "with tea",
+    )
+    assert dose.taken_at.astimezone(owner.profile.tzinfo).hour == 8
+
+
+def test_a_dose_before_the_day_start_counts_for_the_day_before(
+    owner_client, owner, substances
+):
+    owner_client.post(
+        "/protocol/doses/new/", dose_data(substances["LSD"], time="02:00")
+    )
+    assert DoseLog.objects.get(user=owner).day == dt.date(2026, 2, 9)
+
+
+def test_the_form_starts_from_the_active_protocol(owner_client, owner):
+    protocol = make_protocol(owner)
+    html = owner_client.get("/protocol/doses/new/").content.decode()
+    assert f'<option value="{protocol.pk}" selected>' in html
+    assert 'value="100.00"' in html or 'value="100"' in html
+
+
+def test_a_double_submit_logs_once(owner_client, owner, substances):
+    data = dose_data(substances["LSD"])
+    owner_client.post("/protocol/doses/new/", data)
+    owner_client.post("/protocol/doses/new/", data)
+    assert DoseLog.objects.filter(user=owner).count() == 1
+
+
+def test_a_skipped_dose_needs_no_amount(owner_client, owner, substances):
+    owner_client.post(
+        "/protocol/doses/new/", dose_data(substances["LSD"], amount="", skipped="on")
+    )
+    dose = DoseLog.objects.get(user=owner)
+    assert dose.skipped and dose.amount is None
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"amount": ""}, "Enter the amount taken"),
+        ({"amount": "-1"}, "greater than or equal to 0.01"),
+        ({"amount": "99999999"}, "less than or equal to 100000"),
+        ({"amount": "NaN"}, "Enter a number"),
+        ({"date": "2999-01-01"}, "cannot be logged in the future"),
+        ({"date": "1900-01-01"}, "after 1970"),
+        ({"date": "soon"}, "Enter a valid date"),
+        ({"protocol": "999999"}, "Select a valid choice"),
+        ({"notes": "x" * 5001}, "at most 5000 characters"),
+    ],
+)
+def test_bad_doses_are_refused_and_nothing_saved(
+    owner_client, owner, substances, extra, message
+):
+    response = owner_client.post(
+        "/protocol/doses/new/", dose_data(substances["LSD"], **extra)
+    )
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not DoseLog.objects.exists()
+
+
+def test_another_users_substance_or_protocol_is_refused(
+    owner_client, owner, other_user, substances
+):
+    foreign_substance = Substance.objects.filter(user=other_user).first()
+    foreign_protocol = make_protocol(other_user)
+    for data in (
+        dose_data(foreign_substance),
+        dose_data(substances["LSD"], protocol=foreign_protocol.pk),
+    ):
+        response = owner_client.post("/protocol/doses/new/", data)
+        assert response.status_code == 422
+        assert b"Select a valid choice" in response.content
+    assert not DoseLog.objects.exists()
+
+
+# --- Warnings, never blocks --------------------------------------------------------
+
+
+def messages_of(response) -> str:
+    return " ".join(str(m) for m in response.wsgi_request._messages)
+
+
+def test_consecutive_days_warn_about_tolerance(owner_client, owner, substances):
+    make_dose(owner, day=dt.date(2026, 2, 9), substance=substances["Psilocybin"])
+    response = owner_client.post(
+        "/protocol/doses/new/", dose_data(substances["Psilocybin"]), follow=True
+    )
+    assert "Tolerance builds" in response.content.decode()
+    assert DoseLog.objects.filter(user=owner).count() == 2
+
+
+def test_switching_between_lsd_and_psilocybin_within_a_week_warns(
+    owner_client, owner, substances
+):
+    make_dose(owner, day=dt.date(2026, 2, 5), substance=substances["LSD"])
+    response = owner_client.post(
+        "/protocol/doses/new/", dose_data(substances["Psilocybin"]), follow=True
+    )
+    html = response.content.decode()
+    assert "share a tolerance" in html
+    assert "Tolerance builds" not in html
+
+
+def test_a_dose_well_above_the_plan_warns(owner_client, owner, substances):
+    protocol = make_protocol(owner)
+    response = owner_client.post(
+        "/protocol/doses/new/",
+        dose_data(protocol.substance, amount="200", protocol=protocol.pk),
+        follow=True,
+    )
+    assert "well above your plan of 100" in response.content.decode()
+
+
+def test_an_ordinary_dose_gives_no_warning(owner_client, owner, substances):
+    make_dose(owner, day=dt.date(2026, 2, 6), substance=substances["Psilocybin"])
+    response = owner_client.post(
+        "/protocol/doses/new/", dose_data(substances["Psilocybin"]), follow=True
+    )
+    assert 'class="message message-warning"' not in response.content.decode()
+
+
+# --- One tap on Today -------------------------------------------------------------
+
+
+def test_today_offers_the_planned_dose_on_a_planned_day(owner_client, owner):
+    make_protocol(owner, start_date=owner.profile.local_day())
+    html = owner_client.get("/").content.decode()
+    assert "plans a dose today" in html
+    assert 'hx-post="/protocol/doses/planned/"' in html
+
+
+def test_today_says_when_nothing_is_planned(owner_client, owner):
+    make_protocol(owner, start_date=owner.profile.local_day() - dt.timedelta(days=1))
+    html = owner_client.get("/").content.decode()
+    assert "No dose planned today" in html
+    assert "Next planned:" in html
+
+
+def test_one_tap_logs_the_planned_dose_once(owner_client, owner):
+    protocol = make_protocol(owner, start_date=owner.profile.local_day())
+    response = owner_client.post(
+        "/protocol/doses/planned/", {"action": "take"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="today-dose"' in html and "<html" not in html
+    assert "Took Psilocybin" in html
+    owner_client.post("/protocol/doses/planned/", {"action": "take"})
+    dose = DoseLog.objects.get(user=owner)
+    assert (dose.protocol, dose.amount, dose.skipped) == (
+        protocol,
+        Decimal("100"),
+        False,
+    )
+
+
+def test_one_tap_can_skip(owner_client, owner):
+    make_protocol(owner, start_date=owner.profile.local_day())
+    response = owner_client.post("/protocol/doses/planned/", {"action": "skip"})
+    assert response.status_code == 302
+    assert DoseLog.objects.get(user=owner).skipped
+
+
+def test_one_tap_on_an_unplanned_day_logs_nothing(owner_client, owner):
+    make_protocol(owner, start_date=owner.profile.local_day() - dt.timedelta(days=1))
+    owner_client.post("/protocol/doses/planned/", {"action": "take"})
+    assert not DoseLog.objects.exists()
+
+
+def test_one_tap_needs_a_known_action(owner_client, owner):
+    make_protocol(owner, start_date=owner.profile.local_day())
+    assert (
+        owner_client.post("/protocol/doses/planned/", {"action": "double"}).status_code
+        == 400
+    )
+    assert not DoseLog.objects.exists()
+
+
+def test_editing_and_deleting_a_dose(owner_client, owner, substances):
+    dose = make_dose(owner, day=dt.date(2026, 2, 10))
+    response = owner_client.post(
+        f"/protocol/doses/{dose.pk}/edit/",
+        dose_data(substances["LSD"], amount="12.5", date="2026-02-11"),
+    )
+    assert response.status_code == 302
+    dose.refresh_from_db()
+    assert (dose.amount, dose.day, dose.substance, dose.unit) == (
+        Decimal("12.5"),
+        dt.date(2026, 2, 11),
+        substances["LSD"],
+        "µg",
+    )
+    assert (
+        b"cannot be undone"
+        in owner_client.get(f"/protocol/doses/{dose.pk}/delete/").content
+    )
+    owner_client.post(f"/protocol/doses/{dose.pk}/delete/")
+    assert not DoseLog.objects.exists()
+
+
+def test_doses_show_in_the_journal(owner_client, owner):
+    from tests.factories import make_entry
+
+    make_entry(owner, day=dt.date(2026, 2, 10), note="dosed")
+    make_dose(owner, day=dt.date(2026, 2, 10))
+    html = owner_client.get("/journal/").content.decode()
+    assert "Dose: Psilocybin mushrooms (dried) 100 mg" in html

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import icalendar
+import pytest
+
+from protocols.models import CalendarFeed
+from protocols.services import feed_for
+from tests.factories import make_protocol
+
+pytestmark = pytest.mark.django_db
+
+
+def fetch(client, token):
+    return client.get(f"/protocol/feed/{token}.ics")
+
+
+def events(response):
+    calendar = icalendar.Calendar.from_ical(response.content)
+    return [c for c in calendar.walk("VEVENT")]
+
+
+def test_the_feed_lists_planned_days_as_neutral_all_day_events(anon_client, owner):
+    make_protocol(owner, start_date=owner.profile.local_day())
+    response = fetch(anon_client, feed_for(owner).token)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert b"\r\n" in response.content
+    found = events(response)
+    assert len(found) > 100
+    first = found[0]
+    assert first["DTSTART"].dt == owner.profile.local_day()
+    assert isinstance(first["DTSTART"].dt, dt.date) and not isinstance(
+        first["DTSTART"].dt, dt.datetime
+    )
+    assert first["DTEND"].dt - first["DTSTART"].dt == dt.timedelta(days=1)
+    summaries = {str(e["SUMMARY"]) for e in found}
+    assert summaries == {"Planned day"}
+    assert b"Psilocybin" not in response.content
+    assert (
+        "no-store" in response["Cache-Control"]
+        or "no-cache" in response["Cache-Control"]
+    )
+
+
+def test_uids_are_stable_between_fetches(anon_client, owner):
+    make_protocol(owner, start_date=owner.profile.local_day())
+    token = feed_for(owner).token
+    first = [str(e["UID"]) for e in events(fetch(anon_client, token))]
+    second = [str(e["UID"]) for e in events(fetch(anon_client, token))]
+    assert first == second and len(set(first)) == len(first)
+
+
+def test_details_appear_only_when_the_user_opts_in(owner_client, owner):
+    make_protocol(owner, start_date=owner.profile.local_day())
+    owner_client.post("/protocol/feed/", {"action": "details_on"})
+    found = events(fetch(owner_client, feed_for(owner).token))
+    assert str(found[0]["SUMMARY"]) == "Psilocybin mushrooms (dried) 100 mg"
+
+
+def test_a_wrong_token_is_not_found(anon_client, owner):
+    feed_for(owner)
+    assert fetch(anon_client, "not-the-token").status_code == 404
+
+
+def test_regenerating_kills_the_old_address(owner_client, owner):
+    old = feed_for(owner).token
+    owner_client.post("/protocol/feed/", {"action": "regenerate"})
+    new = CalendarFeed.objects.get(user=owner).token
+    assert new != old
+    assert fetch(owner_client, old).status_code == 404
+    assert fetch(owner_client, new).status_code == 200
+
+
+def test_unknown_feed_actions_are_refused(owner_client, owner):
+    assert owner_client.post("/protocol/feed/", {"action": "share"}).status_code == 400
+
+
+def test_each_user_gets_only_their_own_plan(anon_client, owner, other_user):
+    make_protocol(other_user, start_date=other_user.profile.local_day())
+    assert events(fetch(anon_client, feed_for(owner).token)) == []
+
+
+def test_long_text_is_folded_and_escaped():
+    from protocols import ical
+
+    text = ical.calendar(
+        [
+            ical.Event(
+                uid="u1",
+                day=dt.date(2026, 1, 1),
+                summary="a, b; c" + "é" * 60,
+                description="line\nnext",
+            )
+        ],
+        name="T",
+        stamp=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    )
+    for line in text.split("\r\n"):
+        assert len(line.encode()) <= 75
+    parsed = icalendar.Calendar.from_ical(text).walk("VEVENT")[0]
+    assert str(parsed["SUMMARY"]) == "a, b; c" + "é" * 60
+    assert str(parsed["DESCRIPTION"]) == "line\nnext"

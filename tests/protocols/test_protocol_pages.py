@@ -1,0 +1,232 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError
+
+from protocols.models import Protocol, SafetyScreen, Substance
+from tests.factories import make_protocol
+
+pytestmark = pytest.mark.django_db
+
+
+def protocol_data(substance, **extra):
+    return {
+        "name": "My Fadiman",
+        "substance": substance.pk,
+        "amount": "100",
+        "kind": "fadiman",
+        "start_date": "2026-01-05",
+        "break_weeks": "0",
+        **extra,
+    }
+
+
+def test_new_accounts_have_the_default_substances(owner):
+    assert {(s.name, s.unit, s.kind) for s in Substance.objects.filter(user=owner)} == {
+        ("Psilocybin mushrooms (dried)", "mg", "psilocybin"),
+        ("Psilocybin", "mg", "psilocybin"),
+        ("LSD", "µg", "lsd"),
+        ("Other", "mg", "other"),
+    }
+
+
+def test_the_first_protocol_asks_the_safety_questions_first(owner_client):
+    response = owner_client.get("/protocol/new/")
+    assert response.status_code == 302
+    assert response["Location"] == "/protocol/safety/"
+    page = owner_client.get("/protocol/safety/").content.decode()
+    for word in [
+        "lithium",
+        "tramadol",
+        "MAOI",
+        "SSRI",
+        "psychosis",
+        "bipolar I",
+        "pregnant",
+        "heart-valve",
+    ]:
+        assert word in page
+    assert "Johnson, Richards &amp; Griffiths (2008)" in page
+
+
+def test_answers_are_kept_and_advise_without_blocking(owner_client, owner):
+    from protocols.safety import QUESTIONS
+
+    answers = {q.key: "no" for q in QUESTIONS} | {"lithium": "yes"}
+    response = owner_client.post("/protocol/safety/", answers)
+    assert response.status_code == 302
+    assert SafetyScreen.objects.get(user=owner).answers["lithium"] is True
+    advice = owner_client.get("/protocol/safety/advice/").content.decode()
+    assert "seizures" in advice
+    assert "Tramadol lowers" not in advice
+    assert owner_client.get("/protocol/new/").status_code == 200
+
+
+def test_unanswered_questions_are_refused(owner_client, owner):
+    response = owner_client.post("/protocol/safety/", {"lithium": "yes"})
+    assert response.status_code == 422
+    assert not SafetyScreen.objects.filter(user=owner).exists()
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"kind": "fadiman"},
+        {"kind": "stamets", "on_weeks": "4", "break_weeks": "2"},
+        {"kind": "every_other_day", "end_date": "2026-03-01"},
+        {"kind": "weekdays", "weekdays": ["0", "3"]},
+        {"kind": "custom", "pattern": "1, 0,0,1,0,0,0"},
+        {"kind": "intuitive"},
+    ],
+)
+def test_every_kind_of_protocol_can_be_created(
+    owner_client, owner, screened, substances, extra
+):
+    response = owner_client.post(
+        "/protocol/new/", protocol_data(substances["Psilocybin"], **extra)
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    protocol = Protocol.objects.get(user=owner)
+    assert protocol.active and protocol.kind == extra["kind"]
+    assert protocol.unit == "mg"
+    protocol.plan  # a valid plan  # noqa: B018
+    if extra["kind"] == "custom":
+        assert protocol.pattern == "1,0,0,1,0,0,0"
+    if extra["kind"] == "weekdays":
+        assert protocol.weekdays == "0,3"
+
+
+def test_a_new_protocol_ends_the_active_one_and_keeps_it(
+    owner_client, owner, screened, substances
+):
+    first = make_protocol(owner, start_date=dt.date(2026, 1, 1))
+    owner_client.post(
+        "/protocol/new/", protocol_data(substances["LSD"], start_date="2026-03-01")
+    )
+    first.refresh_from_db()
+    assert not first.active
+    assert first.end_date == dt.date(2026, 2, 28)
+    assert Protocol.objects.filter(user=owner, active=True).count() == 1
+    assert b"Past protocols" in owner_client.get("/protocol/").content
+
+
+def test_the_database_allows_one_active_protocol_per_user(owner, substances):
+    make_protocol(owner)
+    with pytest.raises(IntegrityError):
+        Protocol.objects.create(
+            user=owner,
+            name="x",
+            substance=substances["LSD"],
+            amount=10,
+            unit="µg",
+            kind="fadiman",
+            start_date=dt.date(2026, 1, 1),
+            active=True,
+        )
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"end_date": "2026-01-01"}, "The end date is before the start date"),
+        ({"kind": "custom", "pattern": ""}, "at least one dose day"),
+        ({"kind": "custom", "pattern": "0,0,0"}, "at least one dose day"),
+        ({"kind": "custom", "pattern": "1,2,x"}, "Use only 1 and 0"),
+        ({"kind": "weekdays"}, "Choose at least one weekday"),
+        ({"kind": "weekdays", "weekdays": ["9"]}, "Select a valid choice"),
+        ({"amount": "-5"}, "greater than or equal to 0.01"),
+        ({"amount": "0"}, "greater than or equal to 0.01"),
+        ({"amount": "1000000"}, "less than or equal to 100000"),
+        ({"amount": "lots"}, "Enter a number"),
+        ({"kind": "monthly"}, "Select a valid choice"),
+        ({"start_date": "3000-01-01"}, "Choose a date before 2100"),
+        ({"break_weeks": "2"}, "how many weeks on"),
+        ({"on_weeks": "0", "break_weeks": "1"}, "how many weeks on"),
+        ({"on_weeks": "60"}, "less than or equal to 52"),
+        ({"name": ""}, "This field is required"),
+    ],
+)
+def test_bad_protocols_are_refused_and_nothing_saved(
+    owner_client, owner, screened, substances, extra, message
+):
+    response = owner_client.post(
+        "/protocol/new/", protocol_data(substances["Psilocybin"], **extra)
+    )
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not Protocol.objects.filter(user=owner).exists()
+
+
+def test_another_users_substance_is_refused(owner_client, owner, other_user, screened):
+    foreign = Substance.objects.filter(user=other_user).first()
+    response = owner_client.post("/protocol/new/", protocol_data(foreign))
+    assert response.status_code == 422
+    assert b"Select a valid choice" in response.content
+    assert not Protocol.objects.exists()
+
+
+def test_editing_a_protocol(owner_client, owner, substances):
+    protocol = make_protocol(owner)
+    response = owner_client.post(
+        f"/protocol/{protocol.pk}/edit/",
+        protocol_data(
+            substances["LSD"],
+            name="Renamed",
+            amount="10",
+            kind="stamets",
+            start_date=protocol.start_date.isoformat(),
+        ),
+    )
+    assert response.status_code == 302
+    protocol.refresh_from_db()
+    assert (protocol.name, protocol.amount, protocol.unit, protocol.kind) == (
+        "Renamed",
+        Decimal("10"),
+        "µg",
+        "stamets",
+    )
+
+
+def test_a_bad_edit_changes_nothing(owner_client, owner, substances):
+    protocol = make_protocol(owner)
+    response = owner_client.post(
+        f"/protocol/{protocol.pk}/edit/",
+        protocol_data(substances["LSD"], name="Renamed", kind="custom", pattern=""),
+    )
+    assert response.status_code == 422
+    protocol.refresh_from_db()
+    assert protocol.name == "Fadiman"
+
+
+def test_ending_a_protocol_keeps_it_as_history(owner_client, owner):
+    protocol = make_protocol(owner)
+    owner_client.post(f"/protocol/{protocol.pk}/end/")
+    protocol.refresh_from_db()
+    assert not protocol.active
+    assert protocol.end_date == owner.profile.local_day()
+
+
+def test_the_protocol_page_shows_the_plan(owner_client, owner):
+    make_protocol(owner, start_date=owner.profile.local_day())
+    html = owner_client.get("/protocol/").content.decode()
+    assert "Next planned days" in html
+    assert "Fadiman: one day on, two off" in html
+
+
+def test_substances_can_be_added_and_unused_ones_deleted(owner_client, owner):
+    response = owner_client.post(
+        "/protocol/substances/", {"name": "Lion's mane", "kind": "other", "unit": "g"}
+    )
+    assert response.status_code == 302
+    added = Substance.objects.get(user=owner, name="Lion's mane")
+    owner_client.post(f"/protocol/substances/{added.pk}/delete/")
+    assert not Substance.objects.filter(pk=added.pk).exists()
+
+
+def test_a_substance_in_use_is_not_deleted(owner_client, owner):
+    protocol = make_protocol(owner)
+    owner_client.post(f"/protocol/substances/{protocol.substance_id}/delete/")
+    assert Substance.objects.filter(pk=protocol.substance_id).exists()

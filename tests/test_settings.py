@@ -1,0 +1,162 @@
+"""Settings come from the environment and fail loudly on bad values."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config import env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args: str, tmp_path: Path, **variables: str):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"))
+        and key not in {"DATABASE_URL", "REGISTRATION", "TIME_ZONE"}
+    }
+    environment.update({"DATA_DIR": str(tmp_path), **variables})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def production(**extra: str) -> dict[str, str]:
+    return {
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "example.org",
+        **extra,
+    }
+
+
+def test_check_deploy_reports_no_issues(tmp_path):
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        tmp_path=tmp_path,
+        **production(),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    variables = production()
+    del variables["SECRET_KEY"]
+    result = run_manage("check", tmp_path=tmp_path, **variables)
+    assert result.returncode != 0
+    assert "SECRET_KEY is required when DEBUG=false" in result.stderr
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_production_reads_the_secret_key_from_a_file(tmp_path):
+    key_file = tmp_path / "key"
+    key_file.write_text(secrets.token_urlsafe(50))
+    variables = production(SECRET_KEY_FILE=str(key_file))
+    del variables["SECRET_KEY"]
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path, **variables
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_development_generates_a_secret_key_once_and_keeps_it(tmp_path):
+    printed = "from django.conf import settings; print(settings.SECRET_KEY)"
+    first = run_manage("shell", "-v", "0", "-c", printed, tmp_path=tmp_path)
+    second = run_manage("shell", "-v", "0", "-c", printed, tmp_path=tmp_path)
+    assert first.returncode == 0, first.stderr
+    key = (tmp_path / "secret_key").read_text().strip()
+    assert len(key) >= 50
+    assert first.stdout.strip() == second.stdout.strip() == key
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG must be true or false, got 'maybe'"),
+        ({"REGISTRATION": "sometimes"}, "REGISTRATION must be one of first-user"),
+        ({"TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE must be an IANA time zone"),
+        ({"DATABASE_URL": "mysql://x@y/z"}, "DATABASE_URL must be a postgres:// URL"),
+        ({"SESSION_COOKIE_AGE": "soon"}, "SESSION_COOKIE_AGE must be a whole number"),
+        ({"CSRF_TRUSTED_ORIGINS": "example.org"}, "need a scheme"),
+        (production(ALLOWED_HOSTS=""), "ALLOWED_HOSTS is required when DEBUG=false"),
+    ],
+)
+def test_it_refuses_bad_values_with_a_clear_message(tmp_path, variables, message):
+    result = run_manage("check", tmp_path=tmp_path, **variables)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_a_postgres_url_gives_persistent_health_checked_connections(tmp_path):
+    shown = (
+        "from django.conf import settings; d = settings.DATABASES['default'];"
+        "print(d['ENGINE'], d['NAME'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    result = run_manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        shown,
+        tmp_path=tmp_path,
+        DATABASE_URL="postgres://u:p@db.internal:5432/titrate",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "titrate",
+        "600",
+        "True",
+    ]
+
+
+def test_without_a_database_url_sqlite_lives_in_the_data_folder(tmp_path):
+    shown = (
+        "from django.conf import settings; print(settings.DATABASES['default']['NAME'])"
+    )
+    result = run_manage("shell", "-v", "0", "-c", shown, tmp_path=tmp_path)
+    assert result.stdout.strip() == str(tmp_path / "titrate.sqlite3")
+
+
+class TestHelpers:
+    def test_bool_accepts_common_words(self, monkeypatch):
+        for word, expected in [
+            ("TRUE", True),
+            ("on", True),
+            ("0", False),
+            ("No", False),
+        ]:
+            monkeypatch.setenv("FLAG", word)
+            assert env.env_bool("FLAG", not expected) is expected
+
+    def test_blank_means_unset(self, monkeypatch):
+        monkeypatch.setenv("FLAG", "  ")
+        assert env.env_bool("FLAG", True) is True
+        assert env.env_list("FLAG", ["a"]) == ["a"]
+
+    def test_int_enforces_a_minimum(self, monkeypatch):
+        monkeypatch.setenv("COUNT", "-1")
+        with pytest.raises(ImproperlyConfigured, match="COUNT must be at least 0"):
+            env.env_int("COUNT", 5, minimum=0)
+
+    def test_list_splits_on_commas(self, monkeypatch):
+        monkeypatch.setenv("HOSTS", "a.example, b.example,,")
+        assert env.env_list("HOSTS", []) == ["a.example", "b.example"]
