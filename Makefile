@@ -35,7 +35,16 @@ collectstatic: $(VENV)/.runtime
 run: migrate ## Create the virtualenv, install, migrate and serve on http://$(HOST):$(PORT)
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: $(VENV)/.dev collectstatic ## Run the whole test suite
+AXE := tests/e2e/axe/node_modules/axe-core/axe.min.js
+
+# axe-core for the browser tests' accessibility checks, from the npm registry
+# at the version the lock file pins. Without npm those checks skip (CI fails).
+$(AXE): tests/e2e/axe/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/e2e/axe --silent --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the accessibility checks will skip"; fi
+
+test: $(VENV)/.dev collectstatic $(AXE) ## Run the whole test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev ## Check code style (ruff check and ruff format --check)

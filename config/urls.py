@@ -12,6 +12,8 @@ admin.site.site_title = "Titrate admin"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("offline/", views.offline, name="offline"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("settings/", include("accounts.urls")),

@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 OUR_MODULES = ("config", "accounts", "journal", "protocols", "insights")
 
 # View names that anonymous visitors may open.
-PUBLIC_ROUTES = {"healthz", "protocols:feed"}
+PUBLIC_ROUTES = {"healthz", "offline", "service_worker", "protocols:feed"}
 
 
 @dataclass(frozen=True)

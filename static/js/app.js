@@ -50,7 +50,234 @@
     }
   });
 
+  // Check-ins written offline. A check-in the server cannot be reached for is
+  // kept in this browser's localStorage and sent when the connection returns.
+  // Each draft names the signed-in user who wrote it (data-user on <body>);
+  // one written on the offline page names nobody, so it is never sent on its
+  // own: Today offers to put it into the check-in form. A draft leaves the
+  // device only when the server has saved it, or when its writer discards it.
+  var DRAFTS = "titrate.drafts.v1";
+
+  function loadDrafts() {
+    try {
+      return JSON.parse(localStorage.getItem(DRAFTS)) || [];
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function storeDrafts(drafts) {
+    if (drafts.length) localStorage.setItem(DRAFTS, JSON.stringify(drafts));
+    else localStorage.removeItem(DRAFTS);
+  }
+
+  function currentUser() {
+    return document.body.getAttribute("data-user") || "";
+  }
+
+  function csrfToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+    } catch (error) {
+      return "";
+    }
+  }
+
+  function twoDigits(n) {
+    return (n < 10 ? "0" : "") + n;
+  }
+
+  function keepDraft(form, user) {
+    var fields = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrfmiddlewaretoken" && typeof value === "string") {
+        fields.push([name, value]);
+      }
+    });
+    // The check-in keeps the moment it was written, unless it names one.
+    var dated = fields.some(function (f) { return f[0] === "date" && f[1]; });
+    if (!dated) {
+      var now = new Date();
+      fields = fields.filter(function (f) { return f[0] !== "date" && f[0] !== "time"; });
+      fields.push(["date", now.getFullYear() + "-" + twoDigits(now.getMonth() + 1) + "-" + twoDigits(now.getDate())]);
+      fields.push(["time", twoDigits(now.getHours()) + ":" + twoDigits(now.getMinutes())]);
+    }
+    // The form's idempotency token makes a resend harmless; it also names
+    // the draft, so saving the same form twice keeps the newer text only.
+    var token = fields.find(function (f) { return f[0] === "token" && f[1]; });
+    var id = token ? token[1] : "draft-" + Date.now();
+    var drafts = loadDrafts().filter(function (d) { return d.id !== id; });
+    drafts.push({
+      id: id,
+      user: user,
+      action: form.getAttribute("action") || form.getAttribute("data-action"),
+      fields: fields,
+      savedAt: new Date().toISOString(),
+    });
+    storeDrafts(drafts);
+    dirtyForms.delete(form);
+  }
+
+  function say(form, text) {
+    var status = form.querySelector("[data-draft-status]");
+    if (status) status.textContent = text;
+  }
+
+  // The check-in's request never reached the server: keep it.
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = event.detail.elt && event.detail.elt.closest("form[data-offline-draft]");
+    if (!form) return;
+    keepDraft(form, currentUser());
+    say(form, "You are offline. This check-in is kept on this device and is sent when the connection returns.");
+  });
+
+  // The offline page's form never goes to the server by itself.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("form[data-offline-draft][data-action]")) return;
+    event.preventDefault();
+    keepDraft(form, "");
+    form.reset();
+    say(form, "Kept on this device. Sign in when you are back online and Today offers to save it.");
+  });
+
+  function sendDraft(draft) {
+    var body = new URLSearchParams();
+    draft.fields.forEach(function (f) { body.append(f[0], f[1]); });
+    return fetch(draft.action, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken() },
+    }).then(function (response) {
+      // Saved: the server answers with (or redirects to) a page of the app,
+      // never the login page.
+      return response.ok && response.url.indexOf("/accounts/") === -1;
+    }, function () {
+      return false;
+    });
+  }
+
+  var sending = false;
+  var announce = 0; // drafts just sent, for Today to say so
+
+  function sendDrafts() {
+    var user = currentUser();
+    if (!user || sending || !navigator.onLine) return;
+    var mine = loadDrafts().filter(function (d) { return d.user === user && !d.failed; });
+    if (!mine.length) return showDrafts();
+    sending = true;
+    Promise.all(mine.map(function (draft) {
+      return sendDraft(draft).then(function (saved) { return { draft: draft, saved: saved }; });
+    })).then(function (results) {
+      var sent = results.filter(function (r) { return r.saved; }).map(function (r) { return r.draft.id; });
+      var refused = results.filter(function (r) { return !r.saved; }).map(function (r) { return r.draft.id; });
+      storeDrafts(loadDrafts().filter(function (d) { return sent.indexOf(d.id) === -1; }).map(function (d) {
+        // A draft the server refused waits for its writer to look at it.
+        if (refused.indexOf(d.id) !== -1 && navigator.onLine) d.failed = true;
+        return d;
+      }));
+      sending = false;
+      announce = sent.length;
+      if (sent.length && window.htmx && document.getElementById("checkin")) {
+        // Today's list of entries, fresh; the swap shows the drafts again.
+        window.htmx.ajax("GET", window.location.pathname, { target: "#checkin", select: "#checkin", swap: "outerHTML" });
+      } else {
+        showDrafts();
+      }
+    });
+  }
+
+  // Today lists the drafts that wait for a person: written on the offline
+  // page, refused by the server, or written by someone else on this device.
+  function showDrafts() {
+    var box = document.getElementById("drafts");
+    if (!box) return;
+    var sentCount = announce;
+    announce = 0;
+    var user = currentUser();
+    var waiting = loadDrafts().filter(function (d) { return d.user !== user || d.failed; });
+    box.replaceChildren();
+    if (sentCount) {
+      var done = document.createElement("p");
+      done.textContent = sentCount === 1
+        ? "A check-in written offline has been saved."
+        : sentCount + " check-ins written offline have been saved.";
+      box.append(done);
+    }
+    waiting.forEach(function (draft) {
+      var item = document.createElement("div");
+      item.className = "draft";
+      var text = document.createElement("p");
+      var note = draft.fields.find(function (f) { return f[0] === "note"; });
+      var when = new Date(draft.savedAt);
+      text.textContent = "A check-in written offline on " + when.toLocaleString() + " is waiting" +
+        (draft.failed ? " (it could not be saved as it was)" : "") +
+        (note && note[1] ? ": \u201c" + note[1].slice(0, 80) + (note[1].length > 80 ? "\u2026" : "") + "\u201d" : ".");
+      var use = document.createElement("button");
+      use.type = "button";
+      use.className = "button";
+      use.textContent = "Put it in the check-in form";
+      use.addEventListener("click", function () { useDraft(draft.id); });
+      var drop = document.createElement("button");
+      drop.type = "button";
+      drop.className = "button quiet";
+      drop.textContent = "Discard";
+      drop.addEventListener("click", function () {
+        if (window.confirm("Discard this check-in? It cannot be recovered.")) {
+          storeDrafts(loadDrafts().filter(function (d) { return d.id !== draft.id; }));
+          showDrafts();
+        }
+      });
+      item.append(text, use, " ", drop);
+      box.append(item);
+    });
+    box.hidden = !box.childElementCount;
+  }
+
+  function useDraft(id) {
+    var form = document.querySelector("#checkin form[data-offline-draft]");
+    var draft = loadDrafts().find(function (d) { return d.id === id; });
+    if (!form || !draft) return;
+    draft.fields.forEach(function (f) {
+      if (f[0] === "token") return; // the form's own token is the fresh one
+      var field = form.elements[f[0]];
+      if (!field) return;
+      if (field.length !== undefined && !field.tagName) {
+        Array.prototype.forEach.call(field, function (choice) {
+          if (choice.value === f[1]) choice.checked = true;
+        });
+      } else if (field.type === "checkbox" || field.type === "radio") {
+        field.checked = field.value === f[1];
+      } else {
+        field.value = f[1];
+      }
+    });
+    var when = form.querySelector("details.when");
+    if (when) when.open = true;
+    // Now it is the form's unsaved text: leaving the page asks first.
+    dirtyForms.add(form);
+    storeDrafts(loadDrafts().filter(function (d) { return d.id !== id; }));
+    showDrafts();
+    var note = form.elements.note;
+    if (note) note.focus();
+  }
+
+  window.addEventListener("online", sendDrafts);
+  document.addEventListener("htmx:load", function (event) {
+    if (event.detail.elt.id === "checkin") showDrafts();
+  });
+
+  if ("serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js").catch(function () {
+        // No offline page then; everything else works as before.
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     presetTimezones(document);
+    sendDrafts();
   });
 })();

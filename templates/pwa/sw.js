@@ -1,0 +1,66 @@
+{% load static %}// Titrate's service worker. It caches the app shell (styles, scripts, icons
+// and the offline page) and nothing else: signed-in pages hold journal text
+// and are never stored, so they always come from the network.
+"use strict";
+
+const SHELL_CACHE = "titrate-shell-{{ version }}";
+const OFFLINE_URL = "{% url 'offline' %}";
+const SHELL = [
+  OFFLINE_URL,{% for url in shell %}
+  "{{ url|escapejs }}",{% endfor %}
+];
+const STATIC_PREFIX = "{% get_static_prefix %}";
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(SHELL_CACHE)
+      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload" }))))
+      .then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(
+        keys.filter((key) => key.startsWith("titrate-") && key !== SHELL_CACHE)
+          .map((key) => caches.delete(key))
+      ))
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+
+  if (request.mode === "navigate") {
+    // Pages: always the network; the offline page when there is none.
+    event.respondWith(
+      fetch(request).catch(() =>
+        caches.match(OFFLINE_URL, { cacheName: SHELL_CACHE })
+      )
+    );
+    return;
+  }
+  if (url.pathname.startsWith(STATIC_PREFIX)) {
+    // Static files: the cached copy at once, refreshed in the background.
+    event.respondWith(
+      caches.open(SHELL_CACHE).then((cache) =>
+        cache.match(request).then((cached) => {
+          const fresh = fetch(request).then((response) => {
+            if (response.ok) cache.put(request, response.clone());
+            return response;
+          });
+          if (cached) {
+            event.waitUntil(fresh.catch(() => undefined));
+            return cached;
+          }
+          return fresh;
+        })
+      )
+    );
+  }
+});

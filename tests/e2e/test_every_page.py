@@ -1,0 +1,163 @@
+"""Every page, in a real browser: same-origin requests only, no CSP violation,
+no console error, and no serious or critical accessibility violation.
+
+The pages come from the route walker (every GET route of our apps that
+answers with HTML for a user with a year of data) plus the account pages
+django-allauth serves. axe-core is injected as an init script, which the
+page's Content-Security-Policy does not govern, so the check itself never
+loosens the policy it runs under.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from accounts.demo import seed_account
+from protocols.models import SafetyScreen
+from tests.e2e.conftest import DESKTOP, PHONE, PageWatch, screenshot
+from tests.walker import OBJECT_TYPES, PUBLIC_ROUTES, our_routes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+ANONYMOUS_PAGES = [
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+    "/accounts/password/reset/done/",
+    "/offline/",
+]
+ACCOUNT_PAGES = [
+    "/accounts/email/",
+    "/accounts/password/change/",
+    "/accounts/reauthenticate/",
+    "/accounts/2fa/",
+    "/accounts/2fa/totp/activate/",
+    "/accounts/sessions/",
+]
+
+# Rules a page must pass. axe's own impact levels; "moderate" and "minor"
+# findings are printed, not failed.
+FAILING_IMPACTS = {"serious", "critical"}
+
+UNLABELLED_CONTROLS = """() => [...document.querySelectorAll(
+    'input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea'
+)].filter(el => !(el.labels && el.labels.length)
+        && !el.getAttribute('aria-label')
+        && !el.getAttribute('aria-labelledby'))
+ .map(el => el.outerHTML.slice(0, 160))"""
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.exists():
+        message = (
+            f"axe-core is not installed at {AXE}: 'make test' installs it "
+            "with npm (tests/e2e/axe/package.json)."
+        )
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return AXE.read_text(encoding="utf-8")
+
+
+def app_pages(user) -> list[str]:
+    """Every GET route of our apps that shows this user an HTML page."""
+    client = Client()
+    client.force_login(user)
+    pages = []
+    for route in our_routes():
+        if route.name in PUBLIC_ROUTES:
+            continue
+        values = {}
+        for kwarg in route.object_kwargs:
+            kind = OBJECT_TYPES[kwarg]
+            values[kwarg] = kind.url_value(kind.create(user))
+        url = route.url(values)
+        response = client.get(url)
+        if response.status_code == 200 and response["Content-Type"].startswith(
+            "text/html"
+        ):
+            pages.append(url)
+    return pages
+
+
+def audit(page, watch: PageWatch, url: str) -> list[str]:
+    """Problems on one page; empty when it is clean."""
+    response = page.goto(url)
+    problems = []
+    if response is None or response.status >= 400:
+        problems.append(f"{url}: HTTP {response and response.status}")
+    page.wait_for_load_state("networkidle")
+    results = page.evaluate(
+        "axe.run(document, {resultTypes: ['violations']})"
+        ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact,"
+        " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)})))"
+    )
+    for violation in results:
+        line = f"{url}: {violation['impact']} {violation['id']} {violation['nodes']}"
+        if violation["impact"] in FAILING_IMPACTS:
+            problems.append(line)
+        else:
+            print("axe (not failing):", line)
+    problems += [
+        f"{url}: unlabelled {html}" for html in page.evaluate(UNLABELLED_CONTROLS)
+    ]
+    problems += [f"{url}: CSP {v}" for v in watch.csp_violations()]
+    problems += [f"{url}: request to {u}" for u in watch.foreign_requests]
+    problems += [f"{url}: console {e}" for e in watch.console_errors]
+    watch.foreign_requests.clear()
+    watch.console_errors.clear()
+    return problems
+
+
+def new_page(browser, live_server, axe_source: str, **context_options):
+    context = browser.new_context(**context_options)
+    context.add_init_script(script=axe_source)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page, PageWatch(page, live_server.url)
+
+
+@pytest.mark.parametrize(
+    "size, scheme",
+    [("phone", "light"), ("desktop", "dark")],
+)
+def test_every_page_is_same_origin_policy_clean_and_accessible(
+    browser, live_server, axe_source, size, scheme
+):
+    user = seed_account(
+        username="ada",
+        password="a long passphrase 42",
+        timezone="Europe/Berlin",
+        years=1,
+        rng=random.Random("every-page"),
+    )
+    SafetyScreen.objects.get_or_create(user=user, defaults={"answers": {}})
+    pages = app_pages(user)
+    assert len(pages) >= 25, pages  # the walker found the app's pages
+
+    viewport = PHONE if size == "phone" else DESKTOP
+    context, page, watch = new_page(
+        browser, live_server, axe_source, viewport=viewport, color_scheme=scheme
+    )
+    problems = []
+    for url in ANONYMOUS_PAGES:
+        problems += audit(page, watch, live_server.url + url)
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_login", "ada")
+    page.fill("#id_password", "a long passphrase 42")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + "/")
+    for url in pages + ACCOUNT_PAGES:
+        problems += audit(page, watch, live_server.url + url)
+    screenshot(page, f"last-page-{size}-{scheme}")
+    context.close()
+    assert not problems, "\n".join(problems)

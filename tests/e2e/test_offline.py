@@ -1,0 +1,150 @@
+"""The installable app, with the network switched off."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from journal.models import Entry
+from tests.conftest import PASSWORD, make_user
+from tests.e2e.conftest import PHONE, PageWatch, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DRAFTS = "() => JSON.parse(localStorage.getItem('titrate.drafts.v1') || '[]')"
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, service_workers="allow"
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield context, page, PageWatch(page, live_server.url)
+    context.close()
+
+
+def sign_in_with_worker(page, base: str) -> None:
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_login", "owner")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(base + "/")
+    # The worker installs (caching the shell) and takes control of the page.
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+
+def test_the_manifest_names_the_app_and_its_icons(phone, live_server):
+    _, page, _ = phone
+    page.goto(live_server.url + "/accounts/login/")
+    href = page.locator("link[rel=manifest]").get_attribute("href")
+    manifest = page.request.get(live_server.url + href).json()
+    assert manifest["start_url"] == "/" and manifest["display"] == "standalone"
+    sizes = {icon["sizes"] for icon in manifest["icons"]}
+    assert {"192x192", "512x512"} <= sizes
+    assert any(icon["purpose"] == "maskable" for icon in manifest["icons"])
+    for icon in manifest["icons"]:
+        url = live_server.url + href.rsplit("/", 1)[0] + "/" + icon["src"]
+        response = page.request.get(url)
+        assert response.ok and response.headers["content-type"] == icon["type"]
+
+
+def test_a_check_in_written_offline_is_kept_and_sent_when_back_online(
+    phone, live_server
+):
+    context, page, watch = phone
+    user = make_user("owner")
+    base = live_server.url
+    sign_in_with_worker(page, base)
+
+    context.set_offline(True)
+    page.get_by_role("group", name="Mood").get_by_role(
+        "radio", name="7", exact=True
+    ).check()
+    page.fill("#id_note", "Written on the train, no signal.")
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_text("You are offline. This check-in is kept")).to_be_visible()
+    drafts = page.evaluate(DRAFTS)
+    assert len(drafts) == 1 and drafts[0]["user"] == str(user.pk)
+    assert ["note", "Written on the train, no signal."] in drafts[0]["fields"]
+    assert not Entry.objects.filter(user=user).exists()
+    screenshot(page, "offline-draft-phone")
+
+    # Any page opened offline is the offline page from the worker's cache.
+    page.goto(base + "/journal/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are offline")
+    page.fill("#offline-note", "Also this, from the offline page.")
+    page.get_by_role("button", name="Keep on this device").click()
+    expect(page.get_by_text("Kept on this device.")).to_be_visible()
+    assert len(page.evaluate(DRAFTS)) == 2
+    screenshot(page, "offline-page-phone")
+
+    # Back online: the check-in goes to the server by itself, exactly once.
+    context.set_offline(False)
+    page.goto(base + "/")
+    expect(
+        page.get_by_text("A check-in written offline has been saved.")
+    ).to_be_visible()
+    entry = Entry.objects.get(user=user)
+    assert entry.note == "Written on the train, no signal."
+    assert {r.metric.key: r.value for r in entry.ratings.select_related("metric")} == {
+        "mood": 7
+    }
+    expect(page.locator("article.entry")).to_have_count(1)
+
+    # The offline page's draft names nobody: Today offers it instead.
+    page.get_by_role("button", name="Put it in the check-in form").click()
+    expect(page.locator("#id_note")).to_have_value("Also this, from the offline page.")
+    assert page.evaluate(DRAFTS) == []
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.locator("article.entry")).to_have_count(2)
+    assert Entry.objects.filter(user=user).count() == 2
+    page.reload()
+    assert Entry.objects.filter(user=user).count() == 2  # nothing sent twice
+    screenshot(page, "offline-drafts-saved-phone")
+    watch.console_errors = [
+        e for e in watch.console_errors if "net::ERR_INTERNET_DISCONNECTED" not in e
+    ]
+    assert watch.foreign_requests == []
+    assert watch.csp_violations() == []
+
+
+def test_a_draft_the_server_refuses_waits_on_today(phone, live_server):
+    context, page, _ = phone
+    make_user("owner")
+    base = live_server.url
+    sign_in_with_worker(page, base)
+    # A draft the server will refuse (a note over the size limit).
+    page.evaluate(
+        "user => localStorage.setItem('titrate.drafts.v1', JSON.stringify([{"
+        "id: 'x', user: user, action: '/entries/new/',"
+        " savedAt: new Date().toISOString(),"
+        " fields: [['note', 'x'.repeat(200000)]]}]))",
+        page.evaluate("() => document.body.dataset.user"),
+    )
+    page.reload()
+    expect(page.get_by_text("could not be saved as it was")).to_be_visible()
+    drafts = page.evaluate(DRAFTS)
+    assert len(drafts) == 1 and drafts[0]["failed"] is True
+    assert not Entry.objects.exists()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Discard").click()
+    assert page.evaluate(DRAFTS) == []
+
+
+def test_the_worker_never_caches_signed_in_pages(phone, live_server):
+    _, page, _ = phone
+    make_user("owner")
+    sign_in_with_worker(page, live_server.url)
+    page.goto(live_server.url + "/journal/")
+    cached = page.evaluate(
+        "() => caches.keys().then(keys => Promise.all(keys.map(k => caches.open(k)"
+        ".then(c => c.keys()).then(rs => rs.map(r => new URL(r.url).pathname)))))"
+        ".then(lists => lists.flat())"
+    )
+    assert "/offline/" in cached
+    assert all(path.startswith(("/static/", "/offline/")) for path in cached), cached
+    assert json.dumps(cached).count("/journal/") == 0
