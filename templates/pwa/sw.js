@@ -1,6 +1,6 @@
-{% load static %}// Titrate's service worker. It caches the app shell (styles, scripts, icons
-// and the offline page) and nothing else: signed-in pages hold journal text
-// and are never stored, so they always come from the network.
+{% load static %}// Titrate's service worker. It keeps the app shell (the offline page and the
+// static files: styles, scripts, icons) and nothing else: pages hold journal
+// text and are never stored, so they always come from the network.
 "use strict";
 
 const SHELL_CACHE = "titrate-shell-{{ version }}";
