@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format demo serve migrate collectstatic lock clean vendor-plotly
+.PHONY: help run test lint format demo serve migrate collectstatic lock clean vendor-plotly bench profile
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -74,6 +74,15 @@ serve: $(VENV)/.runtime ## Serve with gunicorn and production settings on http:/
 		$(MANAGE) collectstatic --noinput --verbosity 0 && \
 		$(MANAGE) migrate --noinput && \
 		exec $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -
+
+# The benchmark (bench/README.md): PostgreSQL, five years of demo data, gunicorn
+# and wrk (Debian's package, installed here when missing). Not part of `make test`.
+bench: $(VENV)/.dev ## Measure the main pages under load (needs PostgreSQL; see bench/README.md)
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+profile: $(VENV)/.dev ## Profile one page of the benchmark database (PAGE=insights_all)
+	$(BIN)/python -m bench.profile $${PAGE:-insights_all} $(BENCH_ARGS)
 
 PLOTLY_VERSION ?= 4.1.1
 vendor-plotly: $(VENV)/.runtime ## Refresh the vendored plotly.js bundle from the npm registry

@@ -1,0 +1,224 @@
+"""What the benchmark measures, and how its numbers are read.
+
+Kept apart from the runner (bench/run.py) so the test suite runs these same
+functions on a tiny dataset (tests/test_bench.py) and they cannot rot.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# The pages, in the order of the table; the calendar feed's address holds the
+# user's secret token, so it is looked up per user.
+PAGES: list[tuple[str, str]] = [
+    ("baseline", "/bench/baseline/"),
+    ("today", "/"),
+    ("journal", "/journal/"),
+    ("search", "/journal/?q=walk"),
+    ("month", "/journal/month/"),
+    ("dosing_calendar", "/protocol/calendar/"),
+    ("insights_90d", "/insights/?range=90d"),
+    ("insights_all", "/insights/?range=all"),
+    ("ical", "{feed}"),
+]
+
+# The issue's targets, checked at the end of every run.
+TARGETS = {
+    "today_p95_ms": 25.0,
+    "journal_p95_ms": 25.0,
+    "insights_all_p95_ms": 150.0,
+    "today_c8_ratio": 0.5,
+    "today_first_load_kb": 60.0,
+}
+
+
+def page_paths(user) -> dict[str, str]:
+    """Every page's path for this user (creating the calendar feed if need be)."""
+    from django.urls import reverse
+
+    from protocols.services import feed_for
+
+    feed = reverse("protocols:feed", kwargs={"token": feed_for(user).token})
+    return {name: path.format(feed=feed) for name, path in PAGES}
+
+
+def session_cookie(user) -> str:
+    """A signed-in session for the user, as the value of the session cookie."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def measure(client, paths: dict[str, str]) -> dict[str, dict]:
+    """Status, body size and database queries of one request to each page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    measured = {}
+    for name, path in paths.items():
+        # Once to warm caches (the built-in prompts, the time zone database),
+        # then the request that counts.
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        measured[name] = {
+            "status": response.status_code,
+            "bytes": len(response.content),
+            "queries": len(queries),
+        }
+    return measured
+
+
+ASSET = re.compile(
+    r'<script[^>]*\ssrc="([^"]+)"|<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"'
+)
+
+# fetch(path, headers) -> (status, response headers, body as sent)
+Fetch = Callable[[str, dict[str, str]], tuple[int, dict[str, str], bytes]]
+
+
+def first_load(fetch: Fetch, path: str) -> dict:
+    """Bytes a browser with an empty cache receives for a page: its HTML and
+    every stylesheet and script it links, each as the server sends it to a
+    client that accepts brotli and gzip. Headers are not counted."""
+    accept = {"Accept-Encoding": "br, gzip"}
+    status, headers, body = fetch(path, accept)
+    if status != 200:
+        raise RuntimeError(f"{path} answered {status}")
+    html = _decoded(headers, body).decode()
+    parts = {"html": len(body)}
+    for script, stylesheet in ASSET.findall(html):
+        asset = script or stylesheet
+        status, _, asset_body = fetch(asset, accept)
+        if status != 200:
+            raise RuntimeError(f"{asset} answered {status}")
+        parts[asset] = len(asset_body)
+    return {"bytes": sum(parts.values()), "parts": parts}
+
+
+def _decoded(headers: dict[str, str], body: bytes) -> bytes:
+    encoding = {k.lower(): v for k, v in headers.items()}.get("content-encoding", "")
+    if encoding == "gzip":
+        import gzip
+
+        return gzip.decompress(body)
+    if encoding == "br":
+        raise RuntimeError("brotli-compressed HTML: add a decoder to the benchmark")
+    return body
+
+
+@dataclass(frozen=True)
+class Run:
+    """One wrk run of one page at one concurrency."""
+
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+
+
+def parse_wrk(output: str) -> Run:
+    """The numbers bench/report.lua printed at the end of a wrk run."""
+    line = next(
+        (line for line in output.splitlines() if line.startswith("BENCH_JSON ")), None
+    )
+    if line is None:
+        raise ValueError(f"no BENCH_JSON line in wrk's output:\n{output}")
+    data = json.loads(line.removeprefix("BENCH_JSON "))
+    seconds = data["duration_us"] / 1e6
+    return Run(
+        rps=round(data["requests"] / seconds, 1) if seconds else 0.0,
+        p50_ms=data["p50_us"] / 1000,
+        p95_ms=data["p95_us"] / 1000,
+        p99_ms=data["p99_us"] / 1000,
+        requests=data["requests"],
+        errors=data["errors"] + data["non_2xx_3xx"],
+    )
+
+
+def result_rows(
+    runs: dict[tuple[str, int], Run], measured: dict[str, dict]
+) -> list[dict]:
+    """The rows of results.json, each page against the baseline at its concurrency."""
+    rows = []
+    for (page, concurrency), run in runs.items():
+        base = runs.get(("baseline", concurrency))
+        rows.append(
+            {
+                "page": page,
+                "concurrency": concurrency,
+                "rps": run.rps,
+                "p50_ms": round(run.p50_ms, 2),
+                "p95_ms": round(run.p95_ms, 2),
+                "p99_ms": round(run.p99_ms, 2),
+                "queries": measured[page]["queries"],
+                "bytes": measured[page]["bytes"],
+                "ratio_to_baseline": round(run.rps / base.rps, 3)
+                if base and base.rps
+                else None,
+                "requests": run.requests,
+                "errors": run.errors,
+            }
+        )
+    return rows
+
+
+def check_targets(
+    rows: list[dict], transfer: dict[str, dict]
+) -> list[tuple[str, str, bool]]:
+    """Each target: (what, measured against the target, met)."""
+
+    def row(page: str, concurrency: int) -> dict:
+        return next(
+            r for r in rows if r["page"] == page and r["concurrency"] == concurrency
+        )
+
+    checks = []
+    for page in ("today", "journal", "insights_all"):
+        limit = TARGETS[f"{page}_p95_ms"]
+        p95 = row(page, 1)["p95_ms"]
+        checks.append(
+            (f"{page} p95 at c=1", f"{p95:.1f} ms ≤ {limit:.0f} ms", p95 <= limit)
+        )
+    ratio = row("today", 8)["ratio_to_baseline"] or 0.0
+    goal = TARGETS["today_c8_ratio"]
+    checks.append(
+        ("today rps at c=8 vs baseline", f"{ratio:.0%} ≥ {goal:.0%}", ratio >= goal)
+    )
+    kb = transfer["today"]["bytes"] / 1024
+    goal = TARGETS["today_first_load_kb"]
+    checks.append(("today first load", f"{kb:.1f} KB ≤ {goal:.0f} KB", kb <= goal))
+    return checks
+
+
+COLUMNS = [
+    ("page", "<16", "", "page"),
+    ("c", ">2", "", "concurrency"),
+    ("rps", ">8", ".1f", "rps"),
+    ("p50 ms", ">8", ".2f", "p50_ms"),
+    ("p95 ms", ">8", ".2f", "p95_ms"),
+    ("p99 ms", ">8", ".2f", "p99_ms"),
+    ("queries", ">7", "", "queries"),
+    ("bytes", ">8", "", "bytes"),
+    ("×base", ">6", ".2f", "ratio_to_baseline"),
+]
+
+
+def table(rows: list[dict]) -> str:
+    head = " ".join(format(title, align) for title, align, _, _ in COLUMNS)
+    lines = [head, "-" * len(head)]
+    for row in rows:
+        cells = []
+        for _, align, number, key in COLUMNS:
+            value = "" if row[key] is None else format(row[key], number)
+            cells.append(format(value, align))
+        lines.append(" ".join(cells))
+    return "\n".join(lines)

@@ -1,0 +1,321 @@
+"""`make bench`: latency and throughput of Titrate's main pages on five years
+of data, against a minimal Django baseline. bench/README.md explains it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from bench.pages import (
+    PAGES,
+    Run,
+    check_targets,
+    first_load,
+    parse_wrk,
+    result_rows,
+    table,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/titrate_bench"
+        ),
+        help="PostgreSQL database to (re)create and fill",
+    )
+    parser.add_argument(
+        "--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 10))
+    )
+    parser.add_argument(
+        "--years", type=int, default=5, help="history of the measured user"
+    )
+    parser.add_argument(
+        "--other-users", type=int, default=9, help="users with a year each"
+    )
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the existing database"
+    )
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json")
+    parser.add_argument(
+        "--pages", help="comma-separated subset of pages (baseline is always run)"
+    )
+    args = parser.parse_args()
+
+    wrk = shutil.which("wrk")
+    if not wrk:
+        sys.exit(
+            "wrk is not installed: apt-get install wrk (Debian) — see bench/README.md"
+        )
+    env = server_env(args.database_url)
+
+    if not args.reuse:
+        step("database", recreate_database, args.database_url)
+        step("migrate", manage, env, "migrate", "--noinput", "--verbosity", "0")
+        step(
+            f"seed demo ({args.years} years)",
+            manage,
+            env,
+            "seed_demo",
+            "--user",
+            "demo",
+            "--password",
+            "bench-demo",
+            "--years",
+            str(args.years),
+        )
+        for n in range(1, args.other_users + 1):
+            step(
+                f"seed user{n} (1 year)",
+                manage,
+                env,
+                "seed_demo",
+                "--user",
+                f"user{n}",
+                "--password",
+                "bench-user",
+                "--years",
+                "1",
+                "--timezone",
+                "America/New_York" if n % 2 else "Asia/Tokyo",
+            )
+        step("analyze", manage, env, "dbshell", "--", "-c", "ANALYZE")
+    step("collectstatic", manage, env, "collectstatic", "--noinput", "--verbosity", "0")
+    prepared = json.loads(
+        subprocess.run(
+            [PYTHON, "-m", "bench.prepare", "demo"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    bad = {
+        name: m["status"]
+        for name, m in prepared["measured"].items()
+        if m["status"] != 200
+    }
+    if bad:
+        sys.exit(f"pages that did not answer 200: {bad}")
+
+    wanted = [name for name, _ in PAGES]
+    if args.pages:
+        wanted = ["baseline", *[p for p in args.pages.split(",") if p != "baseline"]]
+    base_url = f"http://127.0.0.1:{args.port}"
+    cookie = f"sessionid={prepared['cookie']}"
+    server = start_server(env, args.port)
+    try:
+        runs: dict[tuple[str, int], Run] = {}
+        for concurrency in (1, 8):
+            for name in wanted:
+                url = base_url + prepared["paths"][name]
+                warm(url, cookie)
+                print(f"  wrk {name} c={concurrency} {args.duration}s …", flush=True)
+                runs[(name, concurrency)] = wrk_run(
+                    wrk, url, cookie, concurrency, args.duration
+                )
+        transfer = {
+            name: first_load(http_fetch(base_url, cookie), prepared["paths"][name])
+            for name in ("today", "insights_all")
+            if name in wanted
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    rows = result_rows(runs, prepared["measured"])
+    print()
+    print(table(rows))
+    print()
+    for name, load in transfer.items():
+        print(f"first load, {name}: {load['bytes'] / 1024:.1f} KB compressed")
+        for part, size in load["parts"].items():
+            print(f"    {size / 1024:8.1f} KB  {part}")
+    results = {
+        "machine": machine(),
+        "settings": {
+            "server": "gunicorn, 2 sync workers, DEBUG=false, PostgreSQL",
+            "duration_s": args.duration,
+            "data": f"demo: {args.years} years;"
+            f" {args.other_users} users with 1 year each",
+        },
+        "rows": rows,
+        "first_load": {
+            name: {"bytes": load["bytes"], "parts": load["parts"]}
+            for name, load in transfer.items()
+        },
+    }
+    failures = [row for row in rows if row["errors"]]
+    if set(wanted) == {name for name, _ in PAGES}:
+        checks = check_targets(rows, transfer)
+        results["targets"] = [
+            {"target": what, "measured": measured, "met": met}
+            for what, measured, met in checks
+        ]
+        print()
+        for what, measured, met in checks:
+            print(f"  {'met ' if met else 'MISSED'}  {what}: {measured}")
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nwritten {args.output}")
+    if failures:
+        failed = [(r["page"], r["concurrency"], r["errors"]) for r in failures]
+        print(f"requests failed: {failed}")
+        return 1
+    return 0
+
+
+def step(label: str, function, *args):
+    started = time.monotonic()
+    print(f"== {label}", flush=True)
+    function(*args)
+    print(f"   {time.monotonic() - started:.1f}s", flush=True)
+
+
+def server_env(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DATABASE_URL=database_url,
+        DEBUG="false",
+        SECRET_KEY=env.get("SECRET_KEY") or "bench-" + "x" * 50,
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        SECURE_SSL_REDIRECT="false",
+        SECURE_HSTS_SECONDS="0",
+        SECURE_COOKIES="false",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def manage(env: dict[str, str], *arguments: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *arguments], env=env, cwd=ROOT, check=True)
+
+
+def recreate_database(url: str) -> None:
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    for sql in (
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+        f'CREATE DATABASE "{name}"',
+    ):
+        subprocess.run(["psql", admin, "-q", "-c", sql], check=True)
+
+
+def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return server
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.3)
+    server.terminate()
+    sys.exit("gunicorn did not answer /healthz within 30 s")
+
+
+def http_fetch(base_url: str, cookie: str):
+    def fetch(path: str, headers: dict[str, str]):
+        request = urllib.request.Request(
+            base_url + path, headers={**headers, "Cookie": cookie}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+    return fetch
+
+
+def warm(url: str, cookie: str) -> None:
+    """A few requests first, so each worker has its caches filled."""
+    for _ in range(6):
+        request = urllib.request.Request(url, headers={"Cookie": cookie})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            if response.status != 200 or "/accounts/login/" in response.url:
+                sys.exit(f"{url} did not answer 200 for the signed-in user")
+            response.read()
+
+
+def wrk_run(wrk: str, url: str, cookie: str, concurrency: int, duration: int) -> Run:
+    output = subprocess.run(
+        [
+            wrk,
+            f"--threads={min(concurrency, 2)}",
+            f"--connections={concurrency}",
+            f"--duration={duration}s",
+            "--timeout=10s",
+            f"--script={ROOT / 'bench' / 'report.lua'}",
+            f"--header=Cookie: {cookie}",
+            url,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return parse_wrk(output)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    postgres = (
+        subprocess.run(
+            ["psql", "--version"], capture_output=True, text=True
+        ).stdout.strip()
+        or "psql not found"
+    )
+    return (
+        f"{cpu}, {os.cpu_count()} cores{memory};"
+        f" {platform.system()} {platform.release()};"
+        f" Python {platform.python_version()}; {postgres}"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,174 @@
+"""The benchmark's code paths on a tiny dataset, so `make bench` cannot rot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+
+import pytest
+from django.test import Client
+
+from bench import run as bench_run
+from bench.pages import (
+    PAGES,
+    Run,
+    check_targets,
+    first_load,
+    measure,
+    page_paths,
+    parse_wrk,
+    result_rows,
+    session_cookie,
+    table,
+)
+from tests.factories import make_dose, make_entry, make_protocol
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("bench.urls")]
+
+WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8765/
+  1 threads and 1 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     4.10ms  512.00us  12.00ms   90.00%
+  2400 requests in 10.00s, 40.00MB read
+Requests/sec:    240.00
+BENCH_JSON {"requests": 2400, "duration_us": 10000000, "bytes": 41943040, \
+"errors": 0, "non_2xx_3xx": 0, "p50_us": 4012, "p95_us": 5230, "p99_us": 8900}
+"""
+
+
+@pytest.fixture
+def bench_templates(settings):
+    settings.TEMPLATES = [
+        {
+            **settings.TEMPLATES[0],
+            "DIRS": [*settings.TEMPLATES[0]["DIRS"], "bench/templates"],
+        }
+    ]
+
+
+@pytest.fixture
+def tiny(owner):
+    today = owner.profile.local_day()
+    make_protocol(owner)
+    for back in range(12):
+        make_entry(owner, day=today - dt.timedelta(days=back), note="a walk", mood=5)
+    make_dose(owner, day=today - dt.timedelta(days=3))
+    return owner
+
+
+def client_fetch(client: Client):
+    def fetch(path, headers):
+        response = client.get(
+            path, headers={k.replace("-", "_"): v for k, v in headers.items()}
+        )
+        body = (
+            b"".join(response.streaming_content)
+            if response.streaming
+            else response.content
+        )
+        return response.status_code, dict(response.headers), body
+
+    return fetch
+
+
+def test_every_benchmark_page_answers_with_its_queries_counted(tiny, bench_templates):
+    paths = page_paths(tiny)
+    assert list(paths) == [name for name, _ in PAGES]
+    assert paths["ical"].startswith("/protocol/feed/") and paths["ical"].endswith(
+        ".ics"
+    )
+    client = Client()
+    client.force_login(tiny)
+    measured = measure(client, paths)
+    assert {name: m["status"] for name, m in measured.items()} == dict.fromkeys(
+        paths, 200
+    )
+    # The baseline is one query of a dozen rows (plus the session and user).
+    assert measured["baseline"]["queries"] <= 4
+    assert measured["baseline"]["bytes"] < measured["today"]["bytes"]
+    assert all(m["queries"] > 0 and m["bytes"] > 0 for m in measured.values())
+
+
+def test_the_session_cookie_signs_the_user_in(tiny):
+    client = Client()
+    client.cookies["sessionid"] = session_cookie(tiny)
+    assert client.get("/").status_code == 200
+
+
+def test_first_load_counts_the_page_and_every_asset_it_links(tiny):
+    client = Client()
+    client.force_login(tiny)
+    load = first_load(client_fetch(client), "/")
+    parts = load["parts"]
+    assert any(name.endswith(".css") for name in parts)
+    assert any("htmx" in name for name in parts)
+    assert any(name.endswith("app.js") or "/app." in name for name in parts)
+    assert load["bytes"] == sum(parts.values()) > parts["html"] > 0
+    insights = first_load(client_fetch(client), "/insights/?range=all")
+    assert any("plotly" in name for name in insights["parts"])
+
+
+def test_wrk_output_is_read_into_rates_and_percentiles():
+    run = parse_wrk(WRK_OUTPUT)
+    assert run == Run(
+        rps=240.0, p50_ms=4.012, p95_ms=5.23, p99_ms=8.9, requests=2400, errors=0
+    )
+    with pytest.raises(ValueError, match="no BENCH_JSON"):
+        parse_wrk("Requests/sec: 10")
+
+
+def test_rows_compare_each_page_with_the_baseline_and_check_the_targets():
+    fast = Run(rps=400.0, p50_ms=2, p95_ms=3, p99_ms=4, requests=4000, errors=0)
+    slow = Run(rps=100.0, p50_ms=80, p95_ms=200, p99_ms=250, requests=1000, errors=0)
+    runs = {}
+    for concurrency in (1, 8):
+        for name, _ in PAGES:
+            runs[(name, concurrency)] = slow if name == "insights_all" else fast
+    runs[("today", 8)] = Run(
+        rps=150.0, p50_ms=9, p95_ms=12, p99_ms=15, requests=1500, errors=0
+    )
+    measured = {name: {"queries": 3, "bytes": 1000} for name, _ in PAGES}
+    rows = result_rows(runs, measured)
+    today8 = next(r for r in rows if r["page"] == "today" and r["concurrency"] == 8)
+    assert today8["ratio_to_baseline"] == 0.375
+    assert set(today8) >= {
+        "page", "concurrency", "rps", "p50_ms", "p95_ms", "p99_ms",
+        "queries", "bytes", "ratio_to_baseline",
+    }  # fmt: skip
+    checks = {
+        what: met for what, _, met in check_targets(rows, {"today": {"bytes": 50_000}})
+    }
+    assert checks == {
+        "today p95 at c=1": True,
+        "journal p95 at c=1": True,
+        "insights_all p95 at c=1": False,
+        "today rps at c=8 vs baseline": False,
+        "today first load": True,
+    }
+    assert "insights_all" in table(rows)
+
+
+def test_the_server_runs_with_production_settings():
+    env = bench_run.server_env("postgres://postgres@127.0.0.1:5432/titrate_bench")
+    assert env["DEBUG"] == "false" and env["DJANGO_SETTINGS_MODULE"] == "bench.settings"
+    assert len(env["SECRET_KEY"]) >= 50
+
+
+@pytest.mark.django_db(transaction=True)
+def test_wrk_and_the_reporter_script_measure_a_live_page(live_server, tiny):
+    wrk = shutil.which("wrk")
+    if not wrk:
+        message = "wrk is not installed (apt-get install wrk)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    cookie = f"sessionid={session_cookie(tiny)}"
+    run = bench_run.wrk_run(wrk, live_server.url + "/journal/", cookie, 1, 1)
+    assert run.requests > 0 and run.rps > 0
+    assert run.errors == 0
+    assert 0 < run.p50_ms <= run.p95_ms <= run.p99_ms
+    # A page that refuses (not signed in, so redirected: 302 is no error, but
+    # a missing page is) shows up as errors.
+    missing = bench_run.wrk_run(wrk, live_server.url + "/no-such-page/", cookie, 1, 1)
+    assert missing.errors == missing.requests > 0
