@@ -60,6 +60,7 @@ def timeline(
     figure = go.Figure(
         [
             go.Scatter(
+                _validate=False,
                 x=list(days),
                 y=list(values),
                 mode="markers",
@@ -67,6 +68,7 @@ def timeline(
                 marker={"color": BLUE, "size": 5, "opacity": 0.55},
             ),
             go.Scatter(
+                _validate=False,
                 x=list(days),
                 y=list(rolling),
                 mode="lines",
@@ -75,6 +77,7 @@ def timeline(
                 connectgaps=False,
             ),
             go.Scatter(
+                _validate=False,
                 x=list(dose_days),
                 y=[marker_y] * len(dose_days),
                 mode="markers",
@@ -82,6 +85,7 @@ def timeline(
                 marker={"symbol": "triangle-down", "color": VERMILION, "size": 9},
             ),
             go.Scatter(
+                _validate=False,
                 x=list(skipped_days),
                 y=[marker_y] * len(skipped_days),
                 mode="markers",
@@ -116,6 +120,7 @@ def timeline(
                 for start, end, kind in bands
             ],  # fmt: skip
         ),
+        _validate=False,
     )
     return figure
 
@@ -131,6 +136,7 @@ def phase_comparison(
     for phase, values, _, _ in groups:
         traces.append(
             go.Box(
+                _validate=False,
                 y=list(values),
                 name=PHASE_LABELS.get(phase, phase),
                 boxpoints="all",
@@ -146,6 +152,7 @@ def phase_comparison(
     means = [(p, sum(v) / len(v), lo, hi) for p, v, lo, hi in groups if v]
     traces.append(
         go.Scatter(
+            _validate=False,
             x=[PHASE_LABELS.get(p, p) for p, *_ in means],
             y=[m for _, m, _, _ in means],
             mode="markers",
@@ -162,7 +169,9 @@ def phase_comparison(
             },
         )
     )
-    return go.Figure(traces, layout=_layout(yaxis={"title": {"text": name}}))
+    return go.Figure(
+        traces, layout=_layout(yaxis={"title": {"text": name}}), _validate=False
+    )
 
 
 def calendar_heatmap(
@@ -175,7 +184,7 @@ def calendar_heatmap(
 ) -> go.Figure:
     """A year (or any range) of days as weeks by weekdays, coloured by value."""
     if not days:
-        return go.Figure(layout=_layout())
+        return go.Figure(layout=_layout(), _validate=False)
     first_monday = days[0] - dt.timedelta(days=days[0].weekday())
 
     def week(day: dt.date) -> str:
@@ -191,6 +200,7 @@ def calendar_heatmap(
     return go.Figure(
         [
             go.Scatter(
+                _validate=False,
                 x=[week(d) for d, _ in rated],
                 y=[weekday_names[d.weekday()] for d, _ in rated],
                 mode="markers",
@@ -209,6 +219,7 @@ def calendar_heatmap(
                 showlegend=False,
             ),
             go.Scatter(
+                _validate=False,
                 x=[week(d) for d in days if d in doses],
                 y=[weekday_names[d.weekday()] for d in days if d in doses],
                 mode="markers",
@@ -226,6 +237,7 @@ def calendar_heatmap(
             xaxis={"type": "date"},
             height=260,
         ),  # fmt: skip
+        _validate=False,
     )
 
 
@@ -238,6 +250,7 @@ def tag_effects(
     return go.Figure(
         [
             go.Bar(
+                _validate=False,
                 y=[row[0] for row in ordered],
                 x=[row[1] for row in ordered],
                 orientation="h",
@@ -260,6 +273,7 @@ def tag_effects(
             },
             height=max(240, 28 * len(ordered) + 100),
         ),  # fmt: skip
+        _validate=False,
     )
 
 
@@ -279,6 +293,7 @@ def correlation_matrix(
     return go.Figure(
         [
             go.Scatter(
+                _validate=False,
                 x=[b for _, b, _, _ in cells],
                 y=[a for a, _, _, _ in cells],
                 mode="markers+text",
@@ -306,4 +321,5 @@ def correlation_matrix(
             showlegend=False,
             height=max(260, 60 * len(names) + 80),
         ),
+        _validate=False,
     )

@@ -120,3 +120,14 @@ def test_the_correlation_matrix_labels_each_cell_with_n():
         names=["Mood", "Sleep"], rho=[[1.0, 0.4], [0.4, 1.0]], n=[[30, 28], [28, 29]]
     )
     assert "+0.40<br>n=28" in figure.data[0].text
+
+
+def test_data_tables_escape_every_cell():
+    from insights.report import Section
+
+    section = Section("tags", "Tags", None, header=["tag", "n"])
+    assert "No data." in section.body_html() and 'colspan="2"' in section.body_html()
+    section.rows = [["<script>alert(1)</script>", 3]]
+    html = section.body_html()
+    assert "<script>" not in html
+    assert html == "<tr><td>&lt;script&gt;alert(1)&lt;/script&gt;</td><td>3</td></tr>"

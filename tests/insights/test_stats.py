@@ -126,3 +126,24 @@ def test_tag_effects_compare_days_with_and_without_each_tag():
     assert effect.comparison.difference == pytest.approx(3.0)
     assert effect.comparison.n_a == effect.comparison.n_b == 5
     assert effect.comparison.clear
+
+
+def test_both_ways_of_resampling_give_the_same_interval():
+    # Few distinct values over many days: drawn as a multinomial. Many
+    # distinct values: drawn element by element. Same distribution.
+    import numpy as np
+
+    from insights.stats import MULTINOMIAL_COST, _resampled_means
+
+    rng = np.random.default_rng(7)
+    ratings = list(rng.integers(1, 11, size=400).astype(float))
+    assert len(set(ratings)) * MULTINOMIAL_COST < len(ratings)
+    spread = [r + i * 1e-9 for i, r in enumerate(ratings)]  # all distinct
+    fast = _resampled_means(ratings, 4000, np.random.default_rng(1))
+    plain = _resampled_means(spread, 4000, np.random.default_rng(1))
+    assert np.mean(fast) == pytest.approx(np.mean(ratings), abs=0.02)
+    assert np.percentile(fast, [2.5, 97.5]) == pytest.approx(
+        np.percentile(plain, [2.5, 97.5]), abs=0.05
+    )
+    again = _resampled_means(ratings, 4000, np.random.default_rng(1))
+    assert list(again) == list(fast)  # seeded: the same every time
