@@ -152,9 +152,9 @@
     }).then(function (response) {
       // Saved: the server answers with (or redirects to) a page of the app,
       // never the login page.
-      return response.ok && response.url.indexOf("/accounts/") === -1;
+      return response.ok && response.url.indexOf("/accounts/") === -1 ? "saved" : "refused";
     }, function () {
-      return false;
+      return "unreachable"; // tried again when the connection returns
     });
   }
 
@@ -168,13 +168,16 @@
     if (!mine.length) return showDrafts();
     sending = true;
     Promise.all(mine.map(function (draft) {
-      return sendDraft(draft).then(function (saved) { return { draft: draft, saved: saved }; });
+      return sendDraft(draft).then(function (outcome) { return { draft: draft, saved: outcome }; });
     })).then(function (results) {
-      var sent = results.filter(function (r) { return r.saved; }).map(function (r) { return r.draft.id; });
-      var refused = results.filter(function (r) { return !r.saved; }).map(function (r) { return r.draft.id; });
+      var ids = function (outcome) {
+        return results.filter(function (r) { return r.saved === outcome; }).map(function (r) { return r.draft.id; });
+      };
+      var sent = ids("saved");
+      var refused = ids("refused");
       storeDrafts(loadDrafts().filter(function (d) { return sent.indexOf(d.id) === -1; }).map(function (d) {
         // A draft the server refused waits for its writer to look at it.
-        if (refused.indexOf(d.id) !== -1 && navigator.onLine) d.failed = true;
+        if (refused.indexOf(d.id) !== -1) d.failed = true;
         return d;
       }));
       sending = false;
