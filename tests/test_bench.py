@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from bench.pages import (
     session_cookie,
     table,
 )
+from tests.conftest import missing_tool
 from tests.factories import make_dose, make_entry, make_protocol
 
 BENCH_TEMPLATES = Path(__file__).resolve().parent.parent / "bench" / "templates"
@@ -162,10 +162,7 @@ def test_the_server_runs_with_production_settings():
 def test_wrk_and_the_reporter_script_measure_a_live_page(live_server, tiny):
     wrk = shutil.which("wrk")
     if not wrk:
-        message = "wrk is not installed (apt-get install wrk)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        missing_tool("wrk is not installed (apt-get install wrk)")
     cookie = f"sessionid={session_cookie(tiny)}"
     run = bench_run.wrk_run(wrk, live_server.url + "/journal/", cookie, 1, 1)
     assert run.requests > 0 and run.rps > 0

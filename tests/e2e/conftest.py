@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import missing_tool
+
 # Playwright's sync API runs an event loop in this thread; the test code's own
 # database calls are still plain synchronous ones.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -38,9 +40,7 @@ def browser():
             f"No Chromium at {CHROMIUM}: install it with "
             "'apt-get install -y chromium' to run the browser tests."
         )
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        missing_tool(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -10,7 +10,6 @@ loosens the policy it runs under.
 
 from __future__ import annotations
 
-import os
 import random
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from django.test import Client
 
 from accounts.demo import seed_account
 from protocols.models import SafetyScreen
+from tests.conftest import missing_tool
 from tests.e2e.conftest import DESKTOP, PHONE, PageWatch, screenshot
 from tests.walker import OBJECT_TYPES, PUBLIC_ROUTES, our_routes
 
@@ -57,13 +57,10 @@ UNLABELLED_CONTROLS = """() => [...document.querySelectorAll(
 @pytest.fixture(scope="module")
 def axe_source() -> str:
     if not AXE.exists():
-        message = (
+        missing_tool(
             f"axe-core is not installed at {AXE}: 'make test' installs it "
             "with npm (tests/e2e/axe/package.json)."
         )
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
     return AXE.read_text(encoding="utf-8")
 
 

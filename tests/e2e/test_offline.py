@@ -148,3 +148,26 @@ def test_the_worker_never_caches_signed_in_pages(phone, live_server):
     assert "/offline/" in cached
     assert all(path.startswith(("/static/", "/offline/")) for path in cached), cached
     assert json.dumps(cached).count("/journal/") == 0
+
+
+def test_a_draft_written_by_someone_else_on_this_device_is_never_sent(
+    phone, live_server
+):
+    _, page, _ = phone
+    make_user("owner")
+    sign_in_with_worker(page, live_server.url)
+    page.evaluate(
+        "() => localStorage.setItem('titrate.drafts.v1', JSON.stringify([{"
+        "id: 'theirs', user: '999999', action: '/entries/new/',"
+        " savedAt: new Date().toISOString(),"
+        " fields: [['note', 'Not yours to send']]}]))"
+    )
+    page.reload()
+    expect(page.get_by_text("Not yours to send")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert not Entry.objects.exists()
+    assert [d["id"] for d in page.evaluate(DRAFTS)] == ["theirs"]
+    # Offered instead: its writer (or this user) decides.
+    page.get_by_role("button", name="Put it in the check-in form").click()
+    expect(page.locator("#id_note")).to_have_value("Not yours to send")
+    assert not Entry.objects.exists()
