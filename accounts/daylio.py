@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from accounts.changes import bump
 from accounts.importer import ImportProblem, ImportReport
 from accounts.models import User
 from accounts.services import profile_for
@@ -183,6 +184,7 @@ def import_rows(
             entry.tags.add(tag)
         seen.add((moment, row.note))
         report.add("entries")
+    bump(user.pk)  # also run by a command, outside any request
     return report
 
 

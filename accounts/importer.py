@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts.changes import bump
 from accounts.export import FORMAT, SCHEMA_VERSION
 from accounts.models import User
 from accounts.services import profile_for
@@ -176,6 +177,7 @@ def import_document(user: User, document: dict) -> ImportReport:
     if isinstance(screen, dict) and not SafetyScreen.objects.filter(user=user).exists():
         SafetyScreen.objects.create(user=user, answers=screen)
         report.add("safety answers")
+    bump(user.pk)  # also run by a command, outside any request
     return report
 
 

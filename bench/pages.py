@@ -55,22 +55,42 @@ def session_cookie(user) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def measure(client, paths: dict[str, str]) -> dict[str, dict]:
-    """Status, body size and database queries of one request to each page."""
+def measure(client, paths: dict[str, str], repeats: int = 5) -> dict[str, dict]:
+    """Status, body size, database queries and in-process time of each page,
+    built afresh (the page cache emptied first, as after any change to the
+    user's data) and served from the page cache."""
+    import statistics
+    import time
+
+    from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    def timed(path: str):
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            response = client.get(path)
+            elapsed = (time.perf_counter() - start) * 1000
+        return response, len(queries), elapsed
+
     measured = {}
     for name, path in paths.items():
-        # Once to warm caches (the built-in prompts, the time zone database),
-        # then the request that counts.
+        # Once to warm what every request shares (the built-in prompts, the time
+        # zone database, the templates).
         client.get(path)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(path)
+        built = []
+        for _ in range(repeats):
+            caches["pages"].clear()
+            response, queries, elapsed = timed(path)
+            built.append(elapsed)
+        cached = [timed(path) for _ in range(repeats)]
         measured[name] = {
             "status": response.status_code,
             "bytes": len(response.content),
-            "queries": len(queries),
+            "queries": queries,
+            "queries_cached": cached[-1][1],
+            "built_ms": round(statistics.median(built), 2),
+            "cached_ms": round(statistics.median(c[2] for c in cached), 2),
         }
     return measured
 
@@ -166,6 +186,9 @@ def result_rows(
                 else None,
                 "requests": run.requests,
                 "errors": run.errors,
+                "queries_cached": measured[page]["queries_cached"],
+                "built_ms": measured[page]["built_ms"],
+                "cached_ms": measured[page]["cached_ms"],
             }
         )
     return rows
@@ -209,6 +232,9 @@ COLUMNS = [
     ("queries", ">7", "", "queries"),
     ("bytes", ">8", "", "bytes"),
     ("×base", ">6", ".2f", "ratio_to_baseline"),
+    # In-process, one request: built afresh (page cache emptied) and from the cache.
+    ("built ms", ">8", ".1f", "built_ms"),
+    ("cached ms", ">9", ".1f", "cached_ms"),
 ]
 
 

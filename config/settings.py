@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.SessionIdleMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    "accounts.changes.DataVersionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -172,11 +173,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The database cache is shared by every worker process, which login rate
 # limits need to count attempts across gunicorn workers.
+# Rendered parts of pages (config.fragments) stay in each worker's own memory:
+# journal text is never written to a cache file or table.
+PAGE_CACHE_ENTRIES = env_int("PAGE_CACHE_ENTRIES", 300, minimum=0)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=1)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "titrate_cache",
-    }
+    },
+    "pages": (
+        {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "titrate-pages",
+            "TIMEOUT": PAGE_CACHE_SECONDS,
+            "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_ENTRIES},
+        }
+        if PAGE_CACHE_ENTRIES
+        else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    ),
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -7,8 +7,11 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from config import fragments
 from config.spreadsheets import safe_cell
 from insights import report, series
 from journal.models import Metric
@@ -57,19 +60,31 @@ def _report(request: HttpRequest, charts=report.CHARTS):
 @login_required
 @require_safe
 def insights_index(request: HttpRequest) -> HttpResponse:
-    form, chosen, result = _report(request)
+    form = RangeForm(request.GET)
+    query = request.GET.urlencode()
+
+    def build() -> tuple[str, int | None, str]:
+        _, chosen, result = _report(request)
+        context = {"report": result, "query": query}
+        html = render_to_string("insights/includes/charts.html", context, request)
+        return html, result.metric and result.metric.pk, chosen
+
+    # Keyed by the whole query: the CSV links repeat it.
+    charts, metric_pk, chosen = fragments.cached(
+        request, "insights", sorted(request.GET.lists()), build
+    )
+    charts = mark_safe(charts)  # noqa: S308 - our template, escaped there
+    if request.htmx and not request.htmx.history_restore_request:
+        return HttpResponse(charts)
     context = {
         "form": form,
-        "report": result,
+        "charts": charts,
+        "metric_pk": metric_pk,
         "chosen": chosen,
         "ranges": RANGE_CHOICES,
         "metrics": Metric.objects.filter(user=request.user, hidden=False),
-        "query": request.GET.urlencode(),
     }
-    template = "insights/index.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#charts"
-    return render(request, template, context)
+    return render(request, "insights/index.html", context)
 
 
 @login_required

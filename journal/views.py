@@ -1,20 +1,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import (
     require_http_methods,
     require_POST,
     require_safe,
 )
 
+from config import fragments
 from config.http import partial_template, post_or_none
 from journal import queries, services, weekly
 from journal.forms import (
@@ -52,7 +54,7 @@ def _checkin_context(request: HttpRequest, form: EntryForm | None = None) -> dic
         form = EntryForm(
             profile=profile,
             metrics=metrics,
-            initial={"token": uuid.uuid4(), "prompt": prompt},
+            initial={"token": fragments.FORM_TOKEN_MARK, "prompt": prompt},
         )
     elif form.is_bound and getattr(form, "cleaned_data", {}).get("prompt"):
         prompt = form.cleaned_data["prompt"]  # keep the prompt the answer was for
@@ -73,10 +75,28 @@ def _checkin_context(request: HttpRequest, form: EntryForm | None = None) -> dic
     }
 
 
+CHECKIN = "journal/includes/checkin.html"
+
+
+def _checkin_html(request: HttpRequest, form: EntryForm | None = None) -> SafeString:
+    """The check-in and today's entries: cached, unless a form came back with errors."""
+    if form is not None:
+        return mark_safe(  # noqa: S308 - our template, escaped there
+            render_to_string(CHECKIN, _checkin_context(request, form), request=request)
+        )
+    html = fragments.cached(
+        request,
+        "today",
+        (),
+        lambda: fragments.render(request, CHECKIN, _checkin_context(request)),
+    )
+    return fragments.fill(request, html)
+
+
 @login_required
 @require_safe
 def today(request: HttpRequest) -> HttpResponse:
-    return render(request, "journal/today.html", _checkin_context(request))
+    return render(request, "journal/today.html", {"checkin": _checkin_html(request)})
 
 
 @login_required
@@ -87,11 +107,10 @@ def entry_create(request: HttpRequest) -> HttpResponse:
         request.POST, profile=profile, metrics=queries.visible_metrics(request.user)
     )
     if not form.is_valid():
-        context = _checkin_context(request, form)
         return render(
             request,
             partial_template(request, "journal/today.html", "checkin"),
-            context,
+            {"checkin": _checkin_html(request, form)},
             status=422,
         )
     entry, created = services.entry_create(
@@ -109,7 +128,9 @@ def entry_create(request: HttpRequest) -> HttpResponse:
     if created:
         messages.success(request, f"Check-in saved for {entry.day:%A, %-d %B}.")
     if request.htmx:
-        return render(request, "journal/today.html#checkin", _checkin_context(request))
+        return render(
+            request, "journal/today.html#checkin", {"checkin": _checkin_html(request)}
+        )
     return redirect("journal:today")
 
 
@@ -179,34 +200,43 @@ def journal_list(request: HttpRequest) -> HttpResponse:
     filters = JournalFilterForm(request.GET)
     valid = filters.is_valid()
     values = filters.cleaned_data if valid else {}
-    metrics = list(Metric.objects.filter(user=request.user))
-    page = queries.journal_page(
-        request.user,
-        metrics=metrics,
-        text=values.get("q", ""),
-        tag=values.get("tag", ""),
-        start=values.get("start"),
-        end=values.get("end"),
-        before=values.get("before"),
+    filtered = valid and any(values.get(k) for k in ("q", "tag", "start", "end"))
+
+    def build() -> str:
+        metrics = list(Metric.objects.filter(user=request.user))
+        page = queries.journal_page(
+            request.user,
+            metrics=metrics,
+            text=values.get("q", ""),
+            tag=values.get("tag", ""),
+            start=values.get("start"),
+            end=values.get("end"),
+            before=values.get("before"),
+        )
+        if page.days:
+            doses = doses_by_day(request.user, page.days[-1].day, page.days[0].day)
+            for group in page.days:
+                group.doses = doses.get(group.day, [])
+        query = request.GET.copy()
+        query.pop("before", None)
+        if page.next_before:
+            query["before"] = page.next_before.isoformat()
+        context = {
+            "filters": filters,
+            "page": page,
+            "next_query": query.urlencode(),
+            "filtered": filtered,
+        }
+        return render_to_string("journal/includes/days.html", context, request=request)
+
+    # Keyed by the whole query: the "Load more" link repeats it.
+    days = mark_safe(  # noqa: S308 - our template, escaped there
+        fragments.cached(request, "journal", sorted(request.GET.lists()), build)
     )
-    if page.days:
-        doses = doses_by_day(request.user, page.days[-1].day, page.days[0].day)
-        for group in page.days:
-            group.doses = doses.get(group.day, [])
-    query = request.GET.copy()
-    query.pop("before", None)
-    if page.next_before:
-        query["before"] = page.next_before.isoformat()
-    context = {
-        "filters": filters,
-        "page": page,
-        "next_query": query.urlencode(),
-        "filtered": valid and any(values.get(k) for k in ("q", "tag", "start", "end")),
-    }
-    template = "journal/list.html"
     if request.htmx and values.get("before"):
-        template = partial_template(request, template, "days")
-    return render(request, template, context)
+        return HttpResponse(days)
+    context = {"filters": filters, "days": days, "filtered": filtered}
+    return render(request, "journal/list.html", context)
 
 
 @login_required
@@ -347,7 +377,9 @@ def prompt_swap(request: HttpRequest) -> HttpResponse:
     today = request.profile.local_day()
     swap_prompt(request.user, today, active_protocol(request.user))
     if request.htmx:
-        return render(request, "journal/today.html#checkin", _checkin_context(request))
+        return render(
+            request, "journal/today.html#checkin", {"checkin": _checkin_html(request)}
+        )
     return redirect("journal:today")
 
 

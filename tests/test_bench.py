@@ -91,6 +91,9 @@ def test_every_benchmark_page_answers_with_its_queries_counted(tiny, bench_templ
     assert measured["baseline"]["queries"] <= 4
     assert measured["baseline"]["bytes"] < measured["today"]["bytes"]
     assert all(m["queries"] > 0 and m["bytes"] > 0 for m in measured.values())
+    # Served from the page cache, Today skips the work of building it.
+    assert measured["today"]["queries_cached"] < measured["today"]["queries"]
+    assert all(m["built_ms"] > 0 and m["cached_ms"] > 0 for m in measured.values())
 
 
 def test_the_session_cookie_signs_the_user_in(tiny):
@@ -131,7 +134,11 @@ def test_rows_compare_each_page_with_the_baseline_and_check_the_targets():
     runs[("today", 8)] = Run(
         rps=150.0, p50_ms=9, p95_ms=12, p99_ms=15, requests=1500, errors=0
     )
-    measured = {name: {"queries": 3, "bytes": 1000} for name, _ in PAGES}
+    measured = {
+        name: {"queries": 3, "bytes": 1000, "queries_cached": 2, "built_ms": 9.0,
+               "cached_ms": 1.5}
+        for name, _ in PAGES
+    }  # fmt: skip
     rows = result_rows(runs, measured)
     today8 = next(r for r in rows if r["page"] == "today" and r["concurrency"] == 8)
     assert today8["ratio_to_baseline"] == 0.375

@@ -16,6 +16,7 @@ OUR_APPS = ("accounts", "journal", "protocols", "insights")
 OWNER_PATHS = {
     "accounts.Profile": "user",
     "accounts.AuditEvent": "user",
+    "accounts.DataVersion": "user",
     "journal.Metric": "user",
     "journal.Tag": "user",
     "journal.Entry": "user",
