@@ -68,7 +68,9 @@ def main() -> int:
 
     if not args.reuse:
         step("database", recreate_database, args.database_url)
-        step("migrate", manage, env, "migrate", "--noinput", "--verbosity", "0")
+    # Also on --reuse: the code may have new migrations since the database was filled.
+    step("migrate", manage, env, "migrate", "--noinput", "--verbosity", "0")
+    if not args.reuse:
         step(
             f"seed demo ({args.years} years)",
             manage,

@@ -249,24 +249,32 @@ def month(
         year, month = today.year, today.month
     if not (1 <= month <= 12 and 1900 <= year <= 9998):
         raise Http404("No such month.")
-    metrics = queries.visible_metrics(request.user)
-    metric = _chosen_metric(request, metrics)
     first = dt.date(year, month, 1)
-    previous = first - dt.timedelta(days=1)
-    following = first + dt.timedelta(days=32)
-    context = {
-        "first": first,
-        "today": today,
-        "weeks": queries.month_grid(
-            request.user, year, month, metric, request.profile.week_start
-        ),
-        "weekday_names": queries.weekday_names(request.profile.week_start),
-        "metric": metric,
-        "metrics": metrics,
-        "previous": (previous.year, previous.month),
-        "following": (following.year, following.month),
-        "metric_query": f"?metric={metric.pk}" if metric else "",
-    }
+
+    def build() -> str:
+        metrics = queries.visible_metrics(request.user)
+        metric = _chosen_metric(request, metrics)
+        previous = first - dt.timedelta(days=1)
+        following = first + dt.timedelta(days=32)
+        context = {
+            "first": first,
+            "today": today,
+            "weeks": queries.month_grid(
+                request.user, year, month, metric, request.profile.week_start
+            ),
+            "weekday_names": queries.weekday_names(request.profile.week_start),
+            "metric": metric,
+            "metrics": metrics,
+            "previous": (previous.year, previous.month),
+            "following": (following.year, following.month),
+            "metric_query": f"?metric={metric.pk}" if metric else "",
+        }
+        return render_to_string("journal/includes/month.html", context, request)
+
+    html = fragments.cached(
+        request, "month", (first, sorted(request.GET.lists())), build
+    )
+    context = {"first": first, "month": mark_safe(html)}  # noqa: S308 - our template
     return render(
         request, partial_template(request, "journal/month.html", "month"), context
     )

@@ -30,7 +30,14 @@ from tests.test_settings import run_manage
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/journal/", "/journal/?q=walk", "/insights/?range=all"]
+PAGES = [
+    "/",
+    "/journal/",
+    "/journal/?q=walk",
+    "/journal/month/",
+    "/protocol/calendar/",
+    "/insights/?range=all",
+]
 
 
 def queries_of(client: Client, path: str) -> int:
@@ -81,6 +88,27 @@ def test_a_rating_shows_at_once_in_insights(owner_client, metrics):
     assert "0 days with a mood rating" in owner_client.get(path).text
     owner_client.post("/entries/new/", {f"rating_{metrics['mood'].pk}": "6"})
     assert "1 day with a mood rating" in owner_client.get(path).text
+
+
+def test_a_rating_shows_at_once_in_the_month_view(owner_client, metrics):
+    assert "1 entry" not in owner_client.get("/journal/month/").text
+    owner_client.post("/entries/new/", {f"rating_{metrics['mood'].pk}": "6"})
+    html = owner_client.get("/journal/month/").text
+    assert "1 entry" in html and '<span class="cal-value">6</span>' in html
+
+
+def test_a_dose_shows_at_once_on_today_and_the_dosing_calendar(owner_client, owner):
+    psilocybin = owner.substances.get(name="Psilocybin")
+    assert "Taken, not planned ·" not in owner_client.get("/protocol/calendar/").text
+    assert "Took Psilocybin" not in owner_client.get("/").text
+    today = owner.profile.local_day()
+    response = owner_client.post(
+        "/protocol/doses/new/",
+        {"substance": psilocybin.pk, "amount": "100", "date": today, "time": "08:30"},
+    )
+    assert response.status_code == 302
+    assert "Took Psilocybin 100" in owner_client.get("/").text
+    assert "Taken, not planned · 100" in owner_client.get("/protocol/calendar/").text
 
 
 def test_an_edit_and_a_delete_show_at_once(owner_client, owner):
