@@ -31,7 +31,7 @@ from accounts.changes import version
 
 T = TypeVar("T")
 
-# Random per process, so text a user writes cannot contain them by design.
+# Random per process: no text a user writes can hold them on purpose.
 CSRF_MARK = f"csrf-{secrets.token_hex(16)}"
 FORM_TOKEN_MARK = f"{uuid.uuid4()}"
 

@@ -172,9 +172,9 @@ DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The database cache is shared by every worker process, which login rate
-# limits need to count attempts across gunicorn workers.
-# Rendered parts of pages (config.fragments) stay in each worker's own memory:
-# journal text is never written to a cache file or table.
+# limits need to count attempts across gunicorn workers. Rendered parts of
+# pages (config.fragments) stay in each worker's own memory instead: journal
+# text is never written to a cache file or table.
 PAGE_CACHE_ENTRIES = env_int("PAGE_CACHE_ENTRIES", 300, minimum=0)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=1)
 CACHES = {
