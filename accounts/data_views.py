@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import json
 
+from allauth.account.adapter import get_adapter
+from allauth.core import ratelimit
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import daylio
+from accounts.audit import record
 from accounts.export import export_document, export_zip
 from accounts.importer import MAX_BYTES, ImportProblem, import_document, parse
-from config.http import post_or_none
+from accounts.models import AuditEvent, PendingUpload
+from accounts.services import account_delete
+from config.http import body_too_large, post_or_none
 from journal.models import Metric
 
 
@@ -60,34 +65,53 @@ class DeleteAccountForm(forms.Form):
         label="I understand that my journal, doses and settings are deleted for good."
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, request: HttpRequest, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
-        self.totp = Authenticator.objects.filter(user=user, type="totp").first()
+        self.request = request
+        self.user = request.user
+        self.totp = Authenticator.objects.filter(user=self.user, type="totp").first()
         if self.totp is None:
             del self.fields["code"]
 
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password.")
-        return password
-
-    def clean_code(self) -> str:
-        code = self.cleaned_data.get("code", "").strip()
-        if self.totp and not TOTP(self.totp).validate_code(code):
-            raise forms.ValidationError("That code is not valid; try the current one.")
-        return code
+    def clean(self):
+        cleaned = super().clean()
+        if "password" not in cleaned:
+            return cleaned
+        wrong = (
+            "That password is not right."
+            if self.totp is None
+            else "That password or code is not right."
+        )
+        # The same limits as signing in: wrong passwords and codes here count
+        # against the account's failed sign-ins (allauth's login_failed).
+        if not ratelimit.consume(self.request, action="reauthenticate", user=self.user):
+            raise forms.ValidationError("Too many attempts; wait a minute.")
+        adapter = get_adapter(self.request)
+        password_ok = adapter.reauthenticate(self.user, cleaned["password"])
+        if password_ok and self.totp:
+            code = cleaned.get("code", "").strip()
+            if not TOTP(self.totp).validate_code(code):
+                password_ok = False
+                record(self.user, AuditEvent.Kind.LOGIN_FAILED, self.request)
+                if not ratelimit.consume(
+                    self.request,
+                    action="login_failed",
+                    key=adapter.login_attempts_key(self.user),
+                ):
+                    raise adapter.validation_error("too_many_login_attempts")
+        if not password_ok:
+            # One answer for a wrong password or a wrong code: the form must not
+            # confirm a right password to someone who lacks the code.
+            raise forms.ValidationError(wrong)
+        return cleaned
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request: HttpRequest) -> HttpResponse:
-    form = DeleteAccountForm(post_or_none(request), user=request.user)
+    form = DeleteAccountForm(post_or_none(request), request=request)
     if request.method == "POST" and form.is_valid():
-        user = request.user
-        with transaction.atomic():
-            user.delete()
+        account_delete(user=request.user)
         logout(request)
         messages.success(request, "Your account and everything in it are deleted.")
         return redirect("account_login")
@@ -97,20 +121,49 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     )
 
 
-class ImportForm(forms.Form):
+class UploadForm(forms.Form):
+    """A one-file upload whose size is checked before its body is read."""
+
+    max_bytes: int
+
+    def __init__(self, request: HttpRequest):
+        self.too_large = request.method == "POST" and body_too_large(
+            request, self.max_bytes
+        )
+        if self.too_large:
+            super().__init__({}, {})
+            self.fields["file"].required = False
+        else:
+            super().__init__(post_or_none(request), request.FILES or None)
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if self.too_large or (upload and upload.size > self.max_bytes):
+            raise forms.ValidationError(
+                "Nothing was imported. The file is larger than %(mb)s MB.",
+                params={"mb": self.max_bytes // (1024 * 1024)},
+            )
+        return upload
+
+
+class ImportForm(UploadForm):
+    max_bytes = MAX_BYTES
     file = forms.FileField(label="A Titrate export (.json)")
 
 
+# Uploads skip the CSRF middleware, which would read the whole body before the
+# size is known, and are checked by csrf_protect once the size is.
+@csrf_exempt
 @login_required
 @require_http_methods(["GET", "POST"])
+@csrf_protect
 def import_export(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(post_or_none(request), request.FILES or None)
+    form = ImportForm(request)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            if upload.size > MAX_BYTES:
-                raise ImportProblem("The file is larger than 20 MB.")
-            report = import_document(request.user, parse(upload.read()))
+            report = import_document(
+                request.user, parse(form.cleaned_data["file"].read())
+            )
         except ImportProblem as problem:
             form.add_error("file", f"Nothing was imported. {problem}")
         else:
@@ -123,26 +176,30 @@ def import_export(request: HttpRequest) -> HttpResponse:
 SESSION_KEY = "daylio_upload"
 
 
-class DaylioUploadForm(forms.Form):
+class DaylioUploadForm(UploadForm):
+    max_bytes = daylio.MAX_BYTES
     file = forms.FileField(label="Daylio CSV export")
 
 
+@csrf_exempt
 @login_required
 @require_http_methods(["GET", "POST"])
+@csrf_protect
 def import_daylio(request: HttpRequest) -> HttpResponse:
-    """Step one: upload. The file waits in the session while moods are mapped."""
-    form = DaylioUploadForm(post_or_none(request), request.FILES or None)
+    """Step one: upload. The file waits in its own row while moods are mapped."""
+    form = DaylioUploadForm(request)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            if upload.size > daylio.MAX_BYTES:
-                raise ImportProblem("The file is larger than 5 MB.")
-            raw = upload.read()
+            raw = form.cleaned_data["file"].read()
             daylio.parse(raw)
         except ImportProblem as problem:
             form.add_error("file", f"Nothing was imported. {problem}")
         else:
-            request.session[SESSION_KEY] = raw.decode("utf-8-sig")
+            PendingUpload.objects.filter(user=request.user).delete()
+            pending = PendingUpload.objects.create(
+                user=request.user, content=raw.decode("utf-8-sig")
+            )
+            request.session[SESSION_KEY] = pending.pk
             return redirect("accounts:import_daylio_preview")
     status = 422 if request.method == "POST" else 200
     return render(request, "accounts/import_daylio.html", {"form": form}, status=status)
@@ -152,10 +209,15 @@ def import_daylio(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_daylio_preview(request: HttpRequest) -> HttpResponse:
     """Step two: every mood label with its count; unknown ones need a value."""
-    text = request.session.get(SESSION_KEY)
-    if text is None:
+    key = request.session.get(SESSION_KEY)
+    pending = (
+        PendingUpload.objects.filter(user=request.user, pk=key).first()
+        if isinstance(key, int)
+        else None
+    )
+    if pending is None:
         return redirect("accounts:import_daylio")
-    rows = daylio.parse(text.encode())
+    rows = daylio.parse(pending.content.encode())
     counts = daylio.mood_counts(rows)
     labels = sorted(counts, key=lambda label: (-counts[label], label))
     mood = Metric.objects.filter(user=request.user, key=Metric.Key.MOOD).first()
@@ -180,6 +242,7 @@ def import_daylio_preview(request: HttpRequest) -> HttpResponse:
         except ImportProblem as problem:
             messages.error(request, f"Nothing was imported. {problem}")
         else:
+            pending.delete()
             del request.session[SESSION_KEY]
             messages.success(request, report.summary())
             return redirect("journal:list")

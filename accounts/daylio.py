@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accounts.changes import bump
-from accounts.importer import ImportProblem, ImportReport
+from accounts.importer import ImportProblem, ImportReport, NewEntry, write_entries
 from accounts.models import User
+from accounts.moments import moment_problem
 from accounts.services import profile_for
-from journal.models import NOTE_MAX_BYTES, Entry, Metric, Rating, Tag
+from journal.models import NOTE_MAX_BYTES, Entry, Metric, Tag
 
 MAX_BYTES = 5 * 1024 * 1024
 # Daylio's five default moods on Titrate's 1–10 mood scale.
@@ -83,7 +84,21 @@ def parse(raw: bytes) -> list[DaylioRow]:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise ImportProblem(f"Line {line}: the file is not UTF-8 text.") from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ImportProblem(f"Line {line}: contains a NUL character (\\0).")
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return _rows(reader)
+    except csv.Error as error:
+        # A field over the csv module's limit (128 KB), a broken quote...
+        # The row that failed starts on the line after the last one read.
+        raise ImportProblem(
+            f"Line {reader.line_num + 1}: not a CSV row Daylio writes ({error})."
+        ) from None
+
+
+def _rows(reader: csv.DictReader) -> list[DaylioRow]:
     header = {name.strip() for name in reader.fieldnames or []}
     dated = "full_date" in header or "year" in header
     if (
@@ -163,33 +178,33 @@ def import_rows(
     tags = {t.name.lower(): t for t in Tag.objects.filter(user=user)}
     seen = set(Entry.objects.filter(user=user).values_list("occurred_at", "note"))
     report = ImportReport()
+    new: list[NewEntry] = []
     for row in sorted(rows, key=lambda r: (r.moment_date, r.moment_time, r.line)):
         moment = dt.datetime.combine(
             row.moment_date, row.moment_time, tzinfo=profile.tzinfo
         )
+        problem = moment_problem(moment, profile.tzinfo)
+        if problem:
+            raise ImportProblem(
+                f"Line {row.line}: {row.moment_date} cannot be imported: {problem}."
+            )
         if (moment, row.note) in seen:
             report.skip("entries")
             continue
-        entry = Entry.objects.create(
+        entry = Entry(
             user=user, occurred_at=moment, day=profile.local_day(moment), note=row.note
         )
-        Rating.objects.create(
-            entry=entry, metric=mood_metric, value=moods[row.mood.lower()]
+        new.append(
+            (entry, {mood_metric: moods[row.mood.lower()]}, list(row.activities))
         )
-        for name in row.activities:
-            tag = tags.get(name.lower())
-            if tag is None:
-                tag = tags[name.lower()] = Tag.objects.create(user=user, name=name)
-                report.add("tags")
-            entry.tags.add(tag)
         seen.add((moment, row.note))
-        report.add("entries")
+    write_entries(user, new, tags, report)
     bump(user.pk)  # also run by a command, outside any request
     return report
 
 
 def parse_mapping(items: list[str]) -> dict[str, int]:
-    """LABEL=VALUE pairs from the command line."""
+    """LABEL=VALUE pairs from the command line (repeated flags arrive flattened)."""
     mapping = {}
     for item in items:
         label, _, value = item.rpartition("=")

@@ -19,7 +19,8 @@ from django.db import transaction
 
 from accounts.changes import bump
 from accounts.export import FORMAT, SCHEMA_VERSION
-from accounts.models import User
+from accounts.models import Profile, User
+from accounts.moments import moment_problem
 from accounts.services import profile_for
 from journal.models import (
     NOTE_MAX_BYTES,
@@ -32,8 +33,12 @@ from journal.models import (
     WeeklyReview,
 )
 from protocols.models import DoseLog, Protocol, SafetyScreen, Substance
+from protocols.safety import QUESTIONS
 
 MAX_BYTES = 20 * 1024 * 1024
+# Rows written in one INSERT: large enough for speed, small enough for SQLite's
+# limit on parameters in one statement.
+BATCH = 500
 
 
 class ImportProblem(Exception):
@@ -44,6 +49,8 @@ class ImportProblem(Exception):
 class ImportReport:
     added: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
+    # What the import left as it was and the person should know about.
+    notes: list[str] = field(default_factory=list)
 
     def add(self, kind: str) -> None:
         self.added[kind] = self.added.get(kind, 0) + 1
@@ -58,7 +65,7 @@ class ImportReport:
         if skipped:
             plural = "s were" if skipped != 1 else " was"
             text += f" {skipped} item{plural} already here and skipped."
-        return text
+        return " ".join([text, *self.notes])
 
 
 def parse(raw: bytes) -> dict:
@@ -71,6 +78,10 @@ def parse(raw: bytes) -> dict:
     except json.JSONDecodeError as error:
         raise ImportProblem(
             f"Line {error.lineno}: not valid JSON ({error.msg})."
+        ) from None
+    except RecursionError:
+        raise ImportProblem(
+            "The file nests lists or objects far deeper than a Titrate export does."
         ) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportProblem(
@@ -97,7 +108,16 @@ def _get(row: dict, key: str, where: str, kind: type, *, optional: bool = False)
     wrong_bool = isinstance(value, bool) and kind is not bool
     if wrong_bool or not isinstance(value, kind):
         raise ImportProblem(f"{where}.{key}: missing or not a {kind.__name__}.")
+    if kind is str:
+        _no_nul(value, f"{where}.{key}")
     return value
+
+
+def _no_nul(text: str, where: str) -> None:
+    # A NUL character cannot be stored in PostgreSQL text, and no journal
+    # needs one: refused rather than dropped, so nothing changes silently.
+    if "\x00" in text:
+        raise ImportProblem(f"{where}: contains a NUL character (\\0).")
 
 
 def _date(row, key, where, optional=False) -> dt.date | None:
@@ -110,7 +130,8 @@ def _date(row, key, where, optional=False) -> dt.date | None:
         raise ImportProblem(f"{where}.{key}: {value!r} is not a date.") from None
 
 
-def _moment(row, key, where) -> dt.datetime:
+def _moment(row, key, where, profile: Profile) -> dt.datetime:
+    """A moment within the journal's limits, as the check-in form has them."""
     value = _get(row, key, where, str)
     try:
         moment = dt.datetime.fromisoformat(value)
@@ -118,8 +139,9 @@ def _moment(row, key, where) -> dt.datetime:
         raise ImportProblem(
             f"{where}.{key}: {value!r} is not a date and time."
         ) from None
-    if moment.tzinfo is None:
-        raise ImportProblem(f"{where}.{key}: {value!r} has no time zone offset.")
+    problem = moment_problem(moment, profile.tzinfo)
+    if problem:
+        raise ImportProblem(f"{where}.{key}: {value!r} cannot be imported: {problem}.")
     return moment
 
 
@@ -170,42 +192,80 @@ def import_document(user: User, document: dict) -> ImportReport:
     substances = _import_substances(user, document, report)
     protocols = _import_protocols(user, document, substances, report)
     _import_prompts(user, document, report)
-    _import_entries(user, document, metrics, report)
+    _import_entries(user, profile, document, metrics, report)
     _import_doses(user, profile, document, substances, protocols, report)
     _import_reviews(user, document, report)
-    screen = document.get("safety_screen")
-    if isinstance(screen, dict) and not SafetyScreen.objects.filter(user=user).exists():
+    screen = _safety_answers(document.get("safety_screen"))
+    if screen is not None and not SafetyScreen.objects.filter(user=user).exists():
         SafetyScreen.objects.create(user=user, answers=screen)
         report.add("safety answers")
     bump(user.pk)  # also run by a command, outside any request
     return report
 
 
+METRIC_SETTINGS = (
+    "scale_min", "scale_max", "low_label", "high_label", "lower_is_better",
+)  # fmt: skip
+
+
+def _safety_answers(screen) -> dict[str, bool] | None:
+    if screen is None:
+        return None
+    if not isinstance(screen, dict) or not all(
+        isinstance(value, bool) for value in screen.values()
+    ):
+        raise ImportProblem(
+            "safety_screen: expected yes/no answers to the screening questions."
+        )
+    # Questions this version does not ask (from a newer or older one) are left out.
+    keys = {question.key for question in QUESTIONS}
+    return {key: value for key, value in screen.items() if key in keys}
+
+
 def _import_metrics(user, document, report) -> dict[str, Metric]:
-    existing = {m.name.lower(): m for m in Metric.objects.filter(user=user)}
+    """The document's metric names, each mapped to one of the user's metrics.
+
+    A metric the account already has (same name, or the same built-in under
+    another name) is kept exactly as it is: its ratings are checked against
+    the user's scale, never the other way round.
+    """
+    own = list(Metric.objects.filter(user=user))
+    by_name = {m.name.lower(): m for m in own}
+    by_key = {m.key: m for m in own if m.key}
+    mapping: dict[str, Metric] = {}
     for index, row in enumerate(_list(document, "metrics")):
         where = f"metrics[{index}]"
         name = _get(row, "name", where, str).strip()
-        metric = existing.get(name.lower())
-        created = metric is None
-        metric = metric or Metric(user=user, name=name)
-        for key, kinds in (
-            ("scale_min", int), ("scale_max", int), ("low_label", str),
-            ("high_label", str), ("lower_is_better", bool), ("position", int),
-            ("hidden", bool), ("key", str),
-        ):  # fmt: skip
-            setattr(metric, key, _get(row, key, where, kinds))
-        if (
-            metric.key
-            and Metric.objects.filter(user=user, key=metric.key)
-            .exclude(pk=metric.pk)
-            .exists()
-        ):
-            metric.key = ""  # the account already has that built-in under another name
-        _save(metric, where)
-        existing[name.lower()] = metric
-        report.add("metrics") if created else report.skip("metrics")
-    return existing
+        fields = {
+            key: _get(row, key, where, kind)
+            for key, kind in (
+                ("scale_min", int), ("scale_max", int), ("low_label", str),
+                ("high_label", str), ("lower_is_better", bool), ("position", int),
+                ("hidden", bool), ("key", str),
+            )
+        }  # fmt: skip
+        metric = by_name.get(name.lower()) or by_key.get(fields["key"])
+        if metric is not None:
+            report.skip("metrics")
+            differs = [k for k in METRIC_SETTINGS if getattr(metric, k) != fields[k]]
+            if differs:
+                report.notes.append(
+                    f"Your metric {metric.name!r} was kept as it is "
+                    f"({metric.scale_min}–{metric.scale_max}); the file's "
+                    f"{name!r} differs in {', '.join(differs)}."
+                )
+        else:
+            if fields["key"] in by_key:
+                fields["key"] = ""
+            metric = Metric(user=user, name=name, **fields)
+            _save(metric, where)
+            by_name[name.lower()] = metric
+            if metric.key:
+                by_key[metric.key] = metric
+            report.add("metrics")
+        mapping[name.lower()] = metric
+    # Ratings may name the user's own metrics that the file does not list.
+    return {**by_name, **mapping}
 
 
 def _import_substances(user, document, report) -> dict[str, Substance]:
@@ -289,7 +349,8 @@ def _import_prompts(user, document, report) -> None:
             report.skip("prompts")
             continue
         phases = _get(row, "phases", where, list)
-        if not phases or set(phases) - set(Prompt.Phase.values):
+        known = set(Prompt.Phase.values)
+        if not phases or not all(isinstance(p, str) and p in known for p in phases):
             raise ImportProblem(f"{where}.phases: unknown phases {phases!r}.")
         prompt = Prompt(
             owner=user,
@@ -308,54 +369,104 @@ def _import_prompts(user, document, report) -> None:
         PromptSwitchedOff.objects.get_or_create(user=user, prompt=prompt)
 
 
-def _import_entries(user, document, metrics, report) -> None:
+def _text_size(value: str, where: str) -> str:
+    if len(value.encode()) > NOTE_MAX_BYTES:
+        raise ImportProblem(f"{where}: longer than {NOTE_MAX_BYTES // 1000} KB.")
+    return value
+
+
+def _import_entries(user, profile, document, metrics, report) -> None:
+    """Checks every entry first, then writes them in bulk: a large file
+    finishes in seconds, and a bad row leaves nothing written."""
     tags = {t.name.lower(): t for t in Tag.objects.filter(user=user)}
     builtins = dict(Prompt.objects.filter(owner=None).values_list("key", "id"))
     seen = set(Entry.objects.filter(user=user).values_list("occurred_at", "note"))
+    new: list[NewEntry] = []
     for index, row in enumerate(_list(document, "entries")):
         where = f"entries[{index}]"
-        occurred_at = _moment(row, "occurred_at", where)
-        note = _get(row, "note", where, str)
-        if len(note.encode()) > NOTE_MAX_BYTES:
-            raise ImportProblem(
-                f"{where}.note: longer than {NOTE_MAX_BYTES // 1000} KB."
-            )
+        occurred_at = _moment(row, "occurred_at", where, profile)
+        note = _text_size(_get(row, "note", where, str), f"{where}.note")
         if (occurred_at, note) in seen:
             report.skip("entries")
             continue
+        prompt_text = _get(row, "prompt_text", where, str)
+        if len(prompt_text) > 500:
+            raise ImportProblem(f"{where}.prompt_text: longer than 500 characters.")
         entry = Entry(
             user=user,
             occurred_at=occurred_at,
-            day=_date(row, "day", where),
+            # The file's own "day" is not trusted: it follows from the moment.
+            day=profile.local_day(occurred_at),
             note=note,
             prompt_id=builtins.get(_get(row, "prompt_key", where, str, optional=True)),
-            prompt_text=_get(row, "prompt_text", where, str),
-            prompt_answer=_get(row, "prompt_answer", where, str),
+            prompt_text=prompt_text,
+            prompt_answer=_text_size(
+                _get(row, "prompt_answer", where, str), f"{where}.prompt_answer"
+            ),
         )
-        _save(entry, where)
-        ratings = _get(row, "ratings", where, dict)
-        for metric_name, value in ratings.items():
+        ratings = {}
+        for metric_name, value in _get(row, "ratings", where, dict).items():
             metric = metrics.get(metric_name.lower())
             if metric is None:
                 raise ImportProblem(
                     f"{where}.ratings: no metric named {metric_name!r}."
                 )
-            if not isinstance(value, int) or value not in metric.values:
+            if isinstance(value, bool) or value not in metric.values:
                 raise ImportProblem(
                     f"{where}.ratings.{metric_name}: {value!r} is outside "
-                    f"{metric.scale_min}–{metric.scale_max}."
+                    f"{metric.scale_min}–{metric.scale_max}, the scale of your "
+                    f"metric {metric.name!r}."
                 )
-            Rating.objects.create(entry=entry, metric=metric, value=value)
+            ratings[metric] = value
+        names = []
         for name in _get(row, "tags", where, list):
             if not isinstance(name, str) or not name.strip() or len(name) > 40:
                 raise ImportProblem(f"{where}.tags: {name!r} is not a tag name.")
-            tag = tags.get(name.lower())
-            if tag is None:
-                tag = tags[name.lower()] = Tag.objects.create(user=user, name=name)
-                report.add("tags")
-            entry.tags.add(tag)
+            _no_nul(name, f"{where}.tags")
+            names.append(name.strip())
+        new.append((entry, ratings, names))
         seen.add((occurred_at, note))
-        report.add("entries")
+    write_entries(user, new, tags, report)
+
+
+NewEntry = tuple[Entry, dict[Metric, int], list[str]]
+
+
+def write_entries(
+    user: User, new: list[NewEntry], tags: dict[str, Tag], report: ImportReport
+) -> None:
+    """Write checked entries with their ratings and tags in a few bulk inserts.
+
+    `tags` maps the lower-cased names of the user's tags to them.
+    """
+    if not new:
+        return
+    wanted = {n.lower(): n for _, _, names in new for n in names}
+    missing = [name for lower, name in wanted.items() if lower not in tags]
+    for tag in Tag.objects.bulk_create(
+        [Tag(user=user, name=name) for name in missing], batch_size=BATCH
+    ):
+        tags[tag.name.lower()] = tag
+        report.add("tags")
+    entries = Entry.objects.bulk_create([e for e, _, _ in new], batch_size=BATCH)
+    Rating.objects.bulk_create(
+        (
+            Rating(entry=entry, metric=metric, value=value)
+            for entry, (_, ratings, _) in zip(entries, new, strict=True)
+            for metric, value in ratings.items()
+        ),
+        batch_size=BATCH,
+    )
+    links = {
+        (entry.pk, tags[name.lower()].pk)
+        for entry, (_, _, names) in zip(entries, new, strict=True)
+        for name in names
+    }
+    Entry.tags.through.objects.bulk_create(
+        (Entry.tags.through(entry_id=e, tag_id=t) for e, t in sorted(links)),
+        batch_size=BATCH,
+    )
+    report.added["entries"] = report.added.get("entries", 0) + len(entries)
 
 
 def _import_doses(user, profile, document, substances, protocols, report) -> None:
@@ -367,7 +478,7 @@ def _import_doses(user, profile, document, substances, protocols, report) -> Non
     for index, row in enumerate(_list(document, "doses")):
         where = f"doses[{index}]"
         substance = _substance(substances, _get(row, "substance", where, str), where)
-        taken_at = _moment(row, "taken_at", where)
+        taken_at = _moment(row, "taken_at", where, profile)
         skipped = _get(row, "skipped", where, bool)
         if (taken_at, substance.pk, skipped) in seen:
             report.skip("doses")
@@ -378,7 +489,7 @@ def _import_doses(user, profile, document, substances, protocols, report) -> Non
         dose = DoseLog(
             user=user,
             taken_at=taken_at,
-            day=_date(row, "day", where),
+            day=profile.local_day(taken_at),
             substance=substance,
             amount=_amount(row, "amount", where),
             unit=_get(row, "unit", where, str),

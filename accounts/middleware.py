@@ -30,14 +30,24 @@ class UserTimezoneMiddleware:
 
 
 LAST_SEEN = "_titrate_last_seen"
+SIGNED_IN = "_titrate_signed_in"
 # Write the session at most this often just to note activity.
 SEEN_RESOLUTION = 60
 
 
-class SessionIdleMiddleware:
-    """End a sign-in after SESSION_IDLE_TIMEOUT seconds without a request.
+def note_sign_in(sender, request, user, **kwargs) -> None:
+    """Start the absolute lifetime of a sign-in (user_logged_in receiver)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN] = int(time.time())
 
-    The absolute lifetime is the session cookie's age, fixed at sign-in.
+
+class SessionIdleMiddleware:
+    """End a sign-in after SESSION_IDLE_TIMEOUT seconds without a request,
+    and SESSION_COOKIE_AGE seconds after it began, however active.
+
+    Saving the session (as noting activity does) would push its expiry on by
+    SESSION_COOKIE_AGE each time, so the absolute limit is kept here, from the
+    moment of sign-in.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -47,9 +57,18 @@ class SessionIdleMiddleware:
         if request.user.is_authenticated:
             now = int(time.time())
             seen = request.session.get(LAST_SEEN)
-            if seen is not None and now - seen > settings.SESSION_IDLE_TIMEOUT:
+            # Sessions begun before this was recorded start counting now.
+            signed_in = request.session.setdefault(SIGNED_IN, now)
+            idle = seen is not None and now - seen > settings.SESSION_IDLE_TIMEOUT
+            if idle or now - signed_in > settings.SESSION_COOKIE_AGE:
                 logout(request)
-                messages.info(request, "You were signed out after a while without use.")
+                messages.info(
+                    request,
+                    "You were signed out after a while without use."
+                    if idle
+                    else "Please sign in again: sign-ins last "
+                    f"{settings.SESSION_COOKIE_AGE // 86400 or 1} days at most.",
+                )
                 return redirect_to_login(request.get_full_path())
             if seen is None or now - seen > SEEN_RESOLUTION:
                 request.session[LAST_SEEN] = now

@@ -81,7 +81,7 @@ class AuditEvent(models.Model):
 
     class Kind(models.TextChoices):
         LOGIN = "login", "Signed in"
-        LOGIN_FAILED = "login_failed", "Failed sign-in"
+        LOGIN_FAILED = "login_failed", "Failed sign-in or password check"
         LOGOUT = "logout", "Signed out"
         PASSWORD_CHANGED = "password_changed", "Password changed"
         PASSWORD_RESET = "password_reset", "Password reset"
@@ -127,3 +127,20 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Data version of user {self.user_id}"
+
+
+class PendingUpload(models.Model):
+    """A file waiting for a second step (a Daylio export's mood mapping).
+
+    Kept in its own row rather than in the session, so that deleting the
+    account deletes it with everything else, and purged after a day.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="pending_uploads"
+    )
+    content = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Pending upload of user {self.user_id}"

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
-from django.db import transaction
+import datetime as dt
+from importlib import import_module
 
-from accounts.models import Profile, User
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import PendingUpload, Profile, User
 from journal.services import metrics_create_defaults
 from protocols.services import substances_create_defaults
 
@@ -52,3 +58,37 @@ def account_setup(*, user: User, timezone: str) -> Profile:
     metrics_create_defaults(user=user)
     substances_create_defaults(user=user)
     return profile
+
+
+PENDING_UPLOAD_LIFETIME = dt.timedelta(days=1)
+
+
+def sessions_end_all(*, user: User) -> int:
+    """End every sign-in of a user, on every device; returns how many.
+
+    Sessions are looked through one by one: their user id is inside the
+    encoded data, and the list of sign-ins allauth keeps may miss some.
+    """
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            store(session.session_key).delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Delete an account and everything in it, and sign it out everywhere."""
+    sessions_end_all(user=user)
+    user.delete()
+
+
+def expired_purge() -> dict[str, int]:
+    """Remove what has outlived its use: expired sessions, stale uploads."""
+    sessions, _ = Session.objects.filter(expire_date__lte=timezone.now()).delete()
+    uploads, _ = PendingUpload.objects.filter(
+        created_at__lt=timezone.now() - PENDING_UPLOAD_LIFETIME
+    ).delete()
+    return {"sessions": sessions, "uploads": uploads}

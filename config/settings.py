@@ -223,8 +223,13 @@ ACCOUNT_FORMS = {
 }
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+# With open registration, sign-up must not tell a stranger that an email has an
+# account here; allauth can only keep that quiet when it confirms every address
+# by email (it then mails the owner instead), so that is the default there.
 ACCOUNT_EMAIL_VERIFICATION = env_choice(
-    "ACCOUNT_EMAIL_VERIFICATION", "optional", ("none", "optional", "mandatory")
+    "ACCOUNT_EMAIL_VERIFICATION",
+    "mandatory" if REGISTRATION == "open" else "optional",
+    ("none", "optional", "mandatory"),
 )
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False

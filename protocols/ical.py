@@ -23,7 +23,8 @@ def _escape(text: str) -> str:
         text.replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")
-        .replace("\r\n", "\\n")
+        .replace("\r\n", "\n")
+        .replace("\r", "\n")  # a lone CR would end the line for some readers
         .replace("\n", "\\n")
     )
 

@@ -367,14 +367,21 @@ def dosing_calendar(
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The planned days as iCalendar. The secret token is the only key."""
     feed = get_object_or_404(
-        CalendarFeed.objects.select_related("user__profile"), token=token
+        CalendarFeed.objects.select_related("user__profile"),
+        token=token,
+        user__is_active=True,
     )
     user = feed.user
     today = user.profile.local_day()
     first, last = today - FEED_PAST, today + FEED_AHEAD
+    protocols = queries.protocols_overlapping(user, first, last)
     events = []
-    for protocol in queries.protocols_overlapping(user, first, last):
+    # One protocol governs each day, as in the dosing calendar: a replaced or
+    # backdated protocol never lists a day twice.
+    for protocol in protocols:
         for day in schedule.planned_days(protocol.plan, first, last):
+            if queries.protocol_on(protocols, day) is not protocol:
+                continue
             if feed.show_details:
                 amount = protocol.amount.normalize()
                 summary = f"{protocol.substance.name} {amount:f} {protocol.unit}"
@@ -389,6 +396,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
                     description=description,
                 )
             )
+    events.sort(key=lambda event: event.day)
     body = ical.calendar(events, name="Titrate", stamp=timezone.now())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="titrate.ics"'

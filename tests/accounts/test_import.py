@@ -84,7 +84,10 @@ def good_document(owner) -> dict:
             "entries[0].note: missing or not a str",
         ),
         (lambda d: d["entries"][0].update(note="x" * 100_001), "longer than 100 KB"),
-        (lambda d: d["metrics"][0].update(scale_max=500), "metrics[0]: scale_max"),
+        (
+            lambda d: d["metrics"][0].update(name="Brand new", key="", scale_max=500),
+            "metrics[0]: scale_max",
+        ),
         (lambda d: d.update(entries="lots"), "entries: expected a list"),
     ],
 )
@@ -107,8 +110,9 @@ def test_a_failure_late_in_the_file_undoes_the_early_rows(owner, other_user):
     make_entry(other_user, note="first", mood=5)
     make_entry(other_user, note="second", mood=5)
     document = export_document(other_user)
-    document["entries"][1]["day"] = "not-a-day"
-    with pytest.raises(ImportProblem):
+    # Weekly reviews are read after the entries have been written.
+    document["weekly_reviews"] = [{"week_start": "not-a-day"}]
+    with pytest.raises(ImportProblem, match="weekly_reviews"):
         import_document(owner, document)
     assert not Entry.objects.filter(user=owner).exists()
 

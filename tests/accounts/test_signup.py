@@ -107,3 +107,30 @@ def test_the_login_page_offers_sign_up_only_while_it_is_open(anon_client, settin
     assert (
         b'href="/accounts/signup/"' not in anon_client.get("/accounts/login/").content
     )
+
+
+@pytest.mark.django_db
+def test_open_sign_up_does_not_reveal_a_registered_email(
+    anon_client, owner, settings, mailoutbox
+):
+    settings.REGISTRATION = "open"
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    response = anon_client.post(
+        SIGNUP, signup_data("newcomer", email="owner@example.test"), follow=True
+    )
+    html = response.content.decode().lower()
+    assert "already" not in html and "registered" not in html
+    assert not User.objects.filter(username="newcomer").exists()
+    # The address's owner is told by email instead.
+    assert [m.to for m in mailoutbox] == [["owner@example.test"]]
+
+
+def test_open_registration_confirms_email_addresses_by_default(tmp_path):
+    from tests.test_settings import run_manage
+
+    result = run_manage(
+        "shell", "-c", "from django.conf import settings; "
+        "print(settings.ACCOUNT_EMAIL_VERIFICATION)",
+        tmp_path=tmp_path, REGISTRATION="open",
+    )  # fmt: skip
+    assert result.stdout.strip().endswith("\nmandatory"), result.stderr

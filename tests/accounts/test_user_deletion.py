@@ -17,6 +17,7 @@ OWNER_PATHS = {
     "accounts.Profile": "user",
     "accounts.AuditEvent": "user",
     "accounts.DataVersion": "user",
+    "accounts.PendingUpload": "user",
     "journal.Metric": "user",
     "journal.Tag": "user",
     "journal.Entry": "user",

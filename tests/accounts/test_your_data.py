@@ -112,7 +112,7 @@ def test_deleting_the_account_asks_for_the_password(owner_client, owner):
         "/settings/delete-account/", {"password": "wrong", "confirm": "on"}
     )
     assert response.status_code == 422
-    assert b"That is not your password" in response.content
+    assert b"That password is not right." in response.content
     assert User.objects.filter(pk=owner.pk).exists()
 
 

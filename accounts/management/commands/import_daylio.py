@@ -24,7 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True)
         parser.add_argument(
             "--mood-map",
-            nargs="*",
+            # Repeated flags add up: --mood-map a=7 --mood-map b=6, or a=7 b=6.
+            action="extend",
+            nargs="+",
             default=[],
             metavar="LABEL=VALUE",
             help="Values for moods other than rad, good, meh, bad and awful.",

@@ -1,0 +1,51 @@
+"""The moments a journal may hold: one rule for forms, importers and checks.
+
+A check-in or dose belongs between 1970 and tomorrow in the person's own time
+zone. Moments outside that (year 1, year 9999, offsets no place on Earth
+uses) cannot always be turned into a local day or read back from the
+database, so they are refused wherever data comes in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+EARLIEST_DAY = dt.date(1970, 1, 1)
+# Real-world UTC offsets run from -12:00 to +14:00.
+MAX_OFFSET = dt.timedelta(hours=14)
+
+
+# Bounds in UTC that hold in every zone: a moment outside them is outside the
+# limits wherever the person lives (a database check starts from these).
+SURELY_TOO_EARLY = (
+    dt.datetime.combine(EARLIEST_DAY, dt.time(), tzinfo=dt.UTC) - MAX_OFFSET
+)
+SURELY_TOO_LATE = dt.timedelta(days=2) + MAX_OFFSET
+
+
+def latest_day(tzinfo: dt.tzinfo, now: dt.datetime | None = None) -> dt.date:
+    """Tomorrow in the person's zone: nothing later is a real check-in."""
+    now = timezone.now() if now is None else now
+    return now.astimezone(tzinfo).date() + dt.timedelta(days=1)
+
+
+def moment_problem(
+    moment: dt.datetime, tzinfo: dt.tzinfo, now: dt.datetime | None = None
+) -> str | None:
+    """Why a moment cannot be stored, in words for the person; None if it can."""
+    offset = moment.utcoffset()
+    if offset is None:
+        return "it has no time zone offset"
+    if abs(offset) > MAX_OFFSET:
+        return "its time zone offset is not one any place uses (−12:00 to +14:00)"
+    try:
+        local_date = moment.astimezone(tzinfo).date()
+    except (OverflowError, ValueError):
+        return "it lies outside the years a journal can hold (1970 to tomorrow)"
+    if local_date < EARLIEST_DAY:
+        return "it is before 1970"
+    if local_date > latest_day(tzinfo, now):
+        return "it is in the future"
+    return None
