@@ -9,12 +9,12 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from accounts.models import Profile
+from accounts.moments import EARLIEST_DAY
 from journal.models import NOTE_MAX_BYTES, Entry, Metric, Prompt, Tag
 from journal.prompts import available_prompts
 
 RATING_PREFIX = "rating_"
 RATING_FIELD = re.compile(rf"^{RATING_PREFIX}(.+)$")
-EARLIEST_DAY = dt.date(1970, 1, 1)
 # A check-in may be up to this far ahead of the server's clock (a phone whose
 # clock runs fast), never more.
 CLOCK_SKEW = dt.timedelta(minutes=10)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Profile
+from accounts.moments import EARLIEST_DAY
 from protocols import safety, schedule
 from protocols.models import MAX_AMOUNT, DoseLog, Protocol, Substance
 
@@ -197,7 +198,7 @@ class DoseForm(forms.Form):
             moment = dt.datetime.combine(day, time, tzinfo=self.profile.tzinfo)
             if moment > timezone.now() + CLOCK_SKEW:
                 self.add_error("date", "A dose cannot be logged in the future.")
-            elif day.year < 1970:
+            elif day < EARLIEST_DAY:
                 self.add_error("date", "Choose a date after 1970.")
             else:
                 cleaned["taken_at"] = moment

@@ -1,0 +1,116 @@
+"""manage.py check_data [--fix-days] [--delete-outside-limits]
+
+Finds rows an older version let in that the journal cannot show: entries and
+doses whose moment lies outside 1970 to tomorrow (some cannot even be read
+back), journal days that do not follow from the moment, and ratings outside
+their metric's scale. It changes nothing unless asked.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.db import DatabaseError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts.moments import (
+    MAX_OFFSET,
+    SURELY_TOO_EARLY,
+    SURELY_TOO_LATE,
+    moment_problem,
+)
+from accounts.services import profile_for
+from journal.models import Entry, Rating
+from protocols.models import DoseLog
+
+KINDS = ((Entry, "occurred_at", "entry"), (DoseLog, "taken_at", "dose"))
+
+
+class Command(BaseCommand):
+    help = "Find journal rows outside the limits the app now enforces."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--fix-days",
+            action="store_true",
+            help="Set each row's journal day from its moment (changes no moment).",
+        )
+        parser.add_argument(
+            "--delete-outside-limits",
+            action="store_true",
+            help="Delete entries and doses whose moment is outside 1970 to tomorrow.",
+        )
+
+    def handle(self, *args, fix_days, delete_outside_limits, **options):
+        problems = 0
+        for model, field, kind in KINDS:
+            outside = self._outside_limits(model, field)
+            for pk, username in outside:
+                problems += 1
+                self.stdout.write(
+                    f"{kind} {pk} of {username}: its moment is outside 1970 to tomorrow"
+                )
+            if outside and delete_outside_limits:
+                doomed = model.objects.filter(pk__in=[pk for pk, _ in outside])
+                with transaction.atomic():
+                    # Deleting loads each row, which a moment past year 9999
+                    # would stop: give them a readable one first.
+                    doomed.update(**{field: SURELY_TOO_EARLY})
+                    doomed.delete()
+                self.stdout.write(f"  deleted {len(outside)} {kind} row(s)")
+            wrong_days = self._wrong_days(model, field, {pk for pk, _ in outside})
+            for row, day in wrong_days:
+                problems += 1
+                self.stdout.write(
+                    f"{kind} {row.pk} of {row.user.username}: day {row.day} "
+                    f"should be {day}"
+                )
+                if fix_days:
+                    model.objects.filter(pk=row.pk).update(day=day)
+        ratings = Rating.objects.filter(
+            Q(value__lt=F("metric__scale_min")) | Q(value__gt=F("metric__scale_max"))
+        ).values_list("pk", "entry_id", "metric__name", "value")
+        for pk, entry_id, metric, value in ratings:
+            problems += 1
+            self.stdout.write(
+                f"rating {pk} (entry {entry_id}): {metric} = {value} is outside the "
+                "metric's scale; it is kept and shown until the person edits it"
+            )
+        if not problems:
+            self.stdout.write(self.style.SUCCESS("No problems found."))
+        elif not (fix_days or delete_outside_limits):
+            self.stdout.write(
+                f"{problems} problem(s). Repair: --fix-days resets journal days from "
+                "their moments; --delete-outside-limits deletes the rows listed as "
+                "outside 1970 to tomorrow (they cannot be shown or exported)."
+            )
+
+    def _outside_limits(self, model, field) -> list[tuple[int, str]]:
+        """Rows surely outside the limits, found without reading the moment
+        itself (which may not fit a Python datetime), then the borderline ones
+        checked exactly in the owner's zone."""
+        now = timezone.now()
+        surely = Q(**{f"{field}__lt": SURELY_TOO_EARLY}) | Q(
+            **{f"{field}__gt": now + SURELY_TOO_LATE}
+        )
+        found = list(model.objects.filter(surely).values_list("pk", "user__username"))
+        near = model.objects.filter(
+            Q(**{f"{field}__lt": SURELY_TOO_EARLY + 2 * MAX_OFFSET})
+            | Q(**{f"{field}__gt": now})
+        ).exclude(surely)
+        for row in near.select_related("user"):
+            if moment_problem(getattr(row, field), profile_for(row.user).tzinfo, now):
+                found.append((row.pk, row.user.username))
+        return found
+
+    def _wrong_days(self, model, field, skip: set[int]):
+        wrong = []
+        rows = model.objects.exclude(pk__in=skip).select_related("user__profile")
+        try:
+            for row in rows.iterator(chunk_size=2000):
+                day = profile_for(row.user).local_day(getattr(row, field))
+                if day != row.day:
+                    wrong.append((row, day))
+        except (DatabaseError, OverflowError, ValueError) as error:
+            self.stderr.write(f"Could not read every {model.__name__}: {error}")
+        return wrong
