@@ -30,21 +30,25 @@ def validate_note_size(value: str) -> None:
         )
 
 
-def rating_field(metric: Metric) -> forms.Field:
+def rating_field(metric: Metric, kept: int | None = None) -> forms.Field:
+    """The control for one metric. `kept` is a stored rating outside the
+    metric's current scale: offered as it is, so an edit never drops it."""
     label = metric.name
+    extra = [] if kept is None else [(kept, f"{kept} (kept; outside the scale)")]
     if metric.uses_buttons:
         return forms.TypedChoiceField(
             label=label,
-            choices=[("", "–")] + [(v, str(v)) for v in metric.values],
+            choices=[("", "–")] + [(v, str(v)) for v in metric.values] + extra,
             coerce=int,
             empty_value=None,
             required=False,
             widget=forms.RadioSelect,
         )
+    values = [metric.scale_min, metric.scale_max] + [v for v, _ in extra]
     return forms.IntegerField(
         label=label,
-        min_value=metric.scale_min,
-        max_value=metric.scale_max,
+        min_value=min(values),
+        max_value=max(values),
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
@@ -107,6 +111,7 @@ class EntryForm(forms.Form):
         profile: Profile,
         metrics: list[Metric],
         tags=None,
+        entry: Entry | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -116,8 +121,18 @@ class EntryForm(forms.Form):
         self.fields["tags"].queryset = (
             Tag.objects.filter(user=self.user) if tags is None else tags
         )
+        # Ratings stored outside their metric's current scale (the scale was
+        # changed, or an older import let them in) stay until changed.
+        stored = {r.metric_id: r.value for r in entry.ratings.all()} if entry else {}
+        self.kept = {
+            pk: value
+            for pk, value in stored.items()
+            if pk in self.metrics and value not in self.metrics[pk].values
+        }
         for metric in metrics:
-            self.fields[f"{RATING_PREFIX}{metric.pk}"] = rating_field(metric)
+            self.fields[f"{RATING_PREFIX}{metric.pk}"] = rating_field(
+                metric, self.kept.get(metric.pk)
+            )
         self.fields["prompt"].queryset = available_prompts(self.user)
 
     @classmethod
@@ -162,6 +177,12 @@ class EntryForm(forms.Form):
                     "visible metrics. Reload the page and try again.",
                 )
                 break
+        for pk, metric in self.metrics.items():
+            name = f"{RATING_PREFIX}{pk}"
+            value = cleaned.get(name)
+            outside = value is not None and value not in metric.values
+            if outside and value != self.kept.get(pk):
+                self.add_error(name, f"Use {metric.scale_min} to {metric.scale_max}.")
         if "date" in cleaned and "time" in cleaned:
             cleaned["occurred_at"] = self._moment(cleaned["date"], cleaned["time"])
         return cleaned

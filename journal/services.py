@@ -121,10 +121,16 @@ def entry_update(
         entry.prompt_answer = prompt_answer
         fields.append("prompt_answer")
     entry.save(update_fields=fields)
-    # Ratings of metrics not in the form (hidden ones) are left as they are.
+    # Ratings of metrics not in the form (hidden ones) are left as they are,
+    # and so are stored ratings the form sends back unchanged, even when the
+    # metric's scale no longer includes them.
+    stored = dict(entry.ratings.values_list("metric_id", "value"))
     cleared = [metric for metric, value in ratings.items() if value is None]
     entry.ratings.filter(metric__in=cleared).delete()
-    _set_ratings(entry, {m: v for m, v in ratings.items() if v is not None})
+    _set_ratings(
+        entry,
+        {m: v for m, v in ratings.items() if v is not None and stored.get(m.pk) != v},
+    )
     entry.tags.set([*tags, *tags_resolve(user=entry.user, names=new_tag_names)])
     return entry
 

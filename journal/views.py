@@ -144,7 +144,7 @@ def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
     profile = request.profile
     metrics = queries.visible_metrics(request.user)
     if request.method == "POST":
-        form = EntryForm(request.POST, profile=profile, metrics=metrics)
+        form = EntryForm(request.POST, profile=profile, metrics=metrics, entry=entry)
         if form.is_valid():
             services.entry_update(
                 entry=entry,
@@ -163,6 +163,7 @@ def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
         form = EntryForm(
             profile=profile,
             metrics=metrics,
+            entry=entry,
             initial=EntryForm.initial_for(entry, profile),
         )
         status = 200

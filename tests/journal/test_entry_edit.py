@@ -118,3 +118,39 @@ def test_another_user_cannot_edit_or_delete(other_client, owner):
 
 def test_a_missing_entry_is_not_found(owner_client):
     assert owner_client.get("/entries/999999/edit/").status_code == 404
+
+
+def test_a_rating_outside_a_changed_scale_is_shown_and_kept(owner_client, owner):
+    entry = make_entry(owner, note="old", mood=7)
+    mood = entry.ratings.get().metric
+    type(mood).objects.filter(pk=mood.pk).update(scale_min=1, scale_max=3)
+    html = owner_client.get(f"/entries/{entry.pk}/edit/").content.decode()
+    assert f'name="rating_{mood.pk}" value="7"' in html
+    assert "7 (kept; outside the scale)" in html
+    response = owner_client.post(
+        f"/entries/{entry.pk}/edit/",
+        edit_data(entry, note="new words", **{f"rating_{mood.pk}": "7"}),
+    )
+    assert response.status_code == 302
+    assert Rating.objects.get(entry=entry).value == 7
+    assert Entry.objects.get(pk=entry.pk).note == "new words"
+    # Another value outside the scale is still refused; one inside replaces it.
+    bad = owner_client.post(
+        f"/entries/{entry.pk}/edit/", edit_data(entry, **{f"rating_{mood.pk}": "5"})
+    )
+    assert bad.status_code == 422 and Rating.objects.get(entry=entry).value == 7
+    owner_client.post(
+        f"/entries/{entry.pk}/edit/", edit_data(entry, **{f"rating_{mood.pk}": "2"})
+    )
+    assert Rating.objects.get(entry=entry).value == 2
+
+
+def test_a_scale_from_zero_shows_a_zero_chip(owner_client, owner):
+    from tests.factories import make_metric
+
+    metric = make_metric(owner, "Pain", scale_min=0, scale_max=4)
+    html = owner_client.get("/").content.decode()
+    zero = f'name="rating_{metric.pk}" value="0"'
+    assert zero in html
+    chip = html[html.index(zero) : html.index("</label>", html.index(zero))]
+    assert "<span>0</span>" in chip and "No rating" not in chip
