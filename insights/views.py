@@ -35,6 +35,9 @@ class RangeForm(forms.Form):
 
 
 def _range(request: HttpRequest, form: RangeForm) -> tuple[dt.date, dt.date, str]:
+    """The days to report. A custom range is kept within the person's data,
+    from their first entry or dose to today: a range starting in year 100
+    would cost a worker seconds and megabytes to say nothing."""
     today = request.profile.local_day()
     data = form.cleaned_data if form.is_valid() else {}
     chosen = data.get("range") or "90d"
@@ -44,10 +47,10 @@ def _range(request: HttpRequest, form: RangeForm) -> tuple[dt.date, dt.date, str
         return today - dt.timedelta(days=RANGES[chosen] - 1), today, chosen
     if chosen == "all":
         return first, today, chosen
-    start, end = data.get("start"), data.get("end") or today
+    start, end = data.get("start"), min(data.get("end") or today, today)
     if start is None or start > end:
         return today - dt.timedelta(days=89), today, "90d"
-    return start, min(end, today), chosen
+    return max(start, min(first, end)), end, chosen
 
 
 def _report(request: HttpRequest, charts=report.CHARTS):
@@ -64,8 +67,9 @@ def insights_index(request: HttpRequest) -> HttpResponse:
     query = request.GET.urlencode()
 
     def build() -> tuple[str, int | None, str]:
-        _, chosen, result = _report(request)
-        context = {"report": result, "query": query}
+        form, chosen, result = _report(request)
+        requested = form.cleaned_data.get("start") if form.is_valid() else None
+        context = {"report": result, "query": query, "requested_start": requested}
         html = render_to_string("insights/includes/charts.html", context, request)
         return html, result.metric and result.metric.pk, chosen
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from accounts.moments import EARLIEST_DAY
 from config import fragments
 from config.http import partial_template, post_or_none
 from journal import queries, services, weekly
@@ -490,8 +491,10 @@ def week_review(
     else:
         try:
             start = dt.date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise Http404("No such day.") from None
+        if start < EARLIEST_DAY:
+            raise Http404("No journal weeks before 1970.")
         requested = start
         start = weekly.week_start_of(start, profile.week_start)
         if start > current:

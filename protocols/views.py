@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 from django.contrib import messages
@@ -361,11 +362,15 @@ def dosing_calendar(
 
 # --- Calendar feed -----------------------------------------------------------
 
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
 
 @never_cache
 @require_safe
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The planned days as iCalendar. The secret token is the only key."""
+    if not FEED_TOKEN.fullmatch(token):  # never a query with a NUL or worse
+        raise Http404("No such feed.")
     feed = get_object_or_404(
         CalendarFeed.objects.select_related("user__profile"),
         token=token,

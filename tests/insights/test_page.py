@@ -167,3 +167,23 @@ def test_the_phase_table_gives_differences_intervals_and_hedges_g(owner_client, 
     header = next(csv.reader(io.StringIO(response.content.decode())))
     assert header.count("Hedges' g") == 2
     assert header[:4] == ["phase", "n", "mean", "sd"]
+
+
+def test_a_custom_range_is_kept_within_the_persons_data(owner_client, owner):
+    today = owner.profile.local_day()
+    make_entry(owner, day=today - dt.timedelta(days=10), mood=3)
+    response = owner_client.get("/insights/?range=custom&start=0100-01-01")
+    assert response.status_code == 200
+    html = response.content.decode()
+    first = today - dt.timedelta(days=10)
+    assert f"{first.day} {first:%b %Y} – " in html
+    assert "Your journal begins on" in html
+    # The page stays small: eleven days, not nineteen centuries.
+    assert len(response.content) < 400_000
+
+
+def test_a_custom_range_from_year_one_on_an_empty_account(owner_client):
+    response = owner_client.get("/insights/?range=custom&start=0001-01-01")
+    assert response.status_code == 200
+    assert owner_client.get("/insights/timeline.csv?range=custom&start=0001-01-01")\
+        .status_code == 200  # fmt: skip
