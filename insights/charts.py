@@ -7,6 +7,7 @@ has a table and a CSV of the same numbers on the page.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -28,6 +29,14 @@ PHASE_LABELS = {
     "break": "Break",
     "baseline": "Baseline",
 }
+
+
+def plain(text: str) -> str:
+    """A person's own words (a metric or tag name) as text in a chart.
+
+    plotly.js reads a small set of HTML tags (<a>, <b>, <br>…) in labels and
+    decodes entities; escaping makes a tag named "<b>" show as typed."""
+    return html.escape(text, quote=False)
 
 
 def _layout(**extra) -> dict:
@@ -55,6 +64,7 @@ def timeline(
     scale: tuple[int, int],
 ) -> go.Figure:
     """Daily values, their 7-day mean, doses as markers, protocol phases as bands."""
+    name = plain(name)
     low, high = scale
     marker_y = high + (high - low) * 0.06
     figure = go.Figure(
@@ -132,6 +142,7 @@ def phase_comparison(
 ) -> go.Figure:
     """Each phase's days as a box with every point, and the mean with its
     95% interval. `groups`: (phase, values, interval low, interval high)."""
+    name = plain(name)
     traces = []
     for phase, values, _, _ in groups:
         traces.append(
@@ -183,6 +194,7 @@ def calendar_heatmap(
     scale: tuple[int, int],
 ) -> go.Figure:
     """A year (or any range) of days as weeks by weekdays, coloured by value."""
+    name = plain(name)
     if not days:
         return go.Figure(layout=_layout(), _validate=False)
     first_monday = days[0] - dt.timedelta(days=days[0].weekday())
@@ -246,7 +258,10 @@ def tag_effects(
 ) -> go.Figure:
     """Each tag's difference in the metric (with and without the tag), with its
     interval; rows: (tag, difference, low, high, clear)."""
-    ordered = sorted(rows, key=lambda row: row[1])
+    name = plain(name)
+    ordered = sorted(
+        ((plain(tag), *rest) for tag, *rest in rows), key=lambda row: row[1]
+    )
     return go.Figure(
         [
             go.Bar(
@@ -285,6 +300,7 @@ def correlation_matrix(
 ) -> go.Figure:
     """Spearman correlations between metrics as a grid of squares coloured by
     rho (blue positive, red negative), each labelled with rho and n."""
+    names = [plain(n) for n in names]
     cells = [
         (a, b, r, count)
         for a, row, counts in zip(names, rho, n, strict=True)

@@ -2,6 +2,17 @@
 (function () {
   "use strict";
 
+  // htmx keeps no page snapshots (historyCacheSize 0 in the htmx-config
+  // meta); any left by an older version go once nobody is signed in.
+  if (!document.body || !document.body.dataset.user) {
+    try {
+      sessionStorage.removeItem("htmx-history-cache");
+      localStorage.removeItem("htmx-history-cache");
+    } catch (error) {
+      // Storage switched off: nothing is kept there either.
+    }
+  }
+
   // Time zone pickers marked data-browser-timezone start at the browser's own
   // zone. The server only marks pickers of forms nobody has submitted yet.
   function presetTimezones(root) {

@@ -39,3 +39,46 @@ def test_insights_render_charts_under_the_production_policy(
     assert page.evaluate("window.__sameDocument") is True
     screenshot(page, "insights-desktop-dark")
     watch.assert_clean()
+
+    # No journal data stays in the browser: htmx keeps no page snapshots.
+    page.get_by_role("link", name="Journal").click()
+    page.go_back()
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot').length === 5"
+    )
+    stored = page.evaluate(
+        "() => [sessionStorage.getItem('htmx-history-cache'),"
+        " localStorage.getItem('htmx-history-cache')]"
+    )
+    assert stored in ([None, None], ["[]", None], [None, "[]"])
+
+
+def test_tag_names_in_charts_stay_text(desktop_dark_page, live_server):
+    import datetime as dt
+
+    from tests.conftest import PASSWORD, make_user
+    from tests.factories import make_dose, make_entry
+
+    user = make_user("tagger")
+    today = user.profile.local_day()
+    link = '<a href="https://example.org/">x</a>'
+    for offset in range(40):
+        day = today - dt.timedelta(days=offset)
+        make_entry(
+            user, day=day, mood=3 + offset % 5, tags=[link] if offset % 2 else ["<b>"]
+        )
+        if offset % 3 == 0:
+            make_dose(user, day=day)
+    page, watch = desktop_dark_page
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_login", "tagger")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + "/")
+    page.goto(live_server.url + "/insights/")
+    page.wait_for_selector("#figure-tags .main-svg")
+    svg = page.locator("#figure-tags .main-svg").first
+    assert svg.locator("a").count() == 0
+    assert svg.locator("b").count() == 0
+    texts = page.locator("#figure-tags .ytick text").all_text_contents()
+    assert link in texts and "<b>" in texts

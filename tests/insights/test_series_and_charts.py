@@ -131,3 +131,19 @@ def test_data_tables_escape_every_cell():
     html = section.body_html()
     assert "<script>" not in html
     assert html == "<tr><td>&lt;script&gt;alert(1)&lt;/script&gt;</td><td>3</td></tr>"
+
+
+def test_names_in_charts_are_text_never_markup():
+    link = '<a href="https://example.org/">x</a>'
+    figure = charts.tag_effects(
+        name="<b>Mood</b>",
+        rows=[(link, 1.0, 0.5, 1.5, True), ("<b>", 0.2, -1, 1, False)],
+    ).to_plotly_json()
+    labels = list(figure["data"][0]["y"])
+    assert labels == [
+        "&lt;b&gt;",
+        '&lt;a href="https://example.org/"&gt;x&lt;/a&gt;',
+    ]
+    assert "&lt;b&gt;Mood&lt;/b&gt;" in figure["layout"]["xaxis"]["title"]["text"]
+    grid = charts.correlation_matrix(names=["<i>a</i>"], rho=[[1.0]], n=[[3]])
+    assert list(grid.to_plotly_json()["data"][0]["x"]) == ["&lt;i&gt;a&lt;/i&gt;"]
