@@ -175,6 +175,15 @@ def _dose_state(data: series.Series, day: dt.date) -> str:
     return ""
 
 
+PHASE_DAYS = {
+    DayPhase.DOSE_DAY: stats.Days("dose day", "dose days"),
+    DayPhase.AFTER_1: stats.Days("day after a dose", "days after a dose"),
+    DayPhase.AFTER_2: stats.Days("second day after a dose", "second days after a dose"),
+    DayPhase.LATER: stats.Days("later day", "later days"),
+    DayPhase.BASELINE: stats.Days("baseline day", "baseline days"),
+}
+
+
 def _phases(data: series.Series, metric: Metric, values: dict) -> Section:
     groups = {phase: [] for phase in PHASES}
     for day, value in values.items():
@@ -202,22 +211,22 @@ def _phases(data: series.Series, metric: Metric, values: dict) -> Section:
                 low, high = stats.mean_interval(groups[phase])
             drawn.append((phase, groups[phase], low, high))
         if phase in (DayPhase.DOSE_DAY, DayPhase.AFTER_1, DayPhase.AFTER_2):
-            label = charts.PHASE_LABELS[phase].lower()
             for comparison, against in (
-                (against_baseline, "baseline"),
-                (against_later, "later"),
+                (against_baseline, DayPhase.BASELINE),
+                (against_later, DayPhase.LATER),
             ):
-                if against == "baseline" and comparison.n_b < stats.MIN_DAYS:
+                if against == DayPhase.BASELINE and comparison.n_b < stats.MIN_DAYS:
                     continue  # said once below: baseline days cannot be added later
-                section.findings.append(
-                    stats.verdict(
-                        comparison,
-                        what=metric.name.lower(),
-                        group=label,
-                        against=against,
-                        lower_is_better=metric.lower_is_better,
-                    )
+                finding = stats.verdict(
+                    comparison,
+                    what=metric.name.lower(),
+                    group=PHASE_DAYS[phase],
+                    against=PHASE_DAYS[against],
+                    lower_is_better=metric.lower_is_better,
                 )
+                # "Log 3 more later days" once, not once for every phase.
+                if finding not in section.findings:
+                    section.findings.append(finding)
     if len(baseline) < stats.MIN_DAYS:
         section.findings.append(
             f"This range has {len(baseline)} rated baseline day"

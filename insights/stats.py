@@ -10,6 +10,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -142,12 +143,22 @@ def compare(
     return Comparison(len(a), len(b), difference, low, high, hedges_g(a, b))
 
 
+class Days(NamedTuple):
+    """A kind of day in words: one and many ("dose day", "dose days")."""
+
+    one: str
+    many: str
+
+    def of(self, n: int) -> str:
+        return self.one if n == 1 else self.many
+
+
 def verdict(
     comparison: Comparison,
     *,
     what: str,
-    group: str,
-    against: str,
+    group: Days,
+    against: Days,
     lower_is_better: bool = False,
 ) -> str:
     """One plain sentence about a comparison that never overclaims."""
@@ -155,21 +166,20 @@ def verdict(
         missing = max(MIN_DAYS - comparison.n_a, MIN_DAYS - comparison.n_b)
         short = group if comparison.n_a < MIN_DAYS else against
         return (
-            f"Not enough data to compare yet: log {missing} more "
-            f"{short} day{'s' if missing != 1 else ''}."
+            f"Not enough data to compare yet: log {missing} more {short.of(missing)}."
         )
     interval = f"95% interval {comparison.low:+.1f} to {comparison.high:+.1f}"
     if not comparison.clear:
         return (
-            f"No clear difference in {what} between {group} and {against} days "
+            f"No clear difference in {what} between {group.many} and {against.many} "
             f"({comparison.difference:+.1f}; {interval} includes zero)."
         )
     higher = comparison.difference > 0
-    better = higher != lower_is_better
     return (
-        f"{what.capitalize()} was {'higher' if higher else 'lower'} on {group} days "
-        f"than on {against} days by {abs(comparison.difference):.1f} "
-        f"({interval}; {'better' if better else 'worse'} for you)."
+        f"{what.capitalize()} was {'higher' if higher else 'lower'} on {group.many} "
+        f"than on {against.many} by {abs(comparison.difference):.1f} "
+        f"({interval}; {'lower' if lower_is_better else 'higher'} is better for "
+        "this metric)."
     )
 
 

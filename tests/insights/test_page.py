@@ -187,3 +187,18 @@ def test_a_custom_range_from_year_one_on_an_empty_account(owner_client):
     assert response.status_code == 200
     assert owner_client.get("/insights/timeline.csv?range=custom&start=0001-01-01")\
         .status_code == 200  # fmt: skip
+
+
+def test_phase_findings_read_well_and_are_never_repeated(owner_client, owner):
+    from tests.factories import make_dose
+
+    today = owner.profile.local_day()
+    for offset in range(30):
+        day = today - dt.timedelta(days=offset)
+        make_entry(owner, day=day, mood=4 + offset % 4)
+        if offset % 3 == 0:
+            make_dose(owner, day=day)
+    html = owner_client.get("/insights/").content.decode()
+    assert "dose day days" not in html and "after days" not in html
+    findings = [line for line in html.splitlines() if '<p class="finding">' in line]
+    assert findings and len(findings) == len(set(findings))

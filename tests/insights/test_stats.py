@@ -81,34 +81,39 @@ def test_spearman_matches_scipy_on_any_data(pairs):
         assert rho == pytest.approx(expected, abs=1e-9)
 
 
+DOSE = stats.Days("dose day", "dose days")
+BASELINE = stats.Days("baseline day", "baseline days")
+
+
 def test_the_verdict_refuses_small_groups():
     comparison = stats.compare([7, 8, 7], [5, 5, 6, 5, 6, 5])
     assert not comparison.enough_data
-    text = stats.verdict(comparison, what="mood", group="dose", against="baseline")
+    text = stats.verdict(comparison, what="mood", group=DOSE, against=BASELINE)
     assert text == "Not enough data to compare yet: log 2 more dose days."
 
 
 def test_the_verdict_refuses_an_interval_that_includes_zero():
     comparison = stats.compare([5, 7, 4, 8, 6, 5], [6, 5, 7, 5, 6, 6])
     assert comparison.low < 0 < comparison.high
-    text = stats.verdict(comparison, what="mood", group="dose", against="baseline")
+    text = stats.verdict(comparison, what="mood", group=DOSE, against=BASELINE)
     assert text.startswith("No clear difference in mood")
     assert "includes zero" in text
 
 
 def test_the_verdict_states_a_clear_difference_with_its_interval():
     comparison = stats.compare([8, 8, 9, 7, 8, 9, 8], [5, 6, 5, 5, 6, 4, 5])
-    text = stats.verdict(comparison, what="mood", group="dose", against="baseline")
+    text = stats.verdict(comparison, what="mood", group=DOSE, against=BASELINE)
     assert text.startswith("Mood was higher on dose days than on baseline days by 3.0")
-    assert "95% interval" in text and "better for you" in text
+    assert "95% interval" in text and "higher is better for this metric" in text
     anxious = stats.verdict(
         comparison,
         what="anxiety",
-        group="dose",
-        against="baseline",
+        group=DOSE,
+        against=BASELINE,
         lower_is_better=True,
     )
-    assert "worse for you" in anxious
+    assert "lower is better for this metric" in anxious
+    assert "for you" not in text + anxious
 
 
 def test_rolling_mean_over_calendar_days():
@@ -147,3 +152,9 @@ def test_both_ways_of_resampling_give_the_same_interval():
     )
     again = _resampled_means(ratings, 4000, np.random.default_rng(1))
     assert list(again) == list(fast)  # seeded: the same every time
+
+
+def test_the_verdict_counts_one_day_in_the_singular():
+    comparison = stats.compare([7, 8, 7, 6], [5, 5, 6, 5, 6, 5])
+    text = stats.verdict(comparison, what="mood", group=DOSE, against=BASELINE)
+    assert text == "Not enough data to compare yet: log 1 more dose day."
