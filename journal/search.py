@@ -1,29 +1,94 @@
-"""Full-text search over notes and prompt answers.
+"""Full-text search over notes and prompt answers, and tag names, with the
+same web-search syntax on both databases: words must all appear ("evening
+calm" finds "the evening was calm"), "a quoted phrase" appears as written,
+-word must not appear, and "or" between words offers alternatives.
 
-PostgreSQL: a tsvector over both texts, backed by a GIN index on the same
-expression (migration 0002), queried with web-search syntax ("quoted phrase",
--excluded, or). SQLite: a case-insensitive contains on either text.
+PostgreSQL matches each word through a tsvector over both texts, backed by a
+GIN index on the same expression (migration 0002). SQLite matches through an
+FTS5 table kept by triggers (migration 0005). A word also matches an entry
+with a tag whose name contains it.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import and_, or_
+
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from journal.models import Entry
 
 # "simple" does not stem or drop stop words: notes come in any language.
 SEARCH_CONFIG = "simple"
+# Enough for any real search; bounds the size of the query it becomes.
+MAX_TERMS = 12
+TOKEN = re.compile(r'-?"[^"]*"?|\S+')
 
 
 def search_vector() -> SearchVector:
     return SearchVector("note", "prompt_answer", config=SEARCH_CONFIG)
 
 
-def search_entries(entries: QuerySet, text: str) -> QuerySet:
-    text = text.strip()
-    if not text:
-        return entries
+@dataclass
+class Group:
+    """Terms that must all match (`wanted`) and must not (`unwanted`)."""
+
+    wanted: list[str] = field(default_factory=list)
+    unwanted: list[str] = field(default_factory=list)
+
+
+def parse(text: str) -> list[Group]:
+    """Web-search syntax as alternatives ("or") of all-of groups."""
+    groups, current, terms = [], Group(), 0
+    for token in TOKEN.findall(text):
+        if token.lower() == "or":
+            groups.append(current)
+            current = Group()
+            continue
+        negative = token.startswith("-")
+        term = token.lstrip("-").strip('"').strip()
+        if not term or terms >= MAX_TERMS:
+            continue
+        terms += 1
+        (current.unwanted if negative else current.wanted).append(term)
+    groups.append(current)
+    return [group for group in groups if group.wanted or group.unwanted]
+
+
+def _in_text(term: str) -> Q:
+    if not re.search(r"\w", term):
+        return Q(pk__in=[])  # punctuation alone is no word in any note
     if connection.vendor == "postgresql":
-        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-        return entries.annotate(search=search_vector()).filter(search=query)
-    return entries.filter(Q(note__icontains=text) | Q(prompt_answer__icontains=text))
+        query = SearchQuery(term, search_type="phrase", config=SEARCH_CONFIG)
+        matching = Entry.objects.annotate(search=search_vector()).filter(search=query)
+        return Q(pk__in=matching.values("pk"))
+    # One FTS5 phrase: the term's words in this order.
+    phrase = '"' + term.replace('"', '""') + '"'
+    return Q(
+        pk__in=RawSQL(
+            "SELECT rowid FROM journal_entry_fts WHERE journal_entry_fts MATCH %s",
+            [phrase],
+        )
+    )
+
+
+def _matches(term: str) -> Q:
+    tagged = Entry.tags.through.objects.filter(tag__name__icontains=term)
+    return _in_text(term) | Q(pk__in=tagged.values("entry_id"))
+
+
+def search_entries(entries: QuerySet, text: str) -> QuerySet:
+    groups = parse(text.replace("\x00", ""))
+    if not groups:
+        return entries
+    alternatives = []
+    for group in groups:
+        conditions = [_matches(term) for term in group.wanted]
+        conditions += [~_matches(term) for term in group.unwanted]
+        alternatives.append(reduce(and_, conditions))
+    return entries.filter(reduce(or_, alternatives))
