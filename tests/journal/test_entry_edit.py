@@ -154,3 +154,24 @@ def test_a_scale_from_zero_shows_a_zero_chip(owner_client, owner):
     assert zero in html
     chip = html[html.index(zero) : html.index("</label>", html.index(zero))]
     assert "<span>0</span>" in chip and "No rating" not in chip
+
+
+def test_pages_name_an_after_midnight_entry_by_its_journal_day(owner_client, owner):
+    import datetime as dt
+
+    from tests.factories import make_dose
+
+    # 01:30 on Tuesday 3 March in Berlin, with the day starting at 04:00.
+    moment = dt.datetime(2026, 3, 3, 1, 30, tzinfo=owner.profile.tzinfo)
+    entry = make_entry(owner, note="late")
+    Entry.objects.filter(pk=entry.pk).update(
+        occurred_at=moment, day=dt.date(2026, 3, 2)
+    )
+    html = owner_client.get(f"/entries/{entry.pk}/delete/").content.decode()
+    assert "Monday, 2 March 2026, 01:30 (the next morning)" in html
+    dose = make_dose(owner, day=dt.date(2026, 3, 2))
+    type(dose).objects.filter(pk=dose.pk).update(taken_at=moment)
+    protocol_page = owner_client.get("/protocol/").content.decode()
+    assert "Mon 2 Mar, 01:30 (the next morning)" in protocol_page
+    delete_page = owner_client.get(f"/protocol/doses/{dose.pk}/delete/")
+    assert "Monday, 2 March 2026, 01:30" in delete_page.content.decode()
