@@ -9,7 +9,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from accounts.models import Profile
-from accounts.moments import EARLIEST_DAY
+from accounts.moments import EARLIEST_DAY, moment_problem
 from journal.models import NOTE_MAX_BYTES, Entry, Metric, Prompt, Tag
 from journal.prompts import available_prompts
 
@@ -104,6 +104,9 @@ class EntryForm(forms.Form):
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
+    # The moment an offline draft was written, as an absolute ISO 8601 time:
+    # the browser's zone may not be the profile's. Date and time win if given.
+    moment = forms.DateTimeField(required=False, widget=forms.HiddenInput)
 
     def __init__(
         self,
@@ -184,8 +187,25 @@ class EntryForm(forms.Form):
             if outside and value != self.kept.get(pk):
                 self.add_error(name, f"Use {metric.scale_min} to {metric.scale_max}.")
         if "date" in cleaned and "time" in cleaned:
-            cleaned["occurred_at"] = self._moment(cleaned["date"], cleaned["time"])
+            written = cleaned.get("moment")
+            if written and cleaned["date"] is None and cleaned["time"] is None:
+                cleaned["occurred_at"] = self._written(written)
+            else:
+                cleaned["occurred_at"] = self._moment(cleaned["date"], cleaned["time"])
         return cleaned
+
+    def _written(self, moment: dt.datetime) -> dt.datetime | None:
+        if timezone.is_naive(moment):
+            self.add_error("date", "The saved draft's time has no time zone.")
+            return None
+        if moment > timezone.now() + CLOCK_SKEW:
+            self.add_error("date", "A check-in cannot be in the future.")
+            return None
+        problem = moment_problem(moment, self.profile.tzinfo)
+        if problem:
+            self.add_error("date", f"This check-in cannot be saved: {problem}.")
+            return None
+        return moment
 
     def _moment(self, day: dt.date | None, time: dt.time | None) -> dt.datetime | None:
         now = timezone.now()

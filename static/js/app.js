@@ -94,10 +94,6 @@
     }
   }
 
-  function twoDigits(n) {
-    return (n < 10 ? "0" : "") + n;
-  }
-
   function keepDraft(form, user) {
     var fields = [];
     new FormData(form).forEach(function (value, name) {
@@ -105,13 +101,13 @@
         fields.push([name, value]);
       }
     });
-    // The check-in keeps the moment it was written, unless it names one.
+    // The check-in keeps the moment it was written, unless it names one:
+    // as an absolute time, since this browser's zone may differ from the
+    // profile's (the server files it under the profile's journal day).
     var dated = fields.some(function (f) { return f[0] === "date" && f[1]; });
     if (!dated) {
-      var now = new Date();
-      fields = fields.filter(function (f) { return f[0] !== "date" && f[0] !== "time"; });
-      fields.push(["date", now.getFullYear() + "-" + twoDigits(now.getMonth() + 1) + "-" + twoDigits(now.getDate())]);
-      fields.push(["time", twoDigits(now.getHours()) + ":" + twoDigits(now.getMinutes())]);
+      fields = fields.filter(function (f) { return f[0] !== "date" && f[0] !== "time" && f[0] !== "moment"; });
+      fields.push(["moment", new Date().toISOString()]);
     }
     // The form's idempotency token makes a resend harmless; it also names
     // the draft, so saving the same form twice keeps the newer text only.

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from journal.models import Entry
@@ -18,8 +20,13 @@ DRAFTS = "() => JSON.parse(localStorage.getItem('titrate.drafts.v1') || '[]')"
 
 @pytest.fixture
 def phone(browser, live_server):
+    # The browser is in Los Angeles; the profile (make_user) in Berlin.
     context = browser.new_context(
-        viewport=PHONE, is_mobile=True, has_touch=True, service_workers="allow"
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        service_workers="allow",
+        timezone_id="America/Los_Angeles",
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -90,6 +97,9 @@ def test_a_check_in_written_offline_is_kept_and_sent_when_back_online(
     ).to_be_visible()
     entry = Entry.objects.get(user=user)
     assert entry.note == "Written on the train, no signal."
+    # Saved at the moment it was written, whatever zone the browser is in.
+    assert abs(timezone.now() - entry.occurred_at) < dt.timedelta(minutes=5)
+    assert entry.day == user.profile.local_day(entry.occurred_at)
     assert {r.metric.key: r.value for r in entry.ratings.select_related("metric")} == {
         "mood": 7
     }

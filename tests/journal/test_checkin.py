@@ -263,3 +263,26 @@ def test_a_refused_form_keeps_a_rarely_used_tag_ticked(checkin, owner, metrics):
     assert f'value="{rare.pk}"' in html
     assert html.split(f'value="{rare.pk}"')[1].split(">")[0].strip().startswith("id=")
     assert "checked" in html.split(f'value="{rare.pk}"')[1].split(">")[0]
+
+
+def test_an_offline_drafts_absolute_moment_is_kept(checkin, owner):
+    written = dt.datetime(2026, 3, 2, 2, 30, tzinfo=dt.UTC)  # 03:30 in Berlin
+    response = checkin(moment="2026-03-01T18:30:00-08:00", note="from LA")
+    assert response.status_code in (200, 302)
+    entry = Entry.objects.get(user=owner)
+    assert entry.occurred_at == written
+    assert entry.day == dt.date(2026, 3, 1)  # before Berlin's 04:00 day start
+
+
+@pytest.mark.parametrize(
+    ("moment", "message"),
+    [
+        ("2999-01-01T00:00:00+00:00", "cannot be in the future"),
+        ("1960-01-01T00:00:00+00:00", "before 1970"),
+        ("2026-01-01T12:00:00+23:00", "offset"),
+    ],
+)
+def test_an_offline_moment_outside_the_limits_is_refused(
+    checkin, owner, moment, message
+):
+    assert_refused(checkin(moment=moment, note="x"), message, owner)
