@@ -180,6 +180,9 @@ class PromptShown(models.Model):
     day = models.DateField()
     phase = models.CharField(max_length=16)
     prompt = models.ForeignKey(Prompt, on_delete=models.CASCADE, related_name="+")
+    # Prompts passed over with "Another prompt" that day, so the button goes
+    # through the whole pool before any comes back.
+    passed_over = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["day", "id"]

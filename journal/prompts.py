@@ -3,8 +3,9 @@
 The phase comes from the dose log first and from the active protocol's plan
 when nothing is logged. Within a phase, prompts rotate without repeats until
 the pool is used up, then the rotation starts again. The choice for a day is
-made once and remembered (PromptShown), so it stays the same all day; "another
-prompt" replaces it for the rest of that day.
+made once and remembered (PromptShown), so it stays the same all day, unless
+the phase changes (a dose logged later that day); "another prompt" replaces it
+for the rest of that day, going through the whole pool before any repeats.
 """
 
 from __future__ import annotations
@@ -105,9 +106,10 @@ def prompt_for_day(
     shown = (
         PromptShown.objects.filter(user=user, day=day).select_related("prompt").first()
     )
-    if shown is not None and shown.prompt.active:
-        return shown.prompt, shown.phase
+    # Asked each time: a dose logged after the first visit changes the phase.
     phase = phase_for_day(user, day, protocol)
+    if shown is not None and shown.prompt.active and shown.phase == phase:
+        return shown.prompt, shown.phase
     prompt_ids = pool(user, phase)
     if not prompt_ids:
         return None, phase
@@ -115,7 +117,9 @@ def prompt_for_day(
     try:
         with transaction.atomic():
             PromptShown.objects.update_or_create(
-                user=user, day=day, defaults={"phase": phase, "prompt_id": choice}
+                user=user,
+                day=day,
+                defaults={"phase": phase, "prompt_id": choice, "passed_over": []},
             )
     except IntegrityError:  # another request chose first; theirs stands
         shown = PromptShown.objects.select_related("prompt").get(user=user, day=day)
@@ -133,10 +137,14 @@ def swap_prompt(user: User, day: dt.date, protocol: Protocol | None) -> Prompt |
     prompt_ids = [pk for pk in pool(user, shown.phase) if pk != current.pk]
     if not prompt_ids:
         return current
-    unused = [
-        pk for pk in _unused(user, shown.phase, prompt_ids, day) if pk in prompt_ids
-    ]
-    choice = _pick(user, day, unused or prompt_ids, salt=str(current.pk))
+    passed = [*shown.passed_over, current.pk]
+    fresh = [pk for pk in prompt_ids if pk not in passed]
+    if not fresh:  # the whole pool was offered today: round again
+        passed, fresh = [current.pk], prompt_ids
+    # Prompts of earlier days in this turn of the rotation come last.
+    unused = [pk for pk in _unused(user, shown.phase, fresh, day) if pk in fresh]
+    choice = _pick(user, day, unused or fresh, salt=str(len(passed)))
     shown.prompt_id = choice
-    shown.save(update_fields=["prompt"])
+    shown.passed_over = passed
+    shown.save(update_fields=["prompt", "passed_over"])
     return Prompt.objects.get(pk=choice)

@@ -33,6 +33,19 @@
     });
   }
 
+  // "Another prompt" asks first when an answer to this one has been typed.
+  document.addEventListener("htmx:confirm", function (event) {
+    var elt = event.detail.elt;
+    var answerId = elt && elt.getAttribute && elt.getAttribute("data-confirm-discard");
+    var answer = answerId && document.getElementById(answerId);
+    if (!answer || !answer.value.trim()) return;
+    event.preventDefault();
+    if (window.confirm("Discard your answer and show another prompt?")) {
+      answer.value = "";
+      event.detail.issueRequest(true);
+    }
+  });
+
   // Forms marked data-warn-unsaved ask before the page is left while their
   // note (any field marked data-warn-unsaved) holds text nobody saved.
   var dirtyForms = new Set();

@@ -147,3 +147,24 @@ def test_the_check_in_works_by_keyboard_alone(phone_page, live_server):
     assert [
         (r.metric.name, r.value) for r in entry.ratings.select_related("metric")
     ] == [("Mood", 7)]
+
+
+def test_another_prompt_asks_before_discarding_a_typed_answer(phone_page, live_server):
+    make_user("owner")
+    page, watch = phone_page
+    sign_in(page, live_server)
+    block = page.locator("#prompt-block")
+    before = block.inner_text()
+    page.fill("#id_prompt_answer", "Half an answer")
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Another prompt").click()
+    page.wait_for_timeout(300)
+    assert page.locator("#id_prompt_answer").input_value() == "Half an answer"
+    assert block.inner_text() == before
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Another prompt").click()
+    expect(page.locator("#prompt-block")).not_to_have_text(before)
+    assert page.locator("#id_prompt_answer").input_value() == ""
+    watch.assert_clean()

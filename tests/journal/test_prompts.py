@@ -143,6 +143,24 @@ def test_another_prompt_swaps_it_for_the_rest_of_the_day(owner):
     assert swapped.pk in pool(owner, "baseline")
 
 
+def test_another_prompt_goes_through_the_whole_pool_before_repeating(owner):
+    everything = set(pool(owner, "baseline"))
+    seen = [prompt_for_day(owner, DAY, None)[0].pk]
+    for _ in range(len(everything) - 1):
+        seen.append(swap_prompt(owner, DAY, None).pk)
+    assert set(seen) == everything and len(seen) == len(everything)
+    assert swap_prompt(owner, DAY, None).pk in everything  # then round again
+
+
+def test_a_dose_logged_after_the_first_visit_changes_the_prompts_phase(owner):
+    first, phase = prompt_for_day(owner, DAY, None)
+    assert phase == "baseline"
+    make_dose(owner, day=DAY)
+    prompt, phase = prompt_for_day(owner, DAY, None)
+    assert phase == "dose_day" and prompt.pk in pool(owner, "dose_day")
+    assert PromptShown.objects.get(user=owner, day=DAY).phase == "dose_day"
+
+
 # --- Today ------------------------------------------------------------------------
 
 
