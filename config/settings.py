@@ -137,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "accounts.context_processors.registration",
+                "config.context_processors.crisis_resources",
             ],
         },
     },
@@ -327,6 +328,22 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# Shown when a person's mood ratings fall sharply: set them to the helplines
+# that serve this instance's people. The link is shown, never fetched.
+CRISIS_RESOURCES = env_str(
+    "CRISIS_RESOURCES",
+    "In an emergency, call your local emergency number. Free, confidential "
+    "helplines in your country are listed at Find A Helpline:",
+)
+CRISIS_RESOURCES_URL = env_str("CRISIS_RESOURCES_URL", "https://findahelpline.com/")
+if CRISIS_RESOURCES_URL and not CRISIS_RESOURCES_URL.startswith(
+    ("https://", "http://", "tel:")
+):
+    raise ImproperlyConfigured(
+        "CRISIS_RESOURCES_URL must start with https://, http:// or tel:, "
+        f"got {CRISIS_RESOURCES_URL!r}"
+    )
 
 LOGGING = {
     "version": 1,

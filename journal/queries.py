@@ -181,3 +181,35 @@ def month_grid(
         ]
         for week in weeks
     ]
+
+
+# A fall of this share of the mood scale, week on previous weeks, is "sharp":
+# two points on the default 1–10 scale.
+SHARP_FALL = 0.2
+
+
+def mood_fell_sharply(user: User, today: dt.date) -> bool:
+    """Whether the last seven days' mood is well below the three weeks before.
+
+    Needs at least three rated days in the week and five before it, so one
+    bad day on a thin record does not set it off."""
+    mood = Metric.objects.filter(user=user, key=Metric.Key.MOOD).first()
+    if mood is None:
+        return False
+    week_start = today - dt.timedelta(days=6)
+    daily = (
+        Rating.objects.filter(
+            metric=mood, entry__day__range=(today - dt.timedelta(days=27), today)
+        )
+        .values("entry__day")
+        .annotate(mean=Avg("value"))
+        .values_list("entry__day", "mean")
+    )
+    recent = [mean for day, mean in daily if day >= week_start]
+    before = [mean for day, mean in daily if day < week_start]
+    if len(recent) < 3 or len(before) < 5:
+        return False
+    fall = sum(before) / len(before) - sum(recent) / len(recent)
+    if mood.lower_is_better:
+        fall = -fall
+    return fall >= SHARP_FALL * (mood.scale_max - mood.scale_min)

@@ -97,7 +97,13 @@ def _checkin_html(request: HttpRequest, form: EntryForm | None = None) -> SafeSt
 @login_required
 @require_safe
 def today(request: HttpRequest) -> HttpResponse:
-    return render(request, "journal/today.html", {"checkin": _checkin_html(request)})
+    context = {
+        "checkin": _checkin_html(request),
+        "mood_fell": queries.mood_fell_sharply(
+            request.user, request.profile.local_day()
+        ),
+    }
+    return render(request, "journal/today.html", context)
 
 
 @login_required

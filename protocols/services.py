@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from accounts.models import Profile, User
-from protocols import safety
+from protocols import queries, safety, schedule
 from protocols.models import (
     CalendarFeed,
     DoseLog,
@@ -90,12 +90,27 @@ def _recent_doses(user: User, day: dt.date, exclude: int | None = None):
 def dose_warnings_for(dose: DoseLog) -> list[str]:
     if dose.skipped:
         return []
-    planned = dose.protocol.amount if dose.protocol else None
+    protocol = dose.protocol or queries.active_protocol(dose.user)
+    plan = None
+    if protocol is not None:
+        around = schedule.planned_days(
+            protocol.plan,
+            dose.day - dt.timedelta(days=1),
+            dose.day + dt.timedelta(days=1),
+        )
+        plan = safety.Plan(
+            days=frozenset(around),
+            amount=protocol.amount,
+            substance_id=protocol.substance_id,
+            unit=protocol.unit,
+        )
     return safety.dose_warnings(
         day=dose.day,
         kind=dose.substance.kind,
         amount=dose.amount,
-        planned_amount=planned,
+        substance_id=dose.substance_id,
+        unit=dose.unit,
+        plan=plan,
         recent=_recent_doses(dose.user, dose.day, exclude=dose.pk),
     )
 

@@ -63,9 +63,15 @@ def protocol_index(request: HttpRequest) -> HttpResponse:
             protocol.plan, today, today + dt.timedelta(days=13)
         )
     feed = services.feed_for(request.user)
+    long_without_break = protocol is not None and safety.runs_long_without_break(
+        protocol.on_weeks,
+        protocol.break_weeks,
+        (today - protocol.start_date).days // 7,
+    )
     context = {
         "protocol": protocol,
         "upcoming": upcoming,
+        "heart_valve_note": safety.HEART_VALVE_NOTE if long_without_break else "",
         "history": Protocol.objects.filter(
             user=request.user, active=False
         ).select_related("substance")[:20],
@@ -115,7 +121,11 @@ def safety_result(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "protocols/safety_result.html",
-        {"advisories": safety.advisories(screen.answers), "sources": safety.SOURCES},
+        {
+            "advisories": safety.advisories(screen.answers),
+            "general_notes": safety.GENERAL_NOTES,
+            "sources": safety.SOURCES,
+        },
     )
 
 

@@ -286,3 +286,31 @@ def test_an_offline_moment_outside_the_limits_is_refused(
     checkin, owner, moment, message
 ):
     assert_refused(checkin(moment=moment, note="x"), message, owner)
+
+
+def test_today_offers_crisis_resources_when_mood_falls_sharply(
+    owner_client, owner, settings
+):
+    from tests.factories import make_entry
+
+    settings.CRISIS_RESOURCES = "Call the Samaritans on 116 123."
+    settings.CRISIS_RESOURCES_URL = "tel:116123"
+    today = owner.profile.local_day()
+    for offset in range(7, 20):
+        make_entry(owner, day=today - dt.timedelta(days=offset), mood=7)
+    for offset in range(2):
+        make_entry(owner, day=today - dt.timedelta(days=offset), mood=5)
+    assert "Samaritans" not in owner_client.get("/").content.decode()  # 2 days
+    make_entry(owner, day=today - dt.timedelta(days=2), mood=4)
+    html = owner_client.get("/").content.decode()
+    assert "Your mood ratings have dropped a lot this week." in html
+    assert "Call the Samaritans on 116 123." in html and 'href="tel:116123"' in html
+
+
+def test_a_steady_mood_shows_no_crisis_note(owner_client, owner):
+    from tests.factories import make_entry
+
+    today = owner.profile.local_day()
+    for offset in range(20):
+        make_entry(owner, day=today - dt.timedelta(days=offset), mood=6 - offset % 2)
+    assert "dropped a lot" not in owner_client.get("/").content.decode()
