@@ -68,6 +68,8 @@ def test_compose_runs_the_app_on_postgres_16_with_health_checks():
 def test_the_image_migrates_then_serves_with_gunicorn():
     entrypoint = (ROOT / "docker" / "entrypoint.sh").read_text()
     assert entrypoint.index("manage.py migrate") < entrypoint.index("exec gunicorn")
-    assert entrypoint.index("manage.py purge_expired") < entrypoint.index("exec gunicorn")
+    assert entrypoint.index("manage.py purge_expired") < entrypoint.index(
+        "exec gunicorn"
+    )
     assert "while sleep 86400; do python manage.py purge_expired" in entrypoint
     assert 'CMD ["sh", "docker/entrypoint.sh"]' in (ROOT / "Dockerfile").read_text()

@@ -102,3 +102,33 @@ def test_long_text_is_folded_and_escaped():
     parsed = icalendar.Calendar.from_ical(text).walk("VEVENT")[0]
     assert str(parsed["SUMMARY"]) == "a, b; c" + "é" * 60
     assert str(parsed["DESCRIPTION"]) == "line\nnext"
+
+
+def test_a_replaced_or_backdated_protocol_never_lists_a_day_twice(anon_client, owner):
+    today = owner.profile.local_day()
+    old = make_protocol(owner, kind="every_other_day", start_date=today)
+    # A new protocol backdated before the old one's start, and the old one ended
+    # only later: their dates overlap.
+    make_protocol(
+        owner, kind="every_other_day", start_date=today - dt.timedelta(days=3)
+    )
+    type(old).objects.filter(pk=old.pk).update(end_date=today + dt.timedelta(days=30))
+    days = [e["DTSTART"].dt for e in events(fetch(anon_client, feed_for(owner).token))]
+    assert days and len(days) == len(set(days))
+
+
+def test_a_lone_carriage_return_is_escaped():
+    from protocols import ical
+
+    text = ical.calendar(
+        [
+            ical.Event(
+                uid="u", day=dt.date(2026, 1, 1), summary="a\rb", description="c\r"
+            )
+        ],
+        name="T",
+        stamp=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    )
+    assert "\r" not in text.replace("\r\n", "")
+    parsed = icalendar.Calendar.from_ical(text).walk("VEVENT")[0]
+    assert str(parsed["SUMMARY"]) == "a\nb"
