@@ -110,7 +110,7 @@ def test_a_replaced_or_backdated_protocol_never_lists_a_day_twice(anon_client, o
     # A new protocol backdated before the old one's start, and the old one ended
     # only later: their dates overlap.
     make_protocol(
-        owner, kind="every_other_day", start_date=today - dt.timedelta(days=3)
+        owner, kind="every_other_day", start_date=today - dt.timedelta(days=2)
     )
     type(old).objects.filter(pk=old.pk).update(end_date=today + dt.timedelta(days=30))
     days = [e["DTSTART"].dt for e in events(fetch(anon_client, feed_for(owner).token))]
