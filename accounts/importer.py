@@ -36,9 +36,9 @@ from protocols.models import DoseLog, Protocol, SafetyScreen, Substance
 from protocols.safety import QUESTIONS
 
 MAX_BYTES = 20 * 1024 * 1024
-# Rows written in one INSERT: large enough for speed, small enough for SQLite's
-# limit on parameters in one statement.
-BATCH = 500
+# Rows written in one INSERT (Django lowers it where SQLite allows fewer
+# parameters in one statement).
+BATCH = 2000
 
 
 class ImportProblem(Exception):
