@@ -151,14 +151,25 @@ class ImportForm(UploadForm):
     file = forms.FileField(label="A Titrate export (.json)")
 
 
-# Uploads skip the CSRF middleware, which would read the whole body before the
-# size is known, and are checked by csrf_protect once the size is.
+def _refused(request, form: UploadForm, template: str) -> HttpResponse:
+    form.is_valid()  # puts the size error next to the field
+    return render(request, template, {"form": form}, status=413)
+
+
+# Uploads skip the CSRF middleware, which would read the whole body before its
+# size is known; csrf_protect checks them once the size is acceptable.
 @csrf_exempt
 @login_required
 @require_http_methods(["GET", "POST"])
-@csrf_protect
 def import_export(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request)
+    if form.too_large:
+        return _refused(request, form, "accounts/import.html")
+    return _import_export(request, form)
+
+
+@csrf_protect
+def _import_export(request: HttpRequest, form: ImportForm) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             report = import_document(
@@ -181,13 +192,19 @@ class DaylioUploadForm(UploadForm):
     file = forms.FileField(label="Daylio CSV export")
 
 
-@csrf_exempt
+@csrf_exempt  # as import_export
 @login_required
 @require_http_methods(["GET", "POST"])
-@csrf_protect
 def import_daylio(request: HttpRequest) -> HttpResponse:
     """Step one: upload. The file waits in its own row while moods are mapped."""
     form = DaylioUploadForm(request)
+    if form.too_large:
+        return _refused(request, form, "accounts/import_daylio.html")
+    return _import_daylio(request, form)
+
+
+@csrf_protect
+def _import_daylio(request: HttpRequest, form: DaylioUploadForm) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             raw = form.cleaned_data["file"].read()

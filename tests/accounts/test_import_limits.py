@@ -205,15 +205,33 @@ def test_a_large_import_is_written_in_bulk(
     assert Tag.objects.filter(user=owner).count() == 7
 
 
-def test_an_upload_over_the_limit_is_refused_before_its_body_is_read(owner_client):
-    response = owner_client.post(
-        "/settings/import/daylio/",
-        data=b"never read",
+@pytest.mark.parametrize(
+    ("url", "limit"), [("/settings/import/daylio/", 5), ("/settings/import/", 20)]
+)
+def test_an_upload_over_the_limit_is_refused_before_its_body_is_read(owner, url, limit):
+    from django.test import Client
+
+    # CSRF checks on, as in a browser: they must not read the body either.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    response = client.post(
+        url,
+        data=b"a body much shorter than it claims",
         content_type="multipart/form-data; boundary=x",
         CONTENT_LENGTH=str(50 * 1024 * 1024),
     )
-    assert response.status_code == 422
-    assert b"larger than 5 MB" in response.content
+    assert response.status_code == 413
+    assert f"larger than {limit} MB".encode() in response.content
+
+
+def test_an_upload_still_needs_its_csrf_token(owner):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    upload = SimpleUploadedFile("d.csv", HEADER.encode())
+    assert client.post("/settings/import/daylio/", {"file": upload}).status_code == 403
+    assert not PendingUpload.objects.exists()
 
 
 # --- What stays behind -------------------------------------------------------------
