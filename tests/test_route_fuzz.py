@@ -37,12 +37,18 @@ def _valid_values(owner) -> dict:
     return values
 
 
-@pytest.mark.django_db
-def test_no_path_argument_makes_a_server_error(owner):
+@pytest.fixture
+def client_and_values(owner) -> tuple[Client, dict]:
+    """The owner, past the safety questions, and a valid value for every argument."""
     SafetyScreen.objects.create(user=owner, answers={})
     client = Client(raise_request_exception=False)
     client.force_login(owner)
-    valid = _valid_values(owner)
+    return client, _valid_values(owner)
+
+
+@pytest.mark.django_db
+def test_no_path_argument_makes_a_server_error(client_and_values):
+    client, valid = client_and_values
     failures = []
     for route in ROUTES:
         for kwarg in route.kwargs:
@@ -56,11 +62,8 @@ def test_no_path_argument_makes_a_server_error(owner):
 
 
 @pytest.mark.django_db
-def test_no_query_parameter_makes_a_server_error(owner):
-    SafetyScreen.objects.create(user=owner, answers={})
-    client = Client(raise_request_exception=False)
-    client.force_login(owner)
-    valid = _valid_values(owner)
+def test_no_query_parameter_makes_a_server_error(client_and_values):
+    client, valid = client_and_values
     failures = []
     for route in ROUTES:
         url = route.url(valid)
