@@ -411,7 +411,13 @@ def _import_entries(user, profile, document, metrics, report) -> None:
                 raise ImportProblem(
                     f"{where}.ratings: no metric named {metric_name!r}."
                 )
-            if isinstance(value, bool) or value not in metric.values:
+            if metric in ratings:
+                raise ImportProblem(
+                    f"{where}.ratings: {metric.name!r} is rated twice "
+                    f"(as {metric_name!r} too)."
+                )
+            whole = isinstance(value, int) and not isinstance(value, bool)
+            if not whole or value not in metric.values:
                 raise ImportProblem(
                     f"{where}.ratings.{metric_name}: {value!r} is outside "
                     f"{metric.scale_min}–{metric.scale_max}, the scale of your "

@@ -17,12 +17,13 @@ EARLIEST_DAY = dt.date(1970, 1, 1)
 MAX_OFFSET = dt.timedelta(hours=14)
 
 
-# Bounds in UTC that hold in every zone: a moment outside them is outside the
-# limits wherever the person lives (a database check starts from these).
+# Bounds that hold in every zone: a moment before SURELY_TOO_EARLY, or more
+# than SURELY_TOO_FAR_AHEAD after now, is outside the limits wherever the
+# person lives (a database check starts from these).
 SURELY_TOO_EARLY = (
     dt.datetime.combine(EARLIEST_DAY, dt.time(), tzinfo=dt.UTC) - MAX_OFFSET
 )
-SURELY_TOO_LATE = dt.timedelta(days=2) + MAX_OFFSET
+SURELY_TOO_FAR_AHEAD = dt.timedelta(days=2) + MAX_OFFSET
 
 
 def latest_day(tzinfo: dt.tzinfo, now: dt.datetime | None = None) -> dt.date:

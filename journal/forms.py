@@ -189,15 +189,13 @@ class EntryForm(forms.Form):
         if "date" in cleaned and "time" in cleaned:
             written = cleaned.get("moment")
             if written and cleaned["date"] is None and cleaned["time"] is None:
-                cleaned["occurred_at"] = self._written(written)
+                cleaned["occurred_at"] = self._storable(written)
             else:
                 cleaned["occurred_at"] = self._moment(cleaned["date"], cleaned["time"])
         return cleaned
 
-    def _written(self, moment: dt.datetime) -> dt.datetime | None:
-        if timezone.is_naive(moment):
-            self.add_error("date", "The saved draft's time has no time zone.")
-            return None
+    def _storable(self, moment: dt.datetime) -> dt.datetime | None:
+        """The moment, if the journal can hold it; else an error on the date."""
         if moment > timezone.now() + CLOCK_SKEW:
             self.add_error("date", "A check-in cannot be in the future.")
             return None
@@ -217,11 +215,9 @@ class EntryForm(forms.Form):
         if day < EARLIEST_DAY:
             self.add_error("date", "Choose a date after 1970.")
             return None
-        moment = dt.datetime.combine(day, time, tzinfo=self.profile.tzinfo)
-        if moment > now + CLOCK_SKEW:
-            self.add_error("date", "A check-in cannot be in the future.")
-            return None
-        return moment
+        return self._storable(
+            dt.datetime.combine(day, time, tzinfo=self.profile.tzinfo)
+        )
 
     def ratings(self) -> dict[Metric, int | None]:
         return {

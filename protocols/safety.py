@@ -156,9 +156,9 @@ def dose_warnings(
     day: dt.date,
     kind: str,
     amount: Decimal | None,
-    substance_id: int | None = None,
-    unit: str = "",
-    plan: Plan | None = None,
+    substance_id: int,
+    unit: str,
+    plan: Plan | None,
     recent: list[RecentDose],
 ) -> list[str]:
     """Warnings about a dose taken on `day`, given the other doses around it

@@ -121,6 +121,23 @@ def test_a_renamed_builtin_receives_the_files_ratings(owner, other_user):
     assert not Metric.objects.filter(user=owner, name="Mood").exists()
 
 
+@pytest.mark.parametrize(
+    ("ratings", "message"),
+    [
+        ({"Mood": 7.0}, r"ratings\.Mood: 7\.0 is outside"),
+        ({"Mood": True}, r"ratings\.Mood: True is outside"),
+        ({"Mood": 5, "mood": 6}, "'Mood' is rated twice"),
+    ],
+)
+def test_ratings_must_be_whole_numbers_once_per_metric(
+    owner, other_user, ratings, message
+):
+    document = document_with(owner, other_user, ratings=ratings)
+    with pytest.raises(ImportProblem, match=message):
+        import_document(owner, document)
+    assert not Entry.objects.filter(user=owner).exists()
+
+
 def test_a_rating_outside_the_users_scale_is_refused(owner, other_user):
     Metric.objects.filter(user=owner, key="mood").update(scale_min=1, scale_max=5)
     make_entry(other_user, mood=7)

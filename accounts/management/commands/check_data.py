@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.moments import (
     MAX_OFFSET,
     SURELY_TOO_EARLY,
-    SURELY_TOO_LATE,
+    SURELY_TOO_FAR_AHEAD,
     moment_problem,
 )
 from accounts.services import profile_for
@@ -91,14 +91,14 @@ class Command(BaseCommand):
         checked exactly in the owner's zone."""
         now = timezone.now()
         surely = Q(**{f"{field}__lt": SURELY_TOO_EARLY}) | Q(
-            **{f"{field}__gt": now + SURELY_TOO_LATE}
+            **{f"{field}__gt": now + SURELY_TOO_FAR_AHEAD}
         )
         found = list(model.objects.filter(surely).values_list("pk", "user__username"))
         near = model.objects.filter(
             Q(**{f"{field}__lt": SURELY_TOO_EARLY + 2 * MAX_OFFSET})
             | Q(**{f"{field}__gt": now})
         ).exclude(surely)
-        for row in near.select_related("user"):
+        for row in near.select_related("user__profile"):
             if moment_problem(getattr(row, field), profile_for(row.user).tzinfo, now):
                 found.append((row.pk, row.user.username))
         return found
