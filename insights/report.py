@@ -1,11 +1,16 @@
 """Insights for a range and a metric: series → statistics → charts, plus the
-words, tables and CSV rows that go beside each chart."""
+words, tables and CSV rows that go beside each chart.
+
+`analyse` holds every comparison the page states, in one place: the declared
+question first, then the rest corrected for their number. The calibration
+harness (insights/calibration.py) calls it on simulated people.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from django.utils.html import escape, format_html
@@ -14,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from accounts.models import User
 from insights import charts, series, stats
 from journal.models import Metric
+from protocols.models import Substance
 from protocols.schedule import DayPhase
 
 PHASES = [
@@ -24,7 +30,17 @@ PHASES = [
     DayPhase.BREAK,
     DayPhase.BASELINE,
 ]
-CHARTS = ("timeline", "phases", "calendar", "tags", "correlations")
+OFF_PHASES = (DayPhase.AFTER_1, DayPhase.AFTER_2, DayPhase.LATER)
+CHARTS = ("comparisons", "timeline", "phases", "calendar", "tags", "correlations")
+# Over this share of the range without a check-in, the page says so.
+MISSING_SHARE = 0.25
+
+
+class Kind:
+    PRIMARY = "main question"
+    BASELINE = "second: open to drift"
+    EXPLORATORY = "exploratory"
+    TAG = "tag"
 
 
 @dataclass
@@ -53,16 +69,125 @@ class Section:
         )
 
 
-@dataclass
-class Report:
-    metric: Metric | None
-    start: dt.date
-    end: dt.date
-    days_with_values: int
-    sections: list[Section]
+@dataclass(frozen=True)
+class Finding:
+    """One comparison the page states, with its words."""
 
-    def section(self, key: str) -> Section:
-        return next(s for s in self.sections if s.key == key)
+    key: str
+    kind: str
+    group: stats.Days
+    against: stats.Days
+    comparison: stats.Comparison
+
+    @property
+    def title(self) -> str:
+        return f"{self.group.many} vs {self.against.many}"
+
+
+@dataclass
+class Analysis:
+    """Every comparison on one metric's page."""
+
+    noise: stats.Noise
+    days: dict[DayPhase, list[dt.date]]  # rated days of each phase
+    primary: Finding
+    others: list[Finding]  # baseline and exploratory phase comparisons
+    tags: list[Finding]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [self.primary, *self.others, *self.tags]
+
+    @property
+    def claims(self) -> list[Finding]:
+        """The comparisons the page states as a difference."""
+        return [f for f in self.findings if f.comparison.claim]
+
+
+PHASE_DAYS = {
+    DayPhase.DOSE_DAY: stats.Days("dose day", "dose days"),
+    DayPhase.AFTER_1: stats.Days("day after a dose", "days after a dose"),
+    DayPhase.AFTER_2: stats.Days("second day after a dose", "second days after a dose"),
+    DayPhase.LATER: stats.Days("later day", "later days"),
+    DayPhase.BREAK: stats.Days("break day", "break days"),
+    DayPhase.BASELINE: stats.Days("baseline day", "baseline days"),
+}
+OFF_DAYS = stats.Days("off day of the same weeks", "off days of the same weeks")
+OTHER_OFF_DAYS = stats.Days(
+    "other off day of the same weeks", "other off days of the same weeks"
+)
+ON_DAYS = stats.Days("day on the protocol", "days on the protocol")
+
+
+def analyse(
+    values: dict[dt.date, float],
+    phases: dict[dt.date, DayPhase],
+    tags: dict[dt.date, set[str]],
+) -> Analysis:
+    """The comparisons for one metric's day values (check-ins made before a
+    dose already left out) and the days' phases.
+
+    The declared question: dose days against the off days of the same weeks,
+    judged alone by its 95% interval. Everything else (dose days against the
+    baseline, the day after a dose, breaks, each tag) is judged together with
+    a Benjamini–Hochberg false discovery rate of 5%.
+    """
+    days = {phase: [] for phase in PHASES}
+    for day in values:
+        days[phases[day]].append(day)
+    noise = stats.estimate_noise(values, {d: phases[d] for d in values})
+    dose = days[DayPhase.DOSE_DAY]
+    off = [d for phase in OFF_PHASES for d in days[phase]]
+    primary = stats.compare_within(values, dose, off, noise)
+    primary = Finding(
+        "primary",
+        Kind.PRIMARY,
+        PHASE_DAYS[DayPhase.DOSE_DAY],
+        OFF_DAYS,
+        replace(primary, claim=primary.clear),
+    )
+    others = [
+        Finding(
+            "baseline",
+            Kind.BASELINE,
+            PHASE_DAYS[DayPhase.DOSE_DAY],
+            PHASE_DAYS[DayPhase.BASELINE],
+            stats.compare(values, dose, days[DayPhase.BASELINE], noise),
+        ),
+        Finding(
+            "after_1",
+            Kind.EXPLORATORY,
+            PHASE_DAYS[DayPhase.AFTER_1],
+            OTHER_OFF_DAYS,
+            stats.compare_within(
+                values,
+                days[DayPhase.AFTER_1],
+                days[DayPhase.AFTER_2] + days[DayPhase.LATER],
+                noise,
+            ),
+        ),
+        Finding(
+            "break",
+            Kind.EXPLORATORY,
+            PHASE_DAYS[DayPhase.BREAK],
+            ON_DAYS,
+            stats.compare(values, days[DayPhase.BREAK], dose + off, noise),
+        ),
+    ]
+    tag_findings = [
+        Finding(
+            f"tag:{effect.tag}",
+            Kind.TAG,
+            stats.Days(f"day tagged “{effect.tag}”", f"days tagged “{effect.tag}”"),
+            stats.Days("day without it", "days without it"),
+            effect.comparison,
+        )
+        for effect in stats.tag_effects(values, tags, noise)
+    ]
+    family = others + tag_findings
+    corrected = stats.adjusted([f.comparison for f in family])
+    family = [replace(f, comparison=c) for f, c in zip(family, corrected, strict=True)]
+    return Analysis(noise, days, primary, family[: len(others)], family[len(others) :])
 
 
 def _figure(figure) -> str:
@@ -97,14 +222,43 @@ def _fmt(value: float | None, digits: int = 2) -> str:
     return "" if value is None else f"{value:.{digits}f}"
 
 
+@dataclass
+class Report:
+    metric: Metric | None
+    start: dt.date
+    end: dt.date
+    days_with_values: int
+    sections: list[Section]
+    analysis: Analysis | None = None
+    checkin_days: int = 0
+    substance: Substance | None = None
+    before_dose: int = 0  # check-ins left out of dose-day figures
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+    @property
+    def range_days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def missing_days(self) -> int:
+        return self.range_days - self.checkin_days
+
+    @property
+    def many_missing(self) -> bool:
+        return self.missing_days > MISSING_SHARE * self.range_days
+
+
 def build(
     user: User,
     start: dt.date,
     end: dt.date,
     metric_id: int | None,
     charts_wanted=CHARTS,
+    substance: Substance | None = None,
 ) -> Report:
-    data = series.load(user, start, end)
+    data = series.load(user, start, end, substance)
     visible = [m for m in data.metrics if not m.hidden]
     metric = (
         data.metric(metric_id)
@@ -112,17 +266,269 @@ def build(
         or (visible[0] if visible else None)
     )
     if metric is None:
-        return Report(None, start, end, 0, [])
+        return Report(None, start, end, 0, [], substance=substance)
     values = data.values.get(metric.pk, {})
+    analysis = analyse(data.phase_values.get(metric.pk, {}), data.phases, data.tags)
     builders = {
+        "comparisons": _comparisons,
         "timeline": _timeline,
         "phases": _phases,
         "calendar": _calendar,
         "tags": _tags,
         "correlations": _correlations,
     }
-    sections = [builders[key](data, metric, values) for key in charts_wanted]
-    return Report(metric, start, end, len(values), sections)
+    sections = []
+    for key in charts_wanted:
+        if key in ("comparisons", "phases", "tags"):
+            sections.append(builders[key](data, metric, analysis))
+        else:
+            sections.append(builders[key](data, metric, values))
+    return Report(
+        metric,
+        start,
+        end,
+        len(values),
+        sections,
+        analysis=analysis,
+        checkin_days=data.checkin_days,
+        substance=substance,
+        before_dose=data.before_dose.get(metric.pk, 0),
+    )
+
+
+COMPARISON_HEADER = [
+    "comparison", "kind", "n", "n against", "difference", "low", "high", "p",
+    "adjusted p", "stated as a difference", "Hedges' g (within you)",
+]  # fmt: skip
+
+
+def _comparison_row(finding: Finding) -> list:
+    c = finding.comparison
+    return [
+        finding.title,
+        finding.kind,
+        c.n_a,
+        c.n_b,
+        _fmt(c.difference),
+        _fmt(c.low),
+        _fmt(c.high),
+        _fmt(c.p, 3),
+        _fmt(c.adjusted_p, 3),
+        "yes" if c.claim else "no",
+        _fmt(c.hedges_g),
+    ]
+
+
+def _comparisons(data: series.Series, metric: Metric, analysis: Analysis) -> Section:
+    """The declared question first, then the baseline, then what the
+    exploratory comparisons found."""
+    what = metric.name.lower()
+    lower = metric.lower_is_better
+    section = Section("comparisons", f"Does {what} differ on dose days?", None)
+    section.header = COMPARISON_HEADER
+    section.rows = [_comparison_row(f) for f in analysis.findings]
+    primary = analysis.primary
+    section.findings.append(
+        "Main question: "
+        + stats.verdict(
+            primary.comparison,
+            what=what,
+            group=primary.group,
+            against=primary.against,
+            lower_is_better=lower,
+        )
+    )
+    baseline, *exploratory = analysis.others
+    if baseline.comparison.n_b == 0:
+        section.findings.append(
+            "Before your first dose: no rated days in this range to compare with. "
+            "Choose a range that starts earlier to see them."
+        )
+    else:
+        section.findings.append(
+            "Against the days before your first dose (open to drift, seasons and "
+            "regression to the mean): "
+            + stats.verdict(
+                baseline.comparison,
+                what=what,
+                group=baseline.group,
+                against=baseline.against,
+                lower_is_better=lower,
+                corrected=True,
+            )
+        )
+    tested = [f for f in exploratory + analysis.tags if f.comparison.enough_data]
+    claimed = [f for f in tested if f.comparison.claim]
+    for finding in claimed:
+        section.findings.append(
+            "Exploratory: "
+            + stats.verdict(
+                finding.comparison,
+                what=what,
+                group=finding.group,
+                against=finding.against,
+                lower_is_better=lower,
+                corrected=True,
+            )
+        )
+    if tested and not claimed:
+        section.findings.append(
+            f"Exploratory: none of the {len(tested)} other comparisons with enough "
+            "data (days after a dose, breaks, tags) shows a difference once their "
+            "number is allowed for."
+        )
+    return section
+
+
+def _phases(data: series.Series, metric: Metric, analysis: Analysis) -> Section:
+    values = data.phase_values.get(metric.pk, {})
+    noise = analysis.noise
+    section = Section("phases", f"{metric.name} by dosing phase", None)
+    section.header = ["phase", "n", "mean", "sd", "low", "high"]
+    drawn = []
+    for phase in PHASES:
+        days = analysis.days[phase]
+        group = [values[d] for d in days]
+        summary = stats.summarise(group)
+        low, high = stats.mean_interval(values, days, noise)
+        section.rows.append(
+            [charts.PHASE_LABELS[phase], summary.n, _fmt(summary.mean)]
+            + [_fmt(summary.sd), _fmt(low), _fmt(high)]
+        )
+        if summary.n:
+            drawn.append((phase, group, low, high))
+    enough = sum(1 for _, v, _, _ in drawn if len(v) >= stats.MIN_DAYS)
+    if enough < 2:
+        dose_days = len(analysis.days[DayPhase.DOSE_DAY])
+        section.empty = (
+            "Phases can be drawn once two of them have at least "
+            f"{stats.MIN_DAYS} rated days each"
+            + (
+                f" (log {stats.MIN_DAYS - dose_days} more dose days)."
+                if dose_days < stats.MIN_DAYS
+                else "."
+            )
+        )
+        return section
+    section.findings.append(
+        "Each phase’s days with the mean and its 95% interval. The comparisons "
+        "that matter are stated at the top of the page."
+    )
+    section.figure = _figure(charts.phase_comparison(name=metric.name, groups=drawn))
+    return section
+
+
+def _tags(data: series.Series, metric: Metric, analysis: Analysis) -> Section:
+    section = Section("tags", f"Tags and {metric.name.lower()}", None)
+    section.header = ["tag", "days with", "days without", "difference", "low",
+                      "high", "p", "adjusted p", "stated as a difference"]  # fmt: skip
+    drawable = []
+    for finding in analysis.tags:
+        c = finding.comparison
+        tag = finding.key.removeprefix("tag:")
+        section.rows.append(
+            [tag, c.n_a, c.n_b, _fmt(c.difference), _fmt(c.low), _fmt(c.high)]
+            + [_fmt(c.p, 3), _fmt(c.adjusted_p, 3), "yes" if c.claim else "no"]
+        )
+        if c.enough_data and c.low is not None:
+            drawable.append((tag, c.difference, c.low, c.high, c.claim))
+    if not drawable:
+        section.empty = (
+            f"Tags show up here once a tag has been used on at least {stats.MIN_DAYS} "
+            "rated days (and left off at least as many)."
+        )
+        return section
+    clear = [row for row in drawable if row[4]]
+    section.findings.append(
+        f"{len(clear)} of {len(drawable)} tags show a difference that holds once "
+        "every comparison on this page is allowed for (Benjamini–Hochberg, at "
+        "most 5% of the differences stated expected to be false)."
+        + (" Grey bars: no clear difference." if len(clear) < len(drawable) else "")
+        + " A tag goes with other things in your life, so a difference is not"
+        " proof that the tag causes it."
+    )
+    section.figure = _figure(charts.tag_effects(name=metric.name, rows=drawable))
+    return section
+
+
+def _correlations(data: series.Series, metric: Metric, values: dict) -> Section:
+    section = Section("correlations", "How your metrics move together", None)
+    metrics = [m for m in data.metrics if not m.hidden and data.values.get(m.pk)]
+    names = [m.name for m in metrics]
+    section.header = ["metric", "metric", "spearman rho", "low", "high", "n",
+                      "adjusted p", "stated"]  # fmt: skip
+    size = len(metrics)
+    carry = {
+        m.pk: stats.estimate_noise(
+            data.values[m.pk], dict.fromkeys(data.values[m.pk], 0)
+        ).carry_over
+        for m in metrics
+    }
+    rho = [[None] * size for _ in metrics]
+    counts = [[0] * size for _ in metrics]
+    pairs = []
+    for i, a in enumerate(metrics):
+        for j in range(i, size):  # symmetric: each pair once
+            b = metrics[j]
+            shared = sorted(data.values[a.pk].keys() & data.values[b.pk].keys())
+            x = [data.values[a.pk][d] for d in shared]
+            y = [data.values[b.pk][d] for d in shared]
+            if i == j:
+                r, n = stats.spearman(x, y)
+                rho[i][i], counts[i][i] = r, n
+                continue
+            pair = stats.correlation(x, y, carry[a.pk], carry[b.pk])
+            rho[i][j] = rho[j][i] = pair.rho
+            counts[i][j] = counts[j][i] = pair.n
+            pairs.append((a, b, pair))
+    tested = [k for k, (_, _, pair) in enumerate(pairs) if pair.p is not None]
+    adjusted = {}
+    if tested:
+        qs = stats.scipy_stats.false_discovery_control([pairs[k][2].p for k in tested])
+        adjusted = dict(zip(tested, (float(q) for q in qs), strict=True))
+    stated = []
+    for k, (a, b, pair) in enumerate(pairs):
+        q = adjusted.get(k)
+        claim = q is not None and q <= stats.FALSE_DISCOVERY_RATE
+        if claim:
+            stated.append((a, b, pair))
+        section.rows.append(
+            [a.name, b.name, _fmt(pair.rho), _fmt(pair.low), _fmt(pair.high)]
+            + [pair.n, _fmt(q, 3), "yes" if claim else "no"]
+        )
+    if len(metrics) < 2 or max((n for row in counts for n in row), default=0) < 10:
+        section.empty = (
+            "Correlations need at least two metrics rated on 10 or more days."
+        )
+        return section
+    chance = [pair.chance for _, _, pair in pairs if pair.chance is not None]
+    typical = sorted(chance)[len(chance) // 2] if chance else None
+    section.findings.append(
+        "Spearman's rho from −1 to +1, with the number of days both metrics were "
+        "rated."
+        + (
+            f" At these numbers of days, correlations up to about ±{typical:.2f} "
+            "arise by chance alone (your ratings carry over from day to day, "
+            "which makes chance correlations larger)."
+            if typical is not None
+            else ""
+        )
+    )
+    for a, b, pair in stated:
+        how = "together" if pair.rho > 0 else "in opposite directions"
+        section.findings.append(
+            f"{a.name} and {b.name} move {how}"
+            f" (rho {pair.rho:+.2f}, 95% interval {pair.low:+.2f} to "
+            f"{pair.high:+.2f}, over {pair.n} days)."
+        )
+    if pairs and not stated:
+        section.findings.append(
+            "No pair moves together more clearly than chance, once the number of "
+            "pairs is allowed for."
+        )
+    section.findings.append("Moving together is not causing each other.")
+    section.figure = _figure(charts.correlation_matrix(names=names, rho=rho, n=counts))
+    return section
 
 
 def _timeline(data: series.Series, metric: Metric, values: dict) -> Section:
@@ -158,97 +564,12 @@ def _timeline(data: series.Series, metric: Metric, values: dict) -> Section:
     return section
 
 
-def _interval_cells(comparison: stats.Comparison) -> list[str]:
-    return [
-        _fmt(comparison.difference),
-        _fmt(comparison.low),
-        _fmt(comparison.high),
-        _fmt(comparison.hedges_g),
-    ]
-
-
 def _dose_state(data: series.Series, day: dt.date) -> str:
     if day in data.dose_days:
         return "taken"
     if day in data.skipped_days:
         return "skipped"
     return ""
-
-
-PHASE_DAYS = {
-    DayPhase.DOSE_DAY: stats.Days("dose day", "dose days"),
-    DayPhase.AFTER_1: stats.Days("day after a dose", "days after a dose"),
-    DayPhase.AFTER_2: stats.Days("second day after a dose", "second days after a dose"),
-    DayPhase.LATER: stats.Days("later day", "later days"),
-    DayPhase.BASELINE: stats.Days("baseline day", "baseline days"),
-}
-
-
-def _phases(data: series.Series, metric: Metric, values: dict) -> Section:
-    groups = {phase: [] for phase in PHASES}
-    for day, value in values.items():
-        groups[data.phases[day]].append(value)
-    section = Section("phases", f"{metric.name} by dosing phase", None)
-    section.header = ["phase", "n", "mean", "sd",
-                      "diff vs baseline", "low", "high", "Hedges' g",
-                      "diff vs later days", "low", "high", "Hedges' g"]  # fmt: skip
-    baseline, later = groups[DayPhase.BASELINE], groups[DayPhase.LATER]
-    drawn = []
-    for phase in PHASES:
-        summary = stats.summarise(groups[phase])
-        against_baseline = stats.compare(groups[phase], baseline)
-        against_later = stats.compare(groups[phase], later)
-        section.rows.append(
-            [charts.PHASE_LABELS[phase], summary.n, _fmt(summary.mean)]
-            + [_fmt(summary.sd)]
-            + _interval_cells(against_baseline)
-            + _interval_cells(against_later)
-        )
-        if summary.n:
-            low = high = None
-            if summary.n >= 2:
-                # The interval of the group's own mean, for the error bars.
-                low, high = stats.mean_interval(groups[phase])
-            drawn.append((phase, groups[phase], low, high))
-        if phase in (DayPhase.DOSE_DAY, DayPhase.AFTER_1, DayPhase.AFTER_2):
-            for comparison, against in (
-                (against_baseline, DayPhase.BASELINE),
-                (against_later, DayPhase.LATER),
-            ):
-                if against == DayPhase.BASELINE and comparison.n_b < stats.MIN_DAYS:
-                    continue  # said once below: baseline days cannot be added later
-                finding = stats.verdict(
-                    comparison,
-                    what=metric.name.lower(),
-                    group=PHASE_DAYS[phase],
-                    against=PHASE_DAYS[against],
-                    lower_is_better=metric.lower_is_better,
-                )
-                # "Log 3 more later days" once, not once for every phase.
-                if finding not in section.findings:
-                    section.findings.append(finding)
-    if len(baseline) < stats.MIN_DAYS:
-        section.findings.append(
-            f"This range has {len(baseline)} rated baseline day"
-            f"{'s' if len(baseline) != 1 else ''} (before your first dose), too few "
-            "to compare with; choose a range that starts earlier, or compare with "
-            "later days instead."
-        )
-    enough = sum(1 for _, v, _, _ in drawn if len(v) >= stats.MIN_DAYS)
-    if enough < 2:
-        dose_days = len(groups[DayPhase.DOSE_DAY])
-        section.empty = (
-            "Phases can be compared once two of them have at least "
-            f"{stats.MIN_DAYS} rated days each"
-            + (
-                f" (log {stats.MIN_DAYS - dose_days} more dose days)."
-                if dose_days < stats.MIN_DAYS
-                else "."
-            )
-        )
-        return section
-    section.figure = _figure(charts.phase_comparison(name=metric.name, groups=drawn))
-    return section
 
 
 def _calendar(data: series.Series, metric: Metric, values: dict) -> Section:
@@ -274,68 +595,4 @@ def _calendar(data: series.Series, metric: Metric, values: dict) -> Section:
     )
     if len(last_year) < len(data.days):
         section.findings.append("Shows the last 365 days of the range.")
-    return section
-
-
-def _tags(data: series.Series, metric: Metric, values: dict) -> Section:
-    section = Section("tags", f"Tags and {metric.name.lower()}", None)
-    section.header = ["tag", "days with", "days without", "difference", "low", "high"]
-    effects = stats.tag_effects(values, data.tags)
-    drawable = []
-    for effect in effects:
-        c = effect.comparison
-        section.rows.append(
-            [effect.tag, c.n_a, c.n_b, _fmt(c.difference), _fmt(c.low), _fmt(c.high)]
-        )
-        if c.enough_data:
-            drawable.append((effect.tag, c.difference, c.low, c.high, c.clear))
-    if not drawable:
-        section.empty = (
-            f"Tags show up here once a tag has been used on at least {stats.MIN_DAYS} "
-            "rated days (and left off at least as many)."
-        )
-        return section
-    clear = [row for row in drawable if row[4]]
-    section.findings.append(
-        f"{len(clear)} of {len(drawable)} tags show a difference whose 95% interval "
-        "excludes zero."
-        + (" Grey bars: no clear difference." if len(clear) < len(drawable) else "")
-        + " With many tags, about one in twenty looks clear by chance alone."
-    )
-    section.figure = _figure(charts.tag_effects(name=metric.name, rows=drawable))
-    return section
-
-
-def _correlations(data: series.Series, metric: Metric, values: dict) -> Section:
-    section = Section("correlations", "How your metrics move together", None)
-    metrics = [m for m in data.metrics if not m.hidden and data.values.get(m.pk)]
-    names = [m.name for m in metrics]
-    section.header = ["metric", "metric", "spearman rho", "n"]
-    size = len(metrics)
-    rho = [[None] * size for _ in metrics]
-    counts = [[0] * size for _ in metrics]
-    for i, a in enumerate(metrics):
-        for j in range(i, size):  # symmetric: each pair once
-            b = metrics[j]
-            shared = sorted(data.values[a.pk].keys() & data.values[b.pk].keys())
-            r, n = stats.spearman(
-                [data.values[a.pk][d] for d in shared],
-                [data.values[b.pk][d] for d in shared],
-            )
-            rho[i][j] = rho[j][i] = r
-            counts[i][j] = counts[j][i] = n
-    for i, a in enumerate(metrics):
-        for j, b in enumerate(metrics):
-            if a.pk < b.pk:
-                section.rows.append([a.name, b.name, _fmt(rho[i][j]), counts[i][j]])
-    if len(metrics) < 2 or max((n for row in counts for n in row), default=0) < 10:
-        section.empty = (
-            "Correlations need at least two metrics rated on 10 or more days."
-        )
-        return section
-    section.findings.append(
-        "Spearman's rho from −1 to +1, with the number of days both metrics were "
-        "rated. Moving together is not causing each other."
-    )
-    section.figure = _figure(charts.correlation_matrix(names=names, rho=rho, n=counts))
     return section

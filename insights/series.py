@@ -1,22 +1,39 @@
 """Day-level series for Insights: a fixed handful of queries, aggregation in
-the database, whatever the length of the range."""
+the database, whatever the length of the range.
+
+`load` reads; `assemble` turns what was read into phases and values with no
+database, so the calibration harness (insights/calibration.py) runs the very
+code the page runs on simulated people.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Min
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    Min,
+    OuterRef,
+    Subquery,
+    Value,
+    When,
+)
 
 from accounts.models import User
 from journal.models import Entry, Metric, Rating
 from protocols import schedule
-from protocols.models import DoseLog
-from protocols.queries import protocols_overlapping
+from protocols.models import DoseLog, Protocol, Substance
 
 # Doses this long before the range still decide the phase of its first days.
 LOOKBACK = dt.timedelta(days=60)
+# With no protocol to say how far apart doses are planned, a week.
+DEFAULT_LONGEST_GAP = 7
 
 
 @dataclass(frozen=True)
@@ -29,21 +46,41 @@ class Band:
     name: str
 
 
+@dataclass(frozen=True)
+class Course:
+    """A protocol as Insights needs it: its name and its plan."""
+
+    name: str
+    plan: schedule.Plan
+
+
 @dataclass
 class Series:
     start: dt.date
     end: dt.date
     metrics: list[Metric]
-    values: dict[int, dict[dt.date, float]]  # metric id -> day -> day mean
+    # metric id -> day -> the mean of the day's check-ins (the timeline)
+    values: dict[int, dict[dt.date, float]]
+    # The same, less check-ins made before that day's dose: what the dosing
+    # phases compare.
+    phase_values: dict[int, dict[dt.date, float]]
+    # metric id -> how many check-ins were left out for that reason
+    before_dose: dict[int, int]
     dose_days: set[dt.date]
     skipped_days: set[dt.date]
     phases: dict[dt.date, schedule.DayPhase]
     tags: dict[dt.date, set[str]]
     bands: list[Band] = field(default_factory=list)
+    substance: Substance | None = None
 
     @property
     def days(self) -> list[dt.date]:
         return list(schedule.days_between(self.start, self.end))
+
+    @property
+    def checkin_days(self) -> int:
+        """Days of the range with at least one rating."""
+        return len({d for values in self.values.values() for d in values})
 
     def metric(self, key_or_id) -> Metric | None:
         for metric in self.metrics:
@@ -59,28 +96,58 @@ def first_day(user: User) -> dt.date | None:
     return min((d for d in (entry, dose) if d), default=None)
 
 
-def load(user: User, start: dt.date, end: dt.date) -> Series:
-    metrics = list(Metric.objects.filter(user=user))
+def default_substance(user: User) -> Substance | None:
+    """What Insights analyses unless told: the active protocol's substance,
+    else the one taken most often."""
+    protocol = (
+        Protocol.objects.filter(user=user, active=True)
+        .select_related("substance")
+        .order_by("-start_date", "-id")
+        .first()
+    )
+    if protocol is not None:
+        return protocol.substance
+    return (
+        Substance.objects.filter(user=user)
+        .annotate(taken=Count("doses"))
+        .order_by("-taken", "name", "id")
+        .first()
+    )
 
-    values: dict[int, dict[dt.date, float]] = defaultdict(dict)
-    for day, metric_id, mean in (
+
+def load(
+    user: User, start: dt.date, end: dt.date, substance: Substance | None = None
+) -> Series:
+    """Read a range. Only doses of `substance` make dose days (all doses when
+    None, for a person who has logged none)."""
+    metrics = list(Metric.objects.filter(user=user))
+    doses = DoseLog.objects.filter(user=user)
+    if substance is not None:
+        doses = doses.filter(substance=substance)
+
+    first_dose_at = (
+        doses.filter(day=OuterRef("entry__day"), skipped=False)
+        .order_by("taken_at")
+        .values("taken_at")[:1]
+    )
+    rows = (
         Rating.objects.filter(entry__user=user, entry__day__range=(start, end))
-        .values("entry__day", "metric_id")
-        .annotate(mean=Avg("value"))
-        .values_list("entry__day", "metric_id", "mean")
-    ):
-        values[metric_id][day] = mean
+        .annotate(
+            before=Case(
+                When(entry__occurred_at__lt=Subquery(first_dose_at), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .values("entry__day", "metric_id", "before")
+        .annotate(mean=Avg("value"), n=Count("id"))
+        .values_list("entry__day", "metric_id", "before", "mean", "n")
+    )
 
     dose_rows = list(
-        DoseLog.objects.filter(
-            user=user, day__range=(start - LOOKBACK, end)
-        ).values_list("day", "skipped")
+        doses.filter(day__range=(start - LOOKBACK, end)).values_list("day", "skipped")
     )
-    taken = {day for day, skipped in dose_rows if not skipped}
-    skipped = {day for day, was_skipped in dose_rows if was_skipped} - taken
-    first_dose = DoseLog.objects.filter(user=user, skipped=False).aggregate(
-        first=Min("day")
-    )["first"]
+    first_dose = doses.filter(skipped=False).aggregate(first=Min("day"))["first"]
 
     tags: dict[dt.date, set[str]] = defaultdict(set)
     for day, name in (
@@ -92,39 +159,130 @@ def load(user: User, start: dt.date, end: dt.date) -> Series:
     ):
         tags[day].add(name)
 
-    protocols = protocols_overlapping(user, start, end)
-    break_after = max((p.plan.longest_gap for p in protocols), default=7)
-    days = list(schedule.days_between(start, end))
-    phases = schedule.day_phases(days, taken, break_after=break_after)
-    if first_dose is not None:
-        # Days without a dose in the look-back window but after the first
-        # dose ever are a long break, not a baseline.
-        for day, phase in phases.items():
-            if phase == schedule.DayPhase.BASELINE and day >= first_dose:
-                phases[day] = schedule.DayPhase.BREAK
+    protocols = Protocol.objects.filter(user=user, start_date__lte=end).exclude(
+        end_date__lt=start
+    )
+    if substance is not None:
+        protocols = protocols.filter(substance=substance)
+    courses = [Course(p.name, p.plan) for p in protocols.order_by("-start_date", "-id")]
+    return assemble(
+        start,
+        end,
+        metrics=metrics,
+        ratings=rows,
+        doses=dose_rows,
+        first_dose=first_dose,
+        tags=tags,
+        courses=courses,
+        substance=substance,
+    )
 
+
+def assemble(
+    start: dt.date,
+    end: dt.date,
+    *,
+    metrics: list[Metric],
+    ratings: Iterable[tuple[dt.date, int, bool, float, int]],
+    doses: Iterable[tuple[dt.date, bool]],
+    first_dose: dt.date | None,
+    tags: Mapping[dt.date, set[str]],
+    courses: Sequence[Course],
+    substance: Substance | None = None,
+) -> Series:
+    """The series from what was read, with no database.
+
+    ratings: (day, metric id, made before the day's first dose, mean, count).
+    doses: (day, skipped) from LOOKBACK before `start` to `end`.
+    courses: the protocols touching the range, latest start first.
+    """
+    sums: dict[int, dict[dt.date, list[float]]] = defaultdict(dict)
+    before_dose: dict[int, int] = defaultdict(int)
+    after: dict[int, dict[dt.date, float]] = defaultdict(dict)
+    for day, metric_id, before, mean, n in ratings:
+        total = sums[metric_id].setdefault(day, [0.0, 0])
+        total[0] += mean * n
+        total[1] += n
+        if before:
+            before_dose[metric_id] += n
+        else:
+            after[metric_id][day] = mean
+    values = {
+        metric_id: {day: s / n for day, (s, n) in days.items()}
+        for metric_id, days in sums.items()
+    }
+
+    doses = list(doses)
+    taken = {day for day, skipped in doses if not skipped}
+    skipped = {day for day, was_skipped in doses if was_skipped} - taken
+    days = list(schedule.days_between(start, end))
+    phases = day_phases(days, taken, first_dose, courses)
     return Series(
         start=start,
         end=end,
         metrics=metrics,
-        values=dict(values),
+        values=values,
+        phase_values=dict(after),
+        before_dose=dict(before_dose),
         dose_days={d for d in taken if start <= d <= end},
         skipped_days={d for d in skipped if start <= d <= end},
         phases=phases,
         tags=dict(tags),
-        bands=_bands(protocols, start, end),
+        bands=_bands(courses, start, end),
+        substance=substance,
     )
 
 
-def _bands(protocols, start: dt.date, end: dt.date) -> list[Band]:
+def day_phases(
+    days: list[dt.date],
+    taken: set[dt.date],
+    first_dose: dt.date | None,
+    courses: Sequence[Course],
+) -> dict[dt.date, schedule.DayPhase]:
+    """Each day's phase from the doses taken, where a break means a break.
+
+    A break is the protocol's planned break, or no dose for more than twice
+    the protocol's longest planned gap: one skipped dose never makes one.
+    Days after the first dose ever with no dose in the look-back window are a
+    long break, not a baseline.
+    """
+    longest = max((c.plan.longest_gap for c in courses), default=DEFAULT_LONGEST_GAP)
+    phases = schedule.day_phases(days, taken, break_after=2 * longest)
+    planned_breaks = _planned_breaks(courses, days)
+    for day, phase in phases.items():
+        if phase == schedule.DayPhase.BASELINE:
+            if first_dose is not None and day >= first_dose:
+                phases[day] = schedule.DayPhase.BREAK
+        elif phase == schedule.DayPhase.LATER and day in planned_breaks:
+            phases[day] = schedule.DayPhase.BREAK
+    return phases
+
+
+def _planned_breaks(courses: Sequence[Course], days: list[dt.date]) -> set[dt.date]:
+    """Days in a planned break of the protocol that governs them (the latest
+    started by then)."""
+    breaks = set()
+    for day in days:
+        for course in courses:
+            phase = schedule.plan_phase(course.plan, day)
+            if phase in (schedule.PlanPhase.BEFORE, schedule.PlanPhase.ENDED):
+                continue
+            if phase == schedule.PlanPhase.BREAK:
+                breaks.add(day)
+            break
+    return breaks
+
+
+def _bands(courses: Sequence[Course], start: dt.date, end: dt.date) -> list[Band]:
     """Contiguous stretches of on-phase and break days of each protocol."""
     bands = []
-    for protocol in protocols:
-        first = max(start, protocol.start_date)
-        last = min(end, protocol.end_date or end)
+    for course in courses:
+        plan = course.plan
+        first = max(start, plan.start)
+        last = min(end, plan.end or end)
         current = None
         for day in schedule.days_between(first, last):
-            phase = schedule.plan_phase(protocol.plan, day)
+            phase = schedule.plan_phase(plan, day)
             kind = "break" if phase == schedule.PlanPhase.BREAK else "on"
             if (
                 current
@@ -134,10 +292,8 @@ def _bands(protocols, start: dt.date, end: dt.date) -> list[Band]:
                 current[1] = day
             else:
                 if current:
-                    bands.append(
-                        Band(current[0], current[1], current[2], protocol.name)
-                    )
+                    bands.append(Band(current[0], current[1], current[2], course.name))
                 current = [day, day, kind]
         if current:
-            bands.append(Band(current[0], current[1], current[2], protocol.name))
+            bands.append(Band(current[0], current[1], current[2], course.name))
     return sorted(bands, key=lambda band: band.start)

@@ -1,23 +1,44 @@
 """Pure statistics for Insights: no database, no clock, deterministic.
 
-Every comparison carries its n and a 95% interval, and the verdict refuses to
-call a difference that the interval (or the sample size) does not support.
+One person's daily ratings are a time series: a good day tends to follow a
+good day. The comparisons here treat them as one (see insights/METHODS.md):
+
+- a metric's day-to-day spread and carry-over (the lag-1 autocorrelation,
+  bias-corrected and clipped) are estimated once from all its days in the
+  range (`estimate_noise`);
+- every comparison is a weighted difference of day values, whose variance
+  follows from that spread and carry-over (an AR(1) model), never smaller
+  than if the days were independent;
+- intervals and p-values use Student's t with degrees of freedom that shrink
+  with the carry-over, so small groups get intervals right at their size;
+- the caller decides which comparison is the declared question and corrects
+  the others for their number (`adjusted`, Benjamini–Hochberg).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
+from scipy import stats as scipy_stats
 
 MIN_DAYS = 5  # fewer days in a group than this and we say nothing
-BOOTSTRAP_REPS = 2000
-SEED = 20260101
 LEVEL = 0.95
+ALPHA = 1 - LEVEL
+FALSE_DISCOVERY_RATE = 0.05
+# Carry-over is estimated within [0, MAX_CARRY_OVER]: a negative estimate
+# would narrow the intervals of consecutive days, and one near 1 is a trend
+# rather than carry-over.
+MAX_CARRY_OVER = 0.9
+# Below this many consecutive-day pairs the estimate is too rough to use;
+# the carry-over typical of daily diaries is assumed instead.
+MIN_PAIRS = 20
+TYPICAL_CARRY_OVER = 0.3
 
 
 @dataclass(frozen=True)
@@ -38,16 +59,122 @@ def summarise(values: Sequence[float]) -> Summary:
     return Summary(n, mean, math.sqrt(variance))
 
 
+# --- How a metric varies from day to day ---------------------------------
+
+
+@dataclass(frozen=True)
+class Noise:
+    """A metric's day-to-day spread and carry-over, for one person and range."""
+
+    sd: float | None  # spread of a day's value around its group's mean
+    carry_over: float  # lag-1 autocorrelation used, within [0, MAX_CARRY_OVER]
+    df: float  # degrees of freedom of the t intervals
+    pairs: int  # consecutive-day pairs the carry-over was estimated from
+    measured: bool  # False: too few pairs, TYPICAL_CARRY_OVER assumed
+    estimate: float | None = None  # the bias-corrected lag-1 autocorrelation
+
+
+def estimate_noise(
+    values: Mapping[dt.date, float], groups: Mapping[dt.date, Hashable]
+) -> Noise:
+    """Spread and carry-over of the values around the means of their groups.
+
+    `groups` gives each day's group (its dosing phase), so a real difference
+    between phases is not mistaken for noise. The lag-1 autocorrelation r of
+    the residuals is taken over pairs of consecutive days, corrected for its
+    small-sample bias (r + (1 + 3r) / m, Kendall 1954); one standard error is
+    added (sqrt((1 - r²) / m)) and the result clipped. The
+    variance is corrected for the group means it was measured around, which
+    under carry-over soak up more than one day's worth of spread each.
+    """
+    days = sorted(values)
+    n = len(days)
+    by_group: dict[Hashable, list[dt.date]] = defaultdict(list)
+    for day in days:
+        by_group[groups[day]].append(day)
+    if n - len(by_group) < 2:
+        return Noise(None, 0.0, 1.0, 0, False, None)
+    means = {
+        group: math.fsum(values[d] for d in members) / len(members)
+        for group, members in by_group.items()
+    }
+    residual = {d: values[d] - means[groups[d]] for d in days}
+    squares = math.fsum(e * e for e in residual.values())
+    pairs = [
+        (residual[d], residual[d + ONE_DAY]) for d in days if d + ONE_DAY in residual
+    ]
+    m = len(pairs)
+    if m >= MIN_PAIRS and squares > 0:
+        r = (math.fsum(a * b for a, b in pairs) / m) / (squares / n)
+        estimate = r + (1 + 3 * r) / m
+        # One standard error above the estimate: too low a carry-over makes
+        # the intervals of consecutive days too narrow, too high only wider.
+        upper = estimate + math.sqrt(max(1 - estimate**2, 0.0) / m)
+        carry_over, measured = min(max(upper, 0.0), MAX_CARRY_OVER), True
+    else:
+        estimate, carry_over, measured = None, TYPICAL_CARRY_OVER, False
+    soaked = math.fsum(
+        len(members) * variance_factor(_weights(members, 1 / len(members)), carry_over)
+        for members in by_group.values()
+    )
+    denominator = max(n - soaked, 1.0)
+    sd = math.sqrt(squares / denominator) if squares > 0 else None
+    shrink = (1 - carry_over**2) / (1 + carry_over**2)
+    df = max((n - len(by_group)) * shrink, 1.0)
+    return Noise(sd, carry_over, df, m, measured, estimate)
+
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+def _weights(days: Iterable[dt.date], weight: float) -> dict[dt.date, float]:
+    return dict.fromkeys(days, weight)
+
+
+def variance_factor(weights: Mapping[dt.date, float], carry_over: float) -> float:
+    """Var(sum of w_d * y_d) / sd² when y follows an AR(1) with this carry-over:
+    sum over pairs of days of w_i w_j r^|i - j|, with days apart in the
+    calendar (a missing day still counts in the distance)."""
+    if not weights:
+        return 0.0
+    w = np.fromiter(weights.values(), dtype=float, count=len(weights))
+    own = float(w @ w)
+    if carry_over <= 0 or len(weights) == 1:
+        return own
+    first = min(weights)
+    offsets = np.fromiter(
+        ((d - first).days for d in weights), dtype=np.int64, count=len(weights)
+    )
+    length = int(offsets.max()) + 1
+    grid = np.zeros(length)
+    grid[offsets] = w
+    # Lags past where r^k is negligible are left out.
+    lags = min(length - 1, math.ceil(math.log(1e-10) / math.log(carry_over)))
+    size = 1 << (2 * length - 1).bit_length()
+    spectrum = np.fft.rfft(grid, size)
+    autocovariance = np.fft.irfft(spectrum * spectrum.conj(), size)[1 : lags + 1]
+    decay = carry_over ** np.arange(1, lags + 1)
+    return own + 2 * float(autocovariance @ decay)
+
+
+# --- Comparisons -----------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Comparison:
-    """Group `a` against group `b` (for example dose days against baseline)."""
+    """Group `a` against group `b` (for example dose days against off days)."""
 
     n_a: int
     n_b: int
-    difference: float | None  # mean(a) - mean(b)
-    low: float | None
+    difference: float | None  # the (weighted) mean of a minus that of b
+    low: float | None  # its 95% interval
     high: float | None
-    hedges_g: float | None
+    p: float | None  # two-sided p-value for "no difference"
+    hedges_g: float | None  # within this one person
+    # Whether the page states a difference: the interval excludes zero for
+    # the declared question, the corrected p-value is small for the others.
+    claim: bool = False
+    adjusted_p: float | None = None
 
     @property
     def enough_data(self) -> bool:
@@ -55,7 +182,7 @@ class Comparison:
 
     @property
     def clear(self) -> bool:
-        """The interval lies entirely on one side of zero."""
+        """The 95% interval lies entirely on one side of zero."""
         return (
             self.enough_data
             and self.low is not None
@@ -63,56 +190,135 @@ class Comparison:
             and (self.low > 0 or self.high < 0)
         )
 
+    @property
+    def covers(self) -> bool:
+        """Whether the interval holds zero (for the calibration harness)."""
+        return self.low is not None and self.low <= 0 <= self.high
 
-def bootstrap_interval(
-    a: Sequence[float],
-    b: Sequence[float],
+
+def contrast(
+    values: Mapping[dt.date, float],
+    weights: Mapping[dt.date, float],
+    noise: Noise,
     *,
-    reps: int = BOOTSTRAP_REPS,
-    seed: int = SEED,
-    level: float = LEVEL,
-) -> tuple[float, float]:
-    """Percentile bootstrap interval for mean(a) - mean(b), resampling each group."""
-    rng = np.random.default_rng(seed)
-    means_a = _resampled_means(a, reps, rng)
-    means_b = _resampled_means(b, reps, rng)
-    tail = (1 - level) / 2 * 100
-    low, high = np.percentile(means_a - means_b, [tail, 100 - tail])
-    return float(low), float(high)
+    n_a: int,
+    n_b: int,
+    hedges: float | None,
+) -> Comparison:
+    """A weighted difference sum(w_d * y_d) with its t interval and p-value.
 
-
-def _resampled_means(
-    values: Sequence[float], reps: int, rng: np.random.Generator
-) -> np.ndarray:
-    """The means of `reps` resamples, with replacement, of the same size.
-
-    When the values take few distinct values (a rating scale, against months
-    of days), each resample is drawn as how often each distinct value is
-    picked: a multinomial, the same distribution as picking the days one by
-    one, at a cost that grows with the distinct values instead of the days.
+    Its variance is the AR(1) one at the metric's carry-over, but never less
+    than if the days were independent: days of an interleaved comparison
+    (dose days among off days) would otherwise look more precise than they
+    are when the carry-over is overestimated.
     """
-    data = np.asarray(values, dtype=float)
-    distinct, counts = np.unique(data, return_counts=True)
-    if len(distinct) * MULTINOMIAL_COST < len(data):
-        picks = rng.multinomial(len(data), counts / len(data), size=reps)
-        return picks @ distinct / len(data)
-    picks = rng.integers(0, len(data), size=(reps, len(data)), dtype=np.int32)
-    return data[picks].mean(axis=1)
+    difference = math.fsum(w * values[d] for d, w in weights.items())
+    if noise.sd is None or n_a < 1 or n_b < 1:
+        return Comparison(n_a, n_b, difference, None, None, None, hedges)
+    factor = max(
+        variance_factor(weights, noise.carry_over), variance_factor(weights, 0.0)
+    )
+    se = noise.sd * math.sqrt(factor)
+    t = float(scipy_stats.t.ppf(1 - ALPHA / 2, noise.df))
+    p = float(2 * scipy_stats.t.sf(abs(difference) / se, noise.df)) if se else 0.0
+    return Comparison(
+        n_a, n_b, difference, difference - t * se, difference + t * se, p, hedges
+    )
 
 
-# How much dearer one multinomial category is than one picked element
-# (measured with numpy 2.4 on x86-64).
-MULTINOMIAL_COST = 14
+def compare(
+    values: Mapping[dt.date, float],
+    a: Iterable[dt.date],
+    b: Iterable[dt.date],
+    noise: Noise,
+) -> Comparison:
+    """The mean of the values on days `a` against those on days `b`."""
+    a = [d for d in a if d in values]
+    b = [d for d in b if d in values]
+    hedges = hedges_g([values[d] for d in a], [values[d] for d in b])
+    if not a or not b:
+        return Comparison(len(a), len(b), None, None, None, None, hedges)
+    weights = _weights(a, 1 / len(a)) | _weights(b, -1 / len(b))
+    return contrast(values, weights, noise, n_a=len(a), n_b=len(b), hedges=hedges)
+
+
+def week_of(day: dt.date) -> tuple[int, int]:
+    return day.isocalendar()[:2]
+
+
+def compare_within(
+    values: Mapping[dt.date, float],
+    a: Iterable[dt.date],
+    b: Iterable[dt.date],
+    noise: Noise,
+    stratum=week_of,
+) -> Comparison:
+    """Days `a` against days `b` of the same weeks.
+
+    The difference is taken within each week that has both kinds of day and
+    averaged over the weeks, each weighted by n_a·n_b / (n_a + n_b) (as a
+    stratified mean difference): slow drift of mood over months cancels out.
+    Weeks with only one kind of day are left out.
+    """
+    a_by: dict[Hashable, list[dt.date]] = defaultdict(list)
+    b_by: dict[Hashable, list[dt.date]] = defaultdict(list)
+    for day in a:
+        if day in values:
+            a_by[stratum(day)].append(day)
+    for day in b:
+        if day in values:
+            b_by[stratum(day)].append(day)
+    shared = a_by.keys() & b_by.keys()
+    used_a = [d for key in shared for d in a_by[key]]
+    used_b = [d for key in shared for d in b_by[key]]
+    hedges = hedges_g([values[d] for d in used_a], [values[d] for d in used_b])
+    if not shared:
+        return Comparison(0, 0, None, None, None, None, hedges)
+    weights: dict[dt.date, float] = {}
+    total = 0.0
+    for key in shared:
+        n_a, n_b = len(a_by[key]), len(b_by[key])
+        h = n_a * n_b / (n_a + n_b)
+        total += h
+        weights |= _weights(a_by[key], h / n_a) | _weights(b_by[key], -h / n_b)
+    weights = {d: w / total for d, w in weights.items()}
+    return contrast(
+        values, weights, noise, n_a=len(used_a), n_b=len(used_b), hedges=hedges
+    )
 
 
 def mean_interval(
-    values: Sequence[float], *, reps: int = BOOTSTRAP_REPS, seed: int = SEED
-) -> tuple[float, float]:
-    """Percentile bootstrap interval for one group's mean."""
-    means = _resampled_means(values, reps, np.random.default_rng(seed))
-    tail = (1 - LEVEL) / 2 * 100
-    low, high = np.percentile(means, [tail, 100 - tail])
-    return float(low), float(high)
+    values: Mapping[dt.date, float], days: Iterable[dt.date], noise: Noise
+) -> tuple[float | None, float | None]:
+    """The 95% interval of the mean of the values on `days`."""
+    days = [d for d in days if d in values]
+    if not days or noise.sd is None:
+        return None, None
+    weights = _weights(days, 1 / len(days))
+    mean = math.fsum(values[d] for d in days) / len(days)
+    factor = max(
+        variance_factor(weights, noise.carry_over), variance_factor(weights, 0.0)
+    )
+    half = (
+        float(scipy_stats.t.ppf(1 - ALPHA / 2, noise.df)) * noise.sd * math.sqrt(factor)
+    )
+    return mean - half, mean + half
+
+
+def adjusted(
+    comparisons: Sequence[Comparison], rate: float = FALSE_DISCOVERY_RATE
+) -> list[Comparison]:
+    """The comparisons with Benjamini–Hochberg adjusted p-values; a claim
+    where the adjusted p-value is at most `rate`. Those without enough data
+    are not counted among the tests and never claimed."""
+    tested = [i for i, c in enumerate(comparisons) if c.enough_data and c.p is not None]
+    result = [replace(c, claim=False, adjusted_p=None) for c in comparisons]
+    if not tested:
+        return result
+    qs = scipy_stats.false_discovery_control([comparisons[i].p for i in tested])
+    for i, q in zip(tested, qs, strict=True):
+        result[i] = replace(result[i], adjusted_p=float(q), claim=bool(q <= rate))
+    return result
 
 
 def hedges_g(a: Sequence[float], b: Sequence[float]) -> float | None:
@@ -127,20 +333,6 @@ def hedges_g(a: Sequence[float], b: Sequence[float]) -> float | None:
         return None
     correction = 1 - 3 / (4 * (sa.n + sb.n) - 9)
     return (sa.mean - sb.mean) / pooled * correction
-
-
-def compare(
-    a: Sequence[float],
-    b: Sequence[float],
-    *,
-    seed: int = SEED,
-    reps: int = BOOTSTRAP_REPS,
-) -> Comparison:
-    if not a or not b:
-        return Comparison(len(a), len(b), None, None, None, None)
-    difference = math.fsum(a) / len(a) - math.fsum(b) / len(b)
-    low, high = bootstrap_interval(a, b, seed=seed, reps=reps)
-    return Comparison(len(a), len(b), difference, low, high, hedges_g(a, b))
 
 
 class Days(NamedTuple):
@@ -160,19 +352,31 @@ def verdict(
     group: Days,
     against: Days,
     lower_is_better: bool = False,
+    corrected: bool = False,
 ) -> str:
-    """One plain sentence about a comparison that never overclaims."""
-    if not comparison.enough_data:
-        missing = max(MIN_DAYS - comparison.n_a, MIN_DAYS - comparison.n_b)
+    """One plain sentence about a comparison that never overclaims.
+
+    `corrected`: the comparison is one of several, and claims only when its
+    Benjamini–Hochberg adjusted p-value says so (`comparison.claim`)."""
+    if not comparison.enough_data or comparison.low is None:
+        missing = max(MIN_DAYS - comparison.n_a, MIN_DAYS - comparison.n_b, 1)
         short = group if comparison.n_a < MIN_DAYS else against
         return (
             f"Not enough data to compare yet: log {missing} more {short.of(missing)}."
         )
     interval = f"95% interval {comparison.low:+.1f} to {comparison.high:+.1f}"
-    if not comparison.clear:
+    claim = comparison.claim if corrected else comparison.clear
+    if not claim:
+        if comparison.clear:  # clear alone, not once the others are counted
+            reason = (
+                f"{interval} excludes zero on its own, but not once the other "
+                "comparisons on this page are allowed for"
+            )
+        else:
+            reason = f"{interval} includes zero"
         return (
             f"No clear difference in {what} between {group.many} and {against.many} "
-            f"({comparison.difference:+.1f}; {interval} includes zero)."
+            f"({comparison.difference:+.1f}; {reason})."
         )
     higher = comparison.difference > 0
     return (
@@ -224,20 +428,58 @@ def spearman(x: Sequence[float], y: Sequence[float]) -> tuple[float | None, int]
 
 
 @dataclass(frozen=True)
+class Correlation:
+    rho: float | None
+    n: int
+    low: float | None
+    high: float | None
+    p: float | None
+    chance: float | None  # how large a correlation arises by chance (95%)
+    claim: bool = False
+
+
+def correlation(
+    x: Sequence[float], y: Sequence[float], carry_x: float, carry_y: float
+) -> Correlation:
+    """Spearman's rho with a 95% interval from Fisher's z.
+
+    Two series that both carry over from day to day correlate by chance more
+    than independent pairs do: the interval uses Bartlett's effective number
+    of pairs n (1 - r_x r_y) / (1 + r_x r_y), and the Fieller–Hartley–Pearson
+    standard error 1.03 / sqrt(n - 3) for a rank correlation."""
+    rho, n = spearman(x, y)
+    product = carry_x * carry_y
+    effective = n * (1 - product) / (1 + product)
+    if effective <= 4:
+        return Correlation(rho, n, None, None, None, None)
+    se = 1.03 / math.sqrt(effective - 3)
+    z_crit = float(scipy_stats.norm.ppf(1 - ALPHA / 2))
+    chance = math.tanh(z_crit * se)
+    if rho is None:
+        return Correlation(None, n, None, None, None, chance)
+    z = math.atanh(max(min(rho, 0.999999), -0.999999))
+    p = float(2 * scipy_stats.norm.sf(abs(z) / se))
+    return Correlation(
+        rho, n, math.tanh(z - z_crit * se), math.tanh(z + z_crit * se), p, chance
+    )
+
+
+@dataclass(frozen=True)
 class TagEffect:
     tag: str
     comparison: Comparison
 
 
 def tag_effects(
-    values: Mapping[dt.date, float], tags: Mapping[dt.date, Iterable[str]]
+    values: Mapping[dt.date, float],
+    tags: Mapping[dt.date, Iterable[str]],
+    noise: Noise,
 ) -> list[TagEffect]:
     """For each tag: days with it against days without, on the metric's values."""
     names = sorted({name for day_tags in tags.values() for name in day_tags})
     effects = []
     for name in names:
-        with_tag = [v for d, v in values.items() if name in tags.get(d, ())]
-        without = [v for d, v in values.items() if name not in tags.get(d, ())]
-        # Fewer resamples per tag: there can be dozens of tags.
-        effects.append(TagEffect(name, compare(with_tag, without, reps=1000)))
+        with_tag = [d for d in values if name in tags.get(d, ())]
+        without = [d for d in values if name not in tags.get(d, ())]
+        effects.append(TagEffect(name, compare(values, with_tag, without, noise)))
     return effects

@@ -15,6 +15,7 @@ from config import fragments
 from config.spreadsheets import safe_cell
 from insights import report, series
 from journal.models import Metric
+from protocols.models import Substance
 
 RANGES = {"30d": 30, "90d": 90, "1y": 365}
 RANGE_CHOICES = [
@@ -26,6 +27,7 @@ RANGE_CHOICES = [
 class RangeForm(forms.Form):
     range = forms.ChoiceField(choices=RANGE_CHOICES, required=False)
     metric = forms.IntegerField(required=False, min_value=1)
+    substance = forms.IntegerField(required=False, min_value=1)
     start = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -53,11 +55,27 @@ def _range(request: HttpRequest, form: RangeForm) -> tuple[dt.date, dt.date, str
     return max(start, min(first, end)), end, chosen
 
 
+def _substance(request: HttpRequest, form: RangeForm) -> Substance | None:
+    """The substance whose doses make dose days: the one asked for (if it is
+    the person's own), else the active protocol's or the one taken most."""
+    wanted = form.cleaned_data.get("substance") if form.is_valid() else None
+    if wanted is not None:
+        chosen = Substance.objects.filter(user=request.user, pk=wanted).first()
+        if chosen is not None:
+            return chosen
+    return series.default_substance(request.user)
+
+
 def _report(request: HttpRequest, charts=report.CHARTS):
     form = RangeForm(request.GET)
     start, end, chosen = _range(request, form)
     metric_id = form.cleaned_data.get("metric") if form.is_valid() else None
-    return form, chosen, report.build(request.user, start, end, metric_id, charts)
+    substance = _substance(request, form)
+    return (
+        form,
+        chosen,
+        report.build(request.user, start, end, metric_id, charts, substance),
+    )
 
 
 @login_required
@@ -66,15 +84,16 @@ def insights_index(request: HttpRequest) -> HttpResponse:
     form = RangeForm(request.GET)
     query = request.GET.urlencode()
 
-    def build() -> tuple[str, int | None, str]:
+    def build() -> tuple[str, int | None, str, int | None]:
         form, chosen, result = _report(request)
         requested = form.cleaned_data.get("start") if form.is_valid() else None
         context = {"report": result, "query": query, "requested_start": requested}
         html = render_to_string("insights/includes/charts.html", context, request)
-        return html, result.metric and result.metric.pk, chosen
+        substance = result.substance and result.substance.pk
+        return html, result.metric and result.metric.pk, chosen, substance
 
     # Keyed by the whole query: the CSV links repeat it.
-    charts, metric_pk, chosen = fragments.cached(
+    charts, metric_pk, chosen, substance_pk = fragments.cached(
         request, "insights", sorted(request.GET.lists()), build
     )
     charts = mark_safe(charts)  # noqa: S308 - our template, escaped there
@@ -87,6 +106,8 @@ def insights_index(request: HttpRequest) -> HttpResponse:
         "chosen": chosen,
         "ranges": RANGE_CHOICES,
         "metrics": Metric.objects.filter(user=request.user, hidden=False),
+        "substances": Substance.objects.filter(user=request.user),
+        "substance_pk": substance_pk,
     }
     return render(request, "insights/index.html", context)
 

@@ -30,8 +30,10 @@ def test_a_new_user_sees_helpful_empty_states_not_charts(owner_client):
     assert response.status_code == 200
     assert figures(html) == {}
     assert "Check in on a few days to see a timeline here." in html
-    assert "log 5 more dose days" in html
-    assert "Read these with care." in html
+    assert (
+        "Main question: Not enough data to compare yet: log 5 more dose days." in html
+    )
+    assert "Read these with care" in html and "How this is computed" in html
 
 
 def test_thin_data_draws_the_timeline_but_refuses_to_compare(owner_client, owner):
@@ -60,8 +62,12 @@ def test_a_full_history_draws_every_chart_with_words_beside_it(owner):
         "correlations",
     }
     assert "95% interval" in html
-    assert html.count("<details>") == 5
-    assert html.count("Download CSV") == 5
+    assert html.count("<details>") == 6
+    assert html.count("Download CSV") == 6
+    # The declared question comes first, before any chart.
+    main = html.index("Main question: ")
+    assert main < html.index('id="figure-timeline"')
+    assert main < html.index("Against the days before your first dose")
     assert 'src="/static/vendor/plotly/plotly.min.js"' in html
     assert 'id="plotly.js-style-global" class="no-inline-styles"' in html
 
@@ -162,11 +168,20 @@ def test_the_query_count_is_the_same_at_30_days_and_5_years():
     assert counts[0] == counts[1]
 
 
-def test_the_phase_table_gives_differences_intervals_and_hedges_g(owner_client, owner):
+def test_the_tables_give_differences_intervals_and_hedges_g(owner_client, owner):
     response = owner_client.get("/insights/phases.csv?range=all")
     header = next(csv.reader(io.StringIO(response.content.decode())))
-    assert header.count("Hedges' g") == 2
-    assert header[:4] == ["phase", "n", "mean", "sd"]
+    assert header == ["phase", "n", "mean", "sd", "low", "high"]
+    response = owner_client.get("/insights/comparisons.csv?range=all")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][-1] == "Hedges' g (within you)"
+    assert "adjusted p" in rows[0]
+    assert [row[1] for row in rows[1:]] == [
+        "main question",
+        "second: open to drift",
+        "exploratory",
+        "exploratory",
+    ]
 
 
 def test_a_custom_range_is_kept_within_the_persons_data(owner_client, owner):

@@ -30,31 +30,6 @@ def test_hedges_g_by_hand_and_against_the_formula():
     assert stats.hedges_g([2, 2], [2, 2]) is None
 
 
-def test_the_bootstrap_is_deterministic_and_brackets_the_difference():
-    a = [6, 7, 7, 8, 6, 7, 9, 8, 7, 6]
-    b = [5, 6, 5, 6, 4, 5, 6, 5, 5, 6]
-    first = stats.bootstrap_interval(a, b)
-    assert first == stats.bootstrap_interval(a, b)
-    low, high = first
-    assert low < np.mean(a) - np.mean(b) < high
-    assert low > 0  # a clear difference
-
-
-def test_the_bootstrap_agrees_with_scipy_roughly():
-    rng = np.random.default_rng(1)
-    a, b = rng.normal(6, 1.5, 60), rng.normal(5.5, 1.5, 80)
-    low, high = stats.bootstrap_interval(a, b, reps=4000)
-    result = scipy_stats.bootstrap(
-        (a, b),
-        lambda x, y, axis: np.mean(x, axis=axis) - np.mean(y, axis=axis),
-        n_resamples=4000,
-        method="percentile",
-        random_state=2,
-    )
-    assert low == pytest.approx(result.confidence_interval.low, abs=0.1)
-    assert high == pytest.approx(result.confidence_interval.high, abs=0.1)
-
-
 def test_spearman_by_hand_and_against_scipy():
     assert stats.spearman([1, 2, 3, 4], [10, 20, 30, 40]) == (1.0, 4)
     assert stats.spearman([1, 2, 3, 4], [4, 3, 2, 1])[0] == pytest.approx(-1)
@@ -85,15 +60,33 @@ DOSE = stats.Days("dose day", "dose days")
 BASELINE = stats.Days("baseline day", "baseline days")
 
 
+def days_from(first: dt.date, values) -> dict[dt.date, float]:
+    return {first + dt.timedelta(days=i): float(v) for i, v in enumerate(values)}
+
+
+def independent(sd: float, df: float) -> stats.Noise:
+    return stats.Noise(sd, 0.0, df, 0, True, 0.0)
+
+
+def compare_lists(a, b, noise=None) -> stats.Comparison:
+    """a on the first days, b on the days after."""
+    values = days_from(D(2026, 1, 1), [*a, *b])
+    days = sorted(values)
+    noise = noise or stats.estimate_noise(
+        values, {d: i < len(a) for i, d in enumerate(days)}
+    )
+    return stats.compare(values, days[: len(a)], days[len(a) :], noise)
+
+
 def test_the_verdict_refuses_small_groups():
-    comparison = stats.compare([7, 8, 7], [5, 5, 6, 5, 6, 5])
+    comparison = compare_lists([7, 8, 7], [5, 5, 6, 5, 6, 5])
     assert not comparison.enough_data
     text = stats.verdict(comparison, what="mood", group=DOSE, against=BASELINE)
     assert text == "Not enough data to compare yet: log 2 more dose days."
 
 
 def test_the_verdict_refuses_an_interval_that_includes_zero():
-    comparison = stats.compare([5, 7, 4, 8, 6, 5], [6, 5, 7, 5, 6, 6])
+    comparison = compare_lists([5, 7, 4, 8, 6, 5], [6, 5, 7, 5, 6, 6])
     assert comparison.low < 0 < comparison.high
     text = stats.verdict(comparison, what="mood", group=DOSE, against=BASELINE)
     assert text.startswith("No clear difference in mood")
@@ -101,7 +94,7 @@ def test_the_verdict_refuses_an_interval_that_includes_zero():
 
 
 def test_the_verdict_states_a_clear_difference_with_its_interval():
-    comparison = stats.compare([8, 8, 9, 7, 8, 9, 8], [5, 6, 5, 5, 6, 4, 5])
+    comparison = compare_lists([8, 8, 9, 7, 8, 9, 8], [5, 6, 5, 5, 6, 4, 5])
     text = stats.verdict(comparison, what="mood", group=DOSE, against=BASELINE)
     assert text.startswith("Mood was higher on dose days than on baseline days by 3.0")
     assert "95% interval" in text and "higher is better for this metric" in text
@@ -116,6 +109,138 @@ def test_the_verdict_states_a_clear_difference_with_its_interval():
     assert "for you" not in text + anxious
 
 
+def test_a_corrected_verdict_claims_only_what_survives_the_correction():
+    comparison = compare_lists([8, 8, 9, 7, 8, 9, 8], [5, 6, 5, 5, 6, 4, 5])
+    assert comparison.clear and not comparison.claim
+    text = stats.verdict(
+        comparison, what="mood", group=DOSE, against=BASELINE, corrected=True
+    )
+    assert text.startswith("No clear difference in mood")
+    assert "excludes zero on its own, but not once the other comparisons" in text
+    (adjusted,) = stats.adjusted([comparison])
+    claimed = stats.verdict(
+        adjusted, what="mood", group=DOSE, against=BASELINE, corrected=True
+    )
+    assert claimed.startswith("Mood was higher on dose days")
+
+
+def test_with_independent_days_the_interval_is_students_t():
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(6, 1.5, 12), rng.normal(5, 1.5, 20)
+    pooled = math.sqrt(
+        ((len(a) - 1) * a.var(ddof=1) + (len(b) - 1) * b.var(ddof=1))
+        / (len(a) + len(b) - 2)
+    )
+    comparison = compare_lists(a, b, independent(pooled, len(a) + len(b) - 2))
+    expected = scipy_stats.ttest_ind(a, b, equal_var=True)
+    low, high = expected.confidence_interval(0.95)
+    assert comparison.difference == pytest.approx(a.mean() - b.mean())
+    assert (comparison.low, comparison.high) == pytest.approx((low, high))
+    assert comparison.p == pytest.approx(expected.pvalue)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    offsets=st.lists(st.integers(0, 60), min_size=1, max_size=25, unique=True),
+    carry=st.floats(0, 0.9),
+    data=st.data(),
+)
+def test_the_variance_factor_matches_the_ar1_covariance_by_hand(offsets, carry, data):
+    weights = {
+        D(2026, 1, 1) + dt.timedelta(days=o): data.draw(st.floats(-1, 1))
+        for o in offsets
+    }
+    expected = math.fsum(
+        wi * wj * carry ** abs((di - dj).days)
+        for di, wi in weights.items()
+        for dj, wj in weights.items()
+    )
+    assert stats.variance_factor(weights, carry) == pytest.approx(expected, abs=1e-9)
+
+
+def ar1(rng, phi: float, n: int, sd: float = 1.5) -> np.ndarray:
+    x = np.empty(n)
+    x[0] = rng.normal(0, sd)
+    for t in range(1, n):
+        x[t] = phi * x[t - 1] + rng.normal(0, sd * math.sqrt(1 - phi * phi))
+    return x
+
+
+def test_carry_over_and_spread_are_recovered_from_a_long_series():
+    rng = np.random.default_rng(11)
+    values = days_from(D(2020, 1, 1), 6 + ar1(rng, 0.5, 3000))
+    noise = stats.estimate_noise(values, dict.fromkeys(values, "all"))
+    assert noise.measured and noise.pairs == 2999
+    assert noise.estimate == pytest.approx(0.5, abs=0.05)
+    assert noise.estimate < noise.carry_over < noise.estimate + 0.03
+    assert noise.sd == pytest.approx(1.5, rel=0.08)
+    # Fewer effective days than days: the t intervals are wider.
+    assert noise.df < 2999
+
+
+def test_too_few_consecutive_days_assume_a_typical_carry_over():
+    values = {D(2026, 1, 1) + dt.timedelta(days=2 * i): float(i % 3) for i in range(30)}
+    noise = stats.estimate_noise(values, dict.fromkeys(values, "all"))
+    assert not noise.measured and noise.estimate is None
+    assert noise.carry_over == stats.TYPICAL_CARRY_OVER
+
+
+def test_carry_over_widens_a_block_comparison_never_an_interleaved_one():
+    values = days_from(D(2026, 1, 1), [5, 6, 7, 6] * 10)
+    days = sorted(values)
+    block = (days[:14], days[14:])
+    interleaved = (days[::3], [d for i, d in enumerate(days) if i % 3])
+    for carry, widths in ((0.0, []), (0.6, [])):
+        noise = stats.Noise(1.0, carry, 30, 39, True, carry)
+        for a, b in (block, interleaved):
+            c = stats.compare(values, a, b, noise)
+            widths.append(c.high - c.low)
+        if carry == 0.0:
+            independent_widths = widths
+        else:
+            assert widths[0] > independent_widths[0] * 1.5  # the block
+            assert widths[1] == pytest.approx(independent_widths[1])
+
+
+def test_comparing_within_weeks_cancels_slow_drift():
+    # Mood rises a point a week; dose days cluster in the later weeks.
+    first = D(2026, 1, 5)  # a Monday
+    values = days_from(first, [5 + i / 7 for i in range(56)])
+    days = sorted(values)
+    dose = [d for i, d in enumerate(days) if i % 7 == 0 or (i >= 28 and i % 7 == 3)]
+    off = [d for d in days if d not in dose]
+    noise = stats.Noise(0.5, 0.3, 40, 55, True, 0.3)
+    plain = stats.compare(values, dose, off, noise)
+    within = stats.compare_within(values, dose, off, noise)
+    assert plain.difference > 0.3  # drift read as an effect
+    # Within each week, Monday and Thursday sit below the week's mean rise.
+    assert abs(within.difference) < abs(plain.difference)
+    assert within.n_a == len(dose) and within.n_b == len(off)
+
+
+def test_benjamini_hochberg_matches_scipy_and_skips_thin_comparisons():
+    ps = [0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205]
+    made = [stats.Comparison(10, 10, 1.0, 0.1, 2.0, p, None) for p in ps]
+    thin = stats.Comparison(2, 10, 1.0, 0.1, 2.0, 0.0001, None)
+    result = stats.adjusted([*made, thin])
+    expected = scipy_stats.false_discovery_control(ps)
+    assert [c.adjusted_p for c in result[:-1]] == pytest.approx(list(expected))
+    assert [c.claim for c in result[:-1]] == [q <= 0.05 for q in expected]
+    assert result[-1].adjusted_p is None and not result[-1].claim
+
+
+def test_chance_correlations_are_larger_when_both_series_carry_over():
+    x, y = list(range(60)), [v % 7 for v in range(60)]
+    independent = stats.correlation(x, y, 0.0, 0.0)
+    carried = stats.correlation(x, y, 0.6, 0.6)
+    assert independent.chance == pytest.approx(
+        math.tanh(1.959964 * 1.03 / math.sqrt(57)), rel=1e-4
+    )
+    assert carried.chance > independent.chance
+    assert carried.low < independent.low < independent.rho < independent.high
+    assert stats.correlation([1, 2], [2, 1], 0, 0).p is None
+
+
 def test_rolling_mean_over_calendar_days():
     values = {D(2026, 1, 1): 4, D(2026, 1, 2): 6, D(2026, 1, 9): 8}
     days = [D(2026, 1, d) for d in (1, 2, 3, 8, 9, 10)]
@@ -126,35 +251,15 @@ def test_rolling_mean_over_calendar_days():
 def test_tag_effects_compare_days_with_and_without_each_tag():
     values = {D(2026, 1, d): v for d, v in enumerate([7, 8, 7, 8, 7, 4, 5, 4, 5, 4], 1)}
     tags = {D(2026, 1, d): {"walk"} for d in range(1, 6)}
-    (effect,) = stats.tag_effects(values, tags)
+    noise = independent(0.55, 8)
+    (effect,) = stats.tag_effects(values, tags, noise)
     assert effect.tag == "walk"
     assert effect.comparison.difference == pytest.approx(3.0)
     assert effect.comparison.n_a == effect.comparison.n_b == 5
     assert effect.comparison.clear
 
 
-def test_both_ways_of_resampling_give_the_same_interval():
-    # Few distinct values over many days: drawn as a multinomial. Many
-    # distinct values: drawn element by element. Same distribution.
-    import numpy as np
-
-    from insights.stats import MULTINOMIAL_COST, _resampled_means
-
-    rng = np.random.default_rng(7)
-    ratings = list(rng.integers(1, 11, size=400).astype(float))
-    assert len(set(ratings)) * MULTINOMIAL_COST < len(ratings)
-    spread = [r + i * 1e-9 for i, r in enumerate(ratings)]  # all distinct
-    fast = _resampled_means(ratings, 4000, np.random.default_rng(1))
-    plain = _resampled_means(spread, 4000, np.random.default_rng(1))
-    assert np.mean(fast) == pytest.approx(np.mean(ratings), abs=0.02)
-    assert np.percentile(fast, [2.5, 97.5]) == pytest.approx(
-        np.percentile(plain, [2.5, 97.5]), abs=0.05
-    )
-    again = _resampled_means(ratings, 4000, np.random.default_rng(1))
-    assert list(again) == list(fast)  # seeded: the same every time
-
-
 def test_the_verdict_counts_one_day_in_the_singular():
-    comparison = stats.compare([7, 8, 7, 6], [5, 5, 6, 5, 6, 5])
+    comparison = compare_lists([7, 8, 7, 6], [5, 5, 6, 5, 6, 5])
     text = stats.verdict(comparison, what="mood", group=DOSE, against=BASELINE)
     assert text == "Not enough data to compare yet: log 1 more dose day."
