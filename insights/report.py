@@ -451,58 +451,75 @@ def _tags(data: series.Series, metric: Metric, analysis: Analysis) -> Section:
     return section
 
 
+@dataclass(frozen=True)
+class Pair:
+    a: int  # metric ids
+    b: int
+    correlation: stats.Correlation
+    adjusted_p: float | None
+    claim: bool
+
+
+def correlate(values: dict[int, dict[dt.date, float]], ids: list[int]) -> list[Pair]:
+    """Each pair of metrics' rank correlation over the days both were rated,
+    with its interval, judged together with Benjamini–Hochberg."""
+    carry = {
+        i: stats.estimate_noise(values[i], dict.fromkeys(values[i], 0)).carry_over
+        for i in ids
+    }
+    found = []
+    for k, a in enumerate(ids):
+        for b in ids[k + 1 :]:
+            shared = sorted(values[a].keys() & values[b].keys())
+            x = [values[a][d] for d in shared]
+            y = [values[b][d] for d in shared]
+            found.append((a, b, stats.correlation(x, y, carry[a], carry[b])))
+    tested = [k for k, (_, _, c) in enumerate(found) if c.p is not None]
+    adjusted = {}
+    if tested:
+        qs = stats.scipy_stats.false_discovery_control([found[k][2].p for k in tested])
+        adjusted = dict(zip(tested, (float(q) for q in qs), strict=True))
+    return [
+        Pair(
+            a, b, c, adjusted.get(k), adjusted.get(k, 1.0) <= stats.FALSE_DISCOVERY_RATE
+        )
+        for k, (a, b, c) in enumerate(found)
+    ]
+
+
 def _correlations(data: series.Series, metric: Metric, values: dict) -> Section:
     section = Section("correlations", "How your metrics move together", None)
     metrics = [m for m in data.metrics if not m.hidden and data.values.get(m.pk)]
+    by_id = {m.pk: m for m in metrics}
     names = [m.name for m in metrics]
     section.header = ["metric", "metric", "spearman rho", "low", "high", "n",
                       "adjusted p", "stated"]  # fmt: skip
-    size = len(metrics)
-    carry = {
-        m.pk: stats.estimate_noise(
-            data.values[m.pk], dict.fromkeys(data.values[m.pk], 0)
-        ).carry_over
-        for m in metrics
-    }
-    rho = [[None] * size for _ in metrics]
-    counts = [[0] * size for _ in metrics]
-    pairs = []
-    for i, a in enumerate(metrics):
-        for j in range(i, size):  # symmetric: each pair once
-            b = metrics[j]
-            shared = sorted(data.values[a.pk].keys() & data.values[b.pk].keys())
-            x = [data.values[a.pk][d] for d in shared]
-            y = [data.values[b.pk][d] for d in shared]
-            if i == j:
-                r, n = stats.spearman(x, y)
-                rho[i][i], counts[i][i] = r, n
-                continue
-            pair = stats.correlation(x, y, carry[a.pk], carry[b.pk])
-            rho[i][j] = rho[j][i] = pair.rho
-            counts[i][j] = counts[j][i] = pair.n
-            pairs.append((a, b, pair))
-    tested = [k for k, (_, _, pair) in enumerate(pairs) if pair.p is not None]
-    adjusted = {}
-    if tested:
-        qs = stats.scipy_stats.false_discovery_control([pairs[k][2].p for k in tested])
-        adjusted = dict(zip(tested, (float(q) for q in qs), strict=True))
-    stated = []
-    for k, (a, b, pair) in enumerate(pairs):
-        q = adjusted.get(k)
-        claim = q is not None and q <= stats.FALSE_DISCOVERY_RATE
-        if claim:
-            stated.append((a, b, pair))
+    index = {m.pk: i for i, m in enumerate(metrics)}
+    rho = [[None] * len(metrics) for _ in metrics]
+    counts = [[0] * len(metrics) for _ in metrics]
+    for m in metrics:
+        i = index[m.pk]
+        rho[i][i] = 1.0 if len(data.values[m.pk]) >= 3 else None
+        counts[i][i] = len(data.values[m.pk])
+    pairs = correlate(data.values, [m.pk for m in metrics])
+    for pair in pairs:
+        c = pair.correlation
+        i, j = index[pair.a], index[pair.b]
+        rho[i][j] = rho[j][i] = c.rho
+        counts[i][j] = counts[j][i] = c.n
         section.rows.append(
-            [a.name, b.name, _fmt(pair.rho), _fmt(pair.low), _fmt(pair.high)]
-            + [pair.n, _fmt(q, 3), "yes" if claim else "no"]
+            [by_id[pair.a].name, by_id[pair.b].name, _fmt(c.rho), _fmt(c.low)]
+            + [_fmt(c.high), c.n, _fmt(pair.adjusted_p, 3)]
+            + ["yes" if pair.claim else "no"]
         )
+    stated = [p for p in pairs if p.claim]
     if len(metrics) < 2 or max((n for row in counts for n in row), default=0) < 10:
         section.empty = (
             "Correlations need at least two metrics rated on 10 or more days."
         )
         return section
-    chance = [pair.chance for _, _, pair in pairs if pair.chance is not None]
-    typical = sorted(chance)[len(chance) // 2] if chance else None
+    chance = sorted(p.correlation.chance for p in pairs if p.correlation.chance)
+    typical = chance[len(chance) // 2] if chance else None
     section.findings.append(
         "Spearman's rho from −1 to +1, with the number of days both metrics were "
         "rated."
@@ -514,12 +531,13 @@ def _correlations(data: series.Series, metric: Metric, values: dict) -> Section:
             else ""
         )
     )
-    for a, b, pair in stated:
-        how = "together" if pair.rho > 0 else "in opposite directions"
+    for pair in stated:
+        c = pair.correlation
+        how = "together" if c.rho > 0 else "in opposite directions"
         section.findings.append(
-            f"{a.name} and {b.name} move {how}"
-            f" (rho {pair.rho:+.2f}, 95% interval {pair.low:+.2f} to "
-            f"{pair.high:+.2f}, over {pair.n} days)."
+            f"{by_id[pair.a].name} and {by_id[pair.b].name} move {how}"
+            f" (rho {c.rho:+.2f}, 95% interval {c.low:+.2f} to "
+            f"{c.high:+.2f}, over {c.n} days)."
         )
     if pairs and not stated:
         section.findings.append(
@@ -559,7 +577,8 @@ def _timeline(data: series.Series, metric: Metric, values: dict) -> Section:
     )
     section.findings = [
         f"{len(values)} days with a {metric.name.lower()} rating; "
-        f"{len(data.dose_days)} dose days in this range."
+        f"{len(data.dose_days)} {PHASE_DAYS[DayPhase.DOSE_DAY].of(len(data.dose_days))}"
+        " in this range."
     ]
     return section
 

@@ -13,12 +13,18 @@ from protocols.models import DoseLog, Protocol, Substance
 
 
 def make_entry(
-    user, *, day: dt.date | None = None, note: str = "", mood: int | None = 6, tags=()
+    user,
+    *,
+    day: dt.date | None = None,
+    note: str = "",
+    mood: int | None = 6,
+    tags=(),
+    at: dt.time = dt.time(12),
 ) -> Entry:
     moment = (
         timezone.now()
         if day is None
-        else dt.datetime.combine(day, dt.time(12), tzinfo=user.profile.tzinfo)
+        else dt.datetime.combine(day, at, tzinfo=user.profile.tzinfo)
     )
     entry = Entry.objects.create(
         user=user,
@@ -66,10 +72,15 @@ def make_protocol(user, **fields) -> Protocol:
 
 
 def make_dose(
-    user, *, day: dt.date | None = None, skipped: bool = False, **fields
+    user,
+    *,
+    day: dt.date | None = None,
+    skipped: bool = False,
+    at: dt.time = dt.time(9),
+    **fields,
 ) -> DoseLog:
     day = day or user.profile.local_day()
-    moment = dt.datetime.combine(day, dt.time(9), tzinfo=user.profile.tzinfo)
+    moment = dt.datetime.combine(day, at, tzinfo=user.profile.tzinfo)
     substance = (
         fields.pop("substance", None) or Substance.objects.filter(user=user).first()
     )

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from accounts.changes import bump
 from accounts.models import User
 from tests.factories import make_dose, make_entry, make_metric
 
@@ -217,3 +218,48 @@ def test_phase_findings_read_well_and_are_never_repeated(owner_client, owner):
     assert "dose day days" not in html and "after days" not in html
     findings = [line for line in html.splitlines() if '<p class="finding">' in line]
     assert findings and len(findings) == len(set(findings))
+
+
+def test_many_missing_days_are_named_and_few_are_not(owner_client, owner):
+    today = owner.profile.local_day()
+    for offset in range(0, 30, 2):  # every other day of the last 30
+        make_entry(owner, day=today - dt.timedelta(days=offset))
+    html = owner_client.get("/insights/?range=30d").content.decode()
+    assert "15 of the 30 days in this range have no check-in" in html
+    for offset in range(1, 30, 2):
+        make_entry(owner, day=today - dt.timedelta(days=offset))
+    bump(owner.pk)  # the factories write around the page cache
+    html = owner_client.get("/insights/?range=30d").content.decode()
+    assert "have no check-in" not in html
+
+
+def test_check_ins_before_the_dose_are_said_to_be_left_out(owner_client, owner):
+    today = owner.profile.local_day()
+    yesterday = today - dt.timedelta(days=1)
+    make_dose(owner, day=yesterday, at=dt.time(10))
+    make_entry(owner, day=yesterday, mood=4, at=dt.time(8))
+    html = owner_client.get("/insights/?range=30d").content.decode()
+    assert "1 check-in made before that day’s dose is left out" in html
+
+
+def test_dose_days_follow_the_substance_chosen(owner_client, owner, other_user):
+    from protocols.models import Substance
+
+    first, second = Substance.objects.filter(user=owner)[:2]
+    today = owner.profile.local_day()
+    for offset in range(30):
+        make_entry(owner, day=today - dt.timedelta(days=offset))
+        if offset % 3 == 0:
+            make_dose(owner, day=today - dt.timedelta(days=offset), substance=second)
+    make_dose(owner, day=today - dt.timedelta(days=1), substance=first)
+    html = owner_client.get("/insights/?range=30d").content.decode()
+    # With no protocol, the substance taken most is the default.
+    assert f'<option value="{second.pk}" selected>' in html
+    assert "10 dose days in this range" in html
+    html = owner_client.get(f"/insights/?range=30d&substance={first.pk}").content
+    assert "1 dose day in this range" in html.decode()
+    # Another person's substance is ignored: the default is analysed.
+    theirs = Substance.objects.filter(user=other_user).first()
+    response = owner_client.get(f"/insights/?range=30d&substance={theirs.pk}")
+    assert response.status_code == 200
+    assert "10 dose days in this range" in response.content.decode()

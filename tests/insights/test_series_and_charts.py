@@ -41,6 +41,68 @@ def test_days_long_after_the_first_dose_are_a_break_not_a_baseline(owner):
 
 
 @pytest.mark.django_db
+def test_a_skipped_dose_does_not_make_a_break_but_a_planned_break_does(owner):
+    make_protocol(
+        owner, kind="fadiman", start_date=D(2026, 3, 2), on_weeks=2, break_weeks=1
+    )
+    for day in (2, 5, 11, 14):  # the dose planned for 8 March is skipped
+        make_dose(owner, day=D(2026, 3, day))
+    make_dose(owner, day=D(2026, 3, 8), skipped=True)
+    data = series.load(owner, D(2026, 3, 1), D(2026, 3, 22))
+    phases = data.phases
+    assert phases[D(2026, 3, 1)] == DayPhase.BASELINE
+    # Six days without a dose, twice Fadiman's longest gap: still "later".
+    assert [phases[D(2026, 3, d)] for d in (8, 9, 10)] == [DayPhase.LATER] * 3
+    assert phases[D(2026, 3, 11)] == DayPhase.DOSE_DAY
+    # The planned break (16–22 March) is a break from its first day with
+    # no dose-related phase left.
+    assert phases[D(2026, 3, 15)] == DayPhase.AFTER_1
+    assert phases[D(2026, 3, 16)] == DayPhase.AFTER_2
+    assert {phases[D(2026, 3, d)] for d in range(17, 23)} == {DayPhase.BREAK}
+
+
+@pytest.mark.django_db
+def test_without_a_protocol_a_break_is_more_than_two_weeks_without_a_dose(owner):
+    make_dose(owner, day=D(2026, 3, 1))
+    make_dose(owner, day=D(2026, 3, 20))
+    phases = series.load(owner, D(2026, 3, 1), D(2026, 3, 20)).phases
+    assert phases[D(2026, 3, 15)] == DayPhase.LATER
+    assert phases[D(2026, 3, 16)] == DayPhase.BREAK
+    assert phases[D(2026, 3, 20)] == DayPhase.DOSE_DAY
+
+
+@pytest.mark.django_db
+def test_check_ins_before_the_days_dose_are_left_out_of_the_phases(owner, metrics):
+    mood = metrics["mood"].pk
+    make_dose(owner, day=D(2026, 3, 2), at=dt.time(10))
+    make_entry(owner, day=D(2026, 3, 2), mood=3, at=dt.time(8))  # before
+    make_entry(owner, day=D(2026, 3, 2), mood=7, at=dt.time(18))  # after
+    make_dose(owner, day=D(2026, 3, 5), at=dt.time(10))
+    make_entry(owner, day=D(2026, 3, 5), mood=2, at=dt.time(7))  # only before
+    make_entry(owner, day=D(2026, 3, 6), mood=6, at=dt.time(7))  # no dose that day
+    data = series.load(owner, D(2026, 3, 1), D(2026, 3, 6))
+    # The timeline keeps every check-in; the phases only those after a dose.
+    assert data.values[mood] == {D(2026, 3, 2): 5, D(2026, 3, 5): 2, D(2026, 3, 6): 6}
+    assert data.phase_values[mood] == {D(2026, 3, 2): 7, D(2026, 3, 6): 6}
+    assert data.before_dose == {mood: 2}
+
+
+@pytest.mark.django_db
+def test_only_doses_of_the_substance_analysed_make_dose_days(owner):
+    from protocols.models import Substance
+
+    first, second = Substance.objects.filter(user=owner)[:2]
+    make_dose(owner, day=D(2026, 3, 2), substance=first)
+    make_dose(owner, day=D(2026, 3, 4), substance=second)
+    assert series.load(owner, D(2026, 3, 1), D(2026, 3, 6), first).dose_days == {
+        D(2026, 3, 2)
+    }
+    only_second = series.load(owner, D(2026, 3, 1), D(2026, 3, 6), second)
+    assert only_second.dose_days == {D(2026, 3, 4)}
+    assert only_second.phases[D(2026, 3, 2)] == DayPhase.BASELINE
+
+
+@pytest.mark.django_db
 def test_protocol_bands_split_on_weeks_from_breaks(owner):
     make_protocol(
         owner, kind="fadiman", start_date=D(2026, 3, 2), on_weeks=1, break_weeks=1
