@@ -23,6 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import signal as scipy_signal
 from scipy import stats as scipy_stats
 
 from insights import report, series, stats
@@ -110,11 +111,9 @@ def _latent(rng: np.random.Generator, phi: float, n: int, low_start: bool):
         )
     )
     while True:
-        noise = rng.normal(0.0, innovation, 14 + n)
-        x = np.empty(14 + n)
-        x[0] = rng.normal(0.0, SD)
-        for t in range(1, 14 + n):
-            x[t] = phi * x[t - 1] + noise[t]
+        shocks = rng.normal(0.0, innovation, 14 + n)
+        shocks[0] = rng.normal(0.0, SD)  # the first day from the long-run spread
+        x = scipy_signal.lfilter([1.0], [1.0, -phi], shocks)  # x_t = φ x_t-1 + e_t
         if not low_start or x[:14].mean() < -fortnight:
             return x[14:]
 
