@@ -130,7 +130,7 @@ def analyse(
     The declared question: dose days against the off days of the same weeks,
     judged alone by its 95% interval. Everything else (dose days against the
     baseline, the day after a dose, breaks, each tag) is judged together with
-    a Benjamini–Hochberg false discovery rate of 5%.
+    a Benjamini–Hochberg false discovery rate of 4%.
     """
     days = {phase: [] for phase in PHASES}
     for day in values:
@@ -236,6 +236,10 @@ class Report:
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
+
+    @property
+    def false_discovery_rate(self) -> float:
+        return stats.FALSE_DISCOVERY_RATE
 
     @property
     def range_days(self) -> int:
@@ -442,7 +446,8 @@ def _tags(data: series.Series, metric: Metric, analysis: Analysis) -> Section:
     section.findings.append(
         f"{len(clear)} of {len(drawable)} tags show a difference that holds once "
         "every comparison on this page is allowed for (Benjamini–Hochberg, at "
-        "most 5% of the differences stated expected to be false)."
+        f"most {stats.FALSE_DISCOVERY_RATE:.0%} of the differences stated expected "
+        "to be false)."
         + (" Grey bars: no clear difference." if len(clear) < len(drawable) else "")
         + " A tag goes with other things in your life, so a difference is not"
         " proof that the tag causes it."

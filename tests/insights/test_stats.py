@@ -225,7 +225,8 @@ def test_benjamini_hochberg_matches_scipy_and_skips_thin_comparisons():
     result = stats.adjusted([*made, thin])
     expected = scipy_stats.false_discovery_control(ps)
     assert [c.adjusted_p for c in result[:-1]] == pytest.approx(list(expected))
-    assert [c.claim for c in result[:-1]] == [q <= 0.05 for q in expected]
+    rate = stats.FALSE_DISCOVERY_RATE
+    assert [c.claim for c in result[:-1]] == [q <= rate for q in expected]
     assert result[-1].adjusted_p is None and not result[-1].claim
 
 
@@ -263,3 +264,13 @@ def test_the_verdict_counts_one_day_in_the_singular():
     comparison = compare_lists([7, 8, 7, 6], [5, 5, 6, 5, 6, 5])
     text = stats.verdict(comparison, what="mood", group=DOSE, against=BASELINE)
     assert text == "Not enough data to compare yet: log 1 more dose day."
+
+
+def test_ratings_that_never_vary_say_so_instead_of_asking_for_more_days():
+    comparison = compare_lists([5] * 6, [5] * 6)
+    assert comparison.enough_data and comparison.low is None
+    text = stats.verdict(comparison, what="mood", group=DOSE, against=BASELINE)
+    assert text == (
+        "No difference in mood between dose days and baseline days can be "
+        "measured: every rated day has the same value."
+    )
