@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
 import numpy as np
 from django.utils.html import escape, format_html
@@ -36,7 +37,9 @@ CHARTS = ("comparisons", "timeline", "phases", "calendar", "tags", "correlations
 MISSING_SHARE = 0.25
 
 
-class Kind:
+class Kind(StrEnum):
+    """What a comparison is to the page, as the tables say it."""
+
     PRIMARY = "main question"
     BASELINE = "second: open to drift"
     EXPLORATORY = "exploratory"
