@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from accounts.changes import bump
 from accounts.importer import ImportProblem, ImportReport, NewEntry, write_entries
 from accounts.models import User
 from accounts.moments import moment_problem
@@ -199,7 +198,6 @@ def import_rows(
         )
         seen.add((moment, row.note))
     write_entries(user, new, tags, report)
-    bump(user.pk)  # also run by a command, outside any request
     return report
 
 

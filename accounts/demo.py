@@ -7,7 +7,6 @@ import random
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 
-from accounts.changes import bump
 from accounts.models import Profile, User, validate_timezone
 from journal.demo import seed_journal
 from protocols.demo import seed_protocols
@@ -39,5 +38,4 @@ def seed_account(
     )
     dose_days = seed_protocols(user=user, profile=profile, years=years, rng=rng)
     seed_journal(user=user, profile=profile, years=years, rng=rng, dose_days=dose_days)
-    bump(user.pk)  # a server may be running while the demo is refreshed
     return user

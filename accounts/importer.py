@@ -17,7 +17,6 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.changes import bump
 from accounts.export import FORMAT, SCHEMA_VERSION
 from accounts.models import Profile, User
 from accounts.moments import moment_problem
@@ -199,7 +198,6 @@ def import_document(user: User, document: dict) -> ImportReport:
     if screen is not None and not SafetyScreen.objects.filter(user=user).exists():
         SafetyScreen.objects.create(user=user, answers=screen)
         report.add("safety answers")
-    bump(user.pk)  # also run by a command, outside any request
     return report
 
 

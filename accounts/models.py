@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import zoneinfo
 from functools import cache
 
@@ -104,29 +103,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for user {self.user_id}"
-
-
-def _first_version() -> int:
-    # Random, not 0: an id used again (a restored backup, a reset SQLite sequence)
-    # must not meet pages cached for the account that had it before.
-    return secrets.randbits(62)
-
-
-class DataVersion(models.Model):
-    """A number that changes whenever the user's data may have changed.
-
-    Pages cache what they render under it (see `config.fragments`). It lives in
-    its own table, apart from Profile, so that saving a profile loaded earlier
-    can never put an old number back.
-    """
-
-    user = models.OneToOneField(
-        User, on_delete=models.CASCADE, primary_key=True, related_name="+"
-    )
-    value = models.BigIntegerField(default=_first_version)
-
-    def __str__(self) -> str:
-        return f"Data version of user {self.user_id}"
 
 
 class PendingUpload(models.Model):

@@ -78,3 +78,38 @@ def env_timezone(name: str, default: str) -> str:
             f"{name} must be an IANA time zone such as Europe/Berlin, got {value!r}."
         )
     return value
+
+
+CACHE_BACKENDS = {
+    "db": "django.core.cache.backends.db.DatabaseCache",
+    "redis": "django.core.cache.backends.redis.RedisCache",
+    "rediss": "django.core.cache.backends.redis.RedisCache",
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+    "dummy": "django.core.cache.backends.dummy.DummyCache",
+}
+DEFAULT_CACHE_TABLE = "titrate_cache"
+
+
+def env_cache(name: str) -> dict:
+    """A CACHES entry from a URL: `db://TABLE` (the default, a table in the
+    database), `redis://[:PASSWORD@]HOST:PORT/DB` or `rediss://…` (Django's
+    Redis backend), `locmem://` (one process's memory) or `dummy://` (none)."""
+    value = _raw(name)
+    if value is None:
+        return {"BACKEND": CACHE_BACKENDS["db"], "LOCATION": DEFAULT_CACHE_TABLE}
+    scheme, separator, rest = value.partition("://")
+    backend = CACHE_BACKENDS.get(scheme.lower()) if separator else None
+    if backend is None:
+        raise ImproperlyConfigured(
+            f"{name} must start with one of "
+            f"{', '.join(s + '://' for s in CACHE_BACKENDS)}; got {value!r}."
+        )
+    if scheme.lower() in ("redis", "rediss"):
+        if not rest.strip("/"):
+            raise ImproperlyConfigured(f"{name} needs a host: redis://HOST:6379/0.")
+        return {"BACKEND": backend, "LOCATION": value}
+    if scheme.lower() == "db":
+        return {"BACKEND": backend, "LOCATION": rest.strip("/") or DEFAULT_CACHE_TABLE}
+    if scheme.lower() == "locmem":
+        return {"BACKEND": backend, "LOCATION": rest.strip("/") or "titrate"}
+    return {"BACKEND": backend}

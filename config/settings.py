@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import (
     env_bool,
+    env_cache,
     env_choice,
     env_int,
     env_list,
@@ -118,7 +119,6 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.SessionIdleMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
-    "accounts.changes.DataVersionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -172,28 +172,11 @@ else:
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The database cache is shared by every worker process, which login rate
-# limits need to count attempts across gunicorn workers. Rendered parts of
-# pages (config.fragments) stay in each worker's own memory instead: journal
-# text is never written to a cache file or table.
-PAGE_CACHE_ENTRIES = env_int("PAGE_CACHE_ENTRIES", 300, minimum=0)
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=1)
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "titrate_cache",
-    },
-    "pages": (
-        {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "titrate-pages",
-            "TIMEOUT": PAGE_CACHE_SECONDS,
-            "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_ENTRIES},
-        }
-        if PAGE_CACHE_ENTRIES
-        else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    ),
-}
+# The cache holds short-lived counters (sign-in rate limits), never journal
+# text. It must be shared by every worker process and every app server, so the
+# default is a table in the database; CACHE_URL=redis://host:6379/0 uses
+# Django's Redis backend instead (README: Scaling).
+CACHES = {"default": env_cache("CACHE_URL")}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -7,11 +7,9 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from config import fragments
+from config.http import partial_template
 from config.spreadsheets import safe_cell
 from insights import report, series
 from journal.models import Metric
@@ -81,35 +79,23 @@ def _report(request: HttpRequest, charts=report.CHARTS):
 @login_required
 @require_safe
 def insights_index(request: HttpRequest) -> HttpResponse:
-    form = RangeForm(request.GET)
-    query = request.GET.urlencode()
-
-    def build() -> tuple[str, int | None, str, int | None]:
-        form, chosen, result = _report(request)
-        requested = form.cleaned_data.get("start") if form.is_valid() else None
-        context = {"report": result, "query": query, "requested_start": requested}
-        html = render_to_string("insights/includes/charts.html", context, request)
-        substance = result.substance and result.substance.pk
-        return html, result.metric and result.metric.pk, chosen, substance
-
-    # Keyed by the whole query: the CSV links repeat it.
-    charts, metric_pk, chosen, substance_pk = fragments.cached(
-        request, "insights", sorted(request.GET.lists()), build
-    )
-    charts = mark_safe(charts)  # noqa: S308 - our template, escaped there
-    if request.htmx and not request.htmx.history_restore_request:
-        return HttpResponse(charts)
+    form, chosen, result = _report(request)
     context = {
+        "report": result,
+        # The CSV links repeat the query.
+        "query": request.GET.urlencode(),
+        "requested_start": form.cleaned_data.get("start") if form.is_valid() else None,
         "form": form,
-        "charts": charts,
-        "metric_pk": metric_pk,
+        "metric_pk": result.metric and result.metric.pk,
         "chosen": chosen,
         "ranges": RANGE_CHOICES,
         "metrics": Metric.objects.filter(user=request.user, hidden=False),
         "substances": Substance.objects.filter(user=request.user),
-        "substance_pk": substance_pk,
+        "substance_pk": result.substance and result.substance.pk,
     }
-    return render(request, "insights/index.html", context)
+    return render(
+        request, partial_template(request, "insights/index.html", "charts"), context
+    )
 
 
 @login_required

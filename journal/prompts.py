@@ -30,14 +30,26 @@ from protocols import schedule
 from protocols.models import DoseLog, Protocol
 
 
-def phase_for_day(user: User, day: dt.date, protocol: Protocol | None) -> str:
-    taken = list(
-        DoseLog.objects.filter(user=user, skipped=False, day__lte=day)
-        .order_by("-day")
-        .values_list("day", flat=True)[:1]
-    )
-    last_dose = taken[0] if taken else None
-    skipped_today = DoseLog.objects.filter(user=user, day=day, skipped=True).exists()
+def phase_for_day(
+    user: User,
+    day: dt.date,
+    protocol: Protocol | None,
+    doses_today: list[DoseLog] | None = None,
+) -> str:
+    """The dosing phase of a day. `doses_today`: the day's dose log rows, when
+    the caller has them already."""
+    if doses_today is None:
+        doses_today = list(DoseLog.objects.filter(user=user, day=day))
+    skipped_today = any(dose.skipped for dose in doses_today)
+    if any(not dose.skipped for dose in doses_today):
+        last_dose = day
+    else:
+        last_dose = (
+            DoseLog.objects.filter(user=user, skipped=False, day__lt=day)
+            .order_by("-day")
+            .values_list("day", flat=True)
+            .first()
+        )
     plan_phase = schedule.plan_phase(protocol.plan, day) if protocol else None
 
     if last_dose == day:
@@ -100,14 +112,17 @@ def _pick(user: User, day: dt.date, candidates: list[int], salt: str = "") -> in
 
 
 def prompt_for_day(
-    user: User, day: dt.date, protocol: Protocol | None
+    user: User,
+    day: dt.date,
+    protocol: Protocol | None,
+    doses_today: list[DoseLog] | None = None,
 ) -> tuple[Prompt | None, str]:
     """The day's prompt and the phase it was chosen for."""
     shown = (
         PromptShown.objects.filter(user=user, day=day).select_related("prompt").first()
     )
     # Asked each time: a dose logged after the first visit changes the phase.
-    phase = phase_for_day(user, day, protocol)
+    phase = phase_for_day(user, day, protocol, doses_today)
     if shown is not None and shown.prompt.active and shown.phase == phase:
         return shown.prompt, shown.phase
     prompt_ids = pool(user, phase)

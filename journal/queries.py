@@ -188,12 +188,16 @@ def month_grid(
 SHARP_FALL = 0.2
 
 
-def mood_fell_sharply(user: User, today: dt.date) -> bool:
+def mood_fell_sharply(
+    user: User, today: dt.date, metrics: list[Metric] | None = None
+) -> bool:
     """Whether the last seven days' mood is well below the three weeks before.
 
     Needs at least three rated days in the week and five before it, so one
     bad day on a thin record does not set it off."""
-    mood = Metric.objects.filter(user=user, key=Metric.Key.MOOD).first()
+    if metrics is None:
+        metrics = list(Metric.objects.filter(user=user))
+    mood = next((m for m in metrics if m.key == Metric.Key.MOOD), None)
     if mood is None:
         return False
     week_start = today - dt.timedelta(days=6)

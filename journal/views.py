@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import (
     require_http_methods,
     require_POST,
@@ -17,7 +16,6 @@ from django.views.decorators.http import (
 )
 
 from accounts.moments import EARLIEST_DAY
-from config import fragments
 from config.http import partial_template, post_or_none
 from journal import queries, services, weekly
 from journal.forms import (
@@ -50,12 +48,14 @@ def _checkin_context(request: HttpRequest, form: EntryForm | None = None) -> dic
     today = profile.local_day()
     metrics = queries.visible_metrics(request.user)
     dose_context = today_dose_context(request)
-    prompt, phase = prompt_for_day(request.user, today, dose_context["dose_protocol"])
+    prompt, phase = prompt_for_day(
+        request.user, today, dose_context["dose_protocol"], dose_context["doses_today"]
+    )
     if form is None:
         form = EntryForm(
             profile=profile,
             metrics=metrics,
-            initial={"token": fragments.FORM_TOKEN_MARK, "prompt": prompt},
+            initial={"token": uuid.uuid4(), "prompt": prompt},
         )
     elif form.is_bound and getattr(form, "cleaned_data", {}).get("prompt"):
         prompt = form.cleaned_data["prompt"]  # keep the prompt the answer was for
@@ -73,36 +73,18 @@ def _checkin_context(request: HttpRequest, form: EntryForm | None = None) -> dic
         "tag_names": tag_names,
         "entries": queries.day_entries(request.user, today),
         "has_metrics": bool(metrics),
+        "visible_metrics": metrics,
     }
-
-
-CHECKIN = "journal/includes/checkin.html"
-
-
-def _checkin_html(request: HttpRequest, form: EntryForm | None = None) -> SafeString:
-    """The check-in and today's entries: cached, unless a form came back with errors."""
-    if form is not None:
-        return mark_safe(  # noqa: S308 - our template, escaped there
-            render_to_string(CHECKIN, _checkin_context(request, form), request=request)
-        )
-    html = fragments.cached(
-        request,
-        "today",
-        (),
-        lambda: fragments.render(request, CHECKIN, _checkin_context(request)),
-    )
-    return fragments.fill(request, html)
 
 
 @login_required
 @require_safe
 def today(request: HttpRequest) -> HttpResponse:
-    context = {
-        "checkin": _checkin_html(request),
-        "mood_fell": queries.mood_fell_sharply(
-            request.user, request.profile.local_day()
-        ),
-    }
+    context = _checkin_context(request)
+    # A hidden mood metric is not rated any more: nothing to watch.
+    context["mood_fell"] = queries.mood_fell_sharply(
+        request.user, context["day"], context["visible_metrics"]
+    )
     return render(request, "journal/today.html", context)
 
 
@@ -117,7 +99,7 @@ def entry_create(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             partial_template(request, "journal/today.html", "checkin"),
-            {"checkin": _checkin_html(request, form)},
+            _checkin_context(request, form),
             status=422,
         )
     entry, created = services.entry_create(
@@ -135,9 +117,7 @@ def entry_create(request: HttpRequest) -> HttpResponse:
     if created:
         messages.success(request, f"Check-in saved for {entry.day:%A, %-d %B}.")
     if request.htmx:
-        return render(
-            request, "journal/today.html#checkin", {"checkin": _checkin_html(request)}
-        )
+        return render(request, "journal/today.html#checkin", _checkin_context(request))
     return redirect("journal:today")
 
 
@@ -210,41 +190,34 @@ def journal_list(request: HttpRequest) -> HttpResponse:
     values = filters.cleaned_data if valid else {}
     filtered = valid and any(values.get(k) for k in ("q", "tag", "start", "end"))
 
-    def build() -> str:
-        metrics = list(Metric.objects.filter(user=request.user))
-        page = queries.journal_page(
-            request.user,
-            metrics=metrics,
-            text=values.get("q", ""),
-            tag=values.get("tag", ""),
-            start=values.get("start"),
-            end=values.get("end"),
-            before=values.get("before"),
-        )
-        if page.days:
-            doses = doses_by_day(request.user, page.days[-1].day, page.days[0].day)
-            for group in page.days:
-                group.doses = doses.get(group.day, [])
-        query = request.GET.copy()
-        query.pop("before", None)
-        if page.next_before:
-            query["before"] = page.next_before.isoformat()
-        context = {
-            "filters": filters,
-            "page": page,
-            "next_query": query.urlencode(),
-            "filtered": filtered,
-        }
-        return render_to_string("journal/includes/days.html", context, request=request)
-
-    # Keyed by the whole query: the "Load more" link repeats it.
-    days = mark_safe(  # noqa: S308 - our template, escaped there
-        fragments.cached(request, "journal", sorted(request.GET.lists()), build)
+    page = queries.journal_page(
+        request.user,
+        metrics=list(Metric.objects.filter(user=request.user)),
+        text=values.get("q", ""),
+        tag=values.get("tag", ""),
+        start=values.get("start"),
+        end=values.get("end"),
+        before=values.get("before"),
     )
-    if request.htmx and values.get("before"):
-        return HttpResponse(days)
-    context = {"filters": filters, "days": days, "filtered": filtered}
-    return render(request, "journal/list.html", context)
+    if page.days:
+        doses = doses_by_day(request.user, page.days[-1].day, page.days[0].day)
+        for group in page.days:
+            group.doses = doses.get(group.day, [])
+    query = request.GET.copy()
+    query.pop("before", None)
+    if page.next_before:
+        query["before"] = page.next_before.isoformat()
+    context = {
+        "filters": filters,
+        "page": page,
+        "next_query": query.urlencode(),
+        "filtered": filtered,
+    }
+    # "Load more" asks for the next days only.
+    more = request.htmx and values.get("before")
+    return render(
+        request, "journal/list.html#days" if more else "journal/list.html", context
+    )
 
 
 @login_required
@@ -259,30 +232,23 @@ def month(
         raise Http404("No such month.")
     first = dt.date(year, month, 1)
 
-    def build() -> str:
-        metrics = queries.visible_metrics(request.user)
-        metric = _chosen_metric(request, metrics)
-        previous = first - dt.timedelta(days=1)
-        following = first + dt.timedelta(days=32)
-        context = {
-            "first": first,
-            "today": today,
-            "weeks": queries.month_grid(
-                request.user, year, month, metric, request.profile.week_start
-            ),
-            "weekday_names": queries.weekday_names(request.profile.week_start),
-            "metric": metric,
-            "metrics": metrics,
-            "previous": (previous.year, previous.month),
-            "following": (following.year, following.month),
-            "metric_query": f"?metric={metric.pk}" if metric else "",
-        }
-        return render_to_string("journal/includes/month.html", context, request)
-
-    html = fragments.cached(
-        request, "month", (first, sorted(request.GET.lists())), build
-    )
-    context = {"first": first, "month": mark_safe(html)}  # noqa: S308 - our template
+    metrics = queries.visible_metrics(request.user)
+    metric = _chosen_metric(request, metrics)
+    previous = first - dt.timedelta(days=1)
+    following = first + dt.timedelta(days=32)
+    context = {
+        "first": first,
+        "today": today,
+        "weeks": queries.month_grid(
+            request.user, year, month, metric, request.profile.week_start
+        ),
+        "weekday_names": queries.weekday_names(request.profile.week_start),
+        "metric": metric,
+        "metrics": metrics,
+        "previous": (previous.year, previous.month),
+        "following": (following.year, following.month),
+        "metric_query": f"?metric={metric.pk}" if metric else "",
+    }
     return render(
         request, partial_template(request, "journal/month.html", "month"), context
     )
@@ -393,9 +359,7 @@ def prompt_swap(request: HttpRequest) -> HttpResponse:
     today = request.profile.local_day()
     swap_prompt(request.user, today, active_protocol(request.user))
     if request.htmx:
-        return render(
-            request, "journal/today.html#checkin", {"checkin": _checkin_html(request)}
-        )
+        return render(request, "journal/today.html#checkin", _checkin_context(request))
     return redirect("journal:today")
 
 

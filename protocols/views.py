@@ -9,10 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
     require_http_methods,
@@ -20,7 +18,6 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from config import fragments
 from config.http import partial_template, post_or_none
 from journal.queries import weekday_names
 from protocols import ical, queries, safety, schedule, services
@@ -343,26 +340,21 @@ def dosing_calendar(
         raise Http404("No such month.")
     first = dt.date(year, month, 1)
 
-    def build() -> str:
-        previous = first - dt.timedelta(days=1)
-        following = first + dt.timedelta(days=32)
-        weeks = queries.calendar_month(
-            request.user, year, month, today, request.profile.week_start
-        )
-        context = {
-            "first": first,
-            "today": today,
-            "weeks": weeks,
-            "month_days": [cell for week in weeks for cell in week if cell.in_month],
-            "previous": (previous.year, previous.month),
-            "following": (following.year, following.month),
-            "legend": queries.STATE_LABELS.items(),
-            "weekday_names": weekday_names(request.profile.week_start),
-        }
-        return render_to_string("protocols/includes/calendar.html", context, request)
-
-    html = fragments.cached(request, "dosing_calendar", (first,), build)
-    context = {"first": first, "calendar": mark_safe(html)}  # noqa: S308 - our template
+    previous = first - dt.timedelta(days=1)
+    following = first + dt.timedelta(days=32)
+    weeks = queries.calendar_month(
+        request.user, year, month, today, request.profile.week_start
+    )
+    context = {
+        "first": first,
+        "today": today,
+        "weeks": weeks,
+        "month_days": [cell for week in weeks for cell in week if cell.in_month],
+        "previous": (previous.year, previous.month),
+        "following": (following.year, following.month),
+        "legend": queries.STATE_LABELS.items(),
+        "weekday_names": weekday_names(request.profile.week_start),
+    }
     return render(
         request,
         partial_template(request, "protocols/calendar.html", "calendar"),

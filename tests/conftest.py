@@ -6,7 +6,6 @@ import os
 from typing import NoReturn
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
 from django.test.utils import override_settings
 
@@ -35,13 +34,6 @@ def _fast_password_hasher():
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
     ):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _empty_page_cache():
-    # Tests roll back the data a cached page was built from; ids and versions
-    # can then come round again in the next test.
-    caches["pages"].clear()
 
 
 def make_user(username: str, **extra) -> User:

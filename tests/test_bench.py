@@ -91,9 +91,7 @@ def test_every_benchmark_page_answers_with_its_queries_counted(tiny, bench_templ
     assert measured["baseline"]["queries"] <= 4
     assert measured["baseline"]["bytes"] < measured["today"]["bytes"]
     assert all(m["queries"] > 0 and m["bytes"] > 0 for m in measured.values())
-    # Served from the page cache, Today skips the work of building it.
-    assert measured["today"]["queries_cached"] < measured["today"]["queries"]
-    assert all(m["built_ms"] > 0 and m["cached_ms"] > 0 for m in measured.values())
+    assert all(m["built_ms"] > 0 for m in measured.values())
 
 
 def test_the_session_cookie_signs_the_user_in(tiny):
@@ -132,16 +130,14 @@ def test_rows_compare_each_page_with_the_baseline_and_check_the_targets():
         for name, _ in PAGES:
             runs[(name, concurrency)] = slow if name == "insights_all" else fast
     runs[("today", 8)] = Run(
-        rps=150.0, p50_ms=9, p95_ms=12, p99_ms=15, requests=1500, errors=0
+        rps=120.0, p50_ms=9, p95_ms=12, p99_ms=15, requests=1200, errors=0
     )
     measured = {
-        name: {"queries": 3, "bytes": 1000, "queries_cached": 2, "built_ms": 9.0,
-               "cached_ms": 1.5}
-        for name, _ in PAGES
-    }  # fmt: skip
+        name: {"queries": 3, "bytes": 1000, "built_ms": 9.0} for name, _ in PAGES
+    }
     rows = result_rows(runs, measured)
     today8 = next(r for r in rows if r["page"] == "today" and r["concurrency"] == 8)
-    assert today8["ratio_to_baseline"] == 0.375
+    assert today8["ratio_to_baseline"] == 0.3
     assert set(today8) >= {
         "page", "concurrency", "rps", "p50_ms", "p95_ms", "p99_ms",
         "queries", "bytes", "ratio_to_baseline",
@@ -149,11 +145,15 @@ def test_rows_compare_each_page_with_the_baseline_and_check_the_targets():
     checks = {
         what: met for what, _, met in check_targets(rows, {"today": {"bytes": 50_000}})
     }
+    fast_pages = ("journal", "search", "month", "dosing_calendar")
     assert checks == {
         "today p95 at c=1": True,
-        "journal p95 at c=1": True,
+        "today rps at c=8 vs baseline": False,  # 120 / 400 = 30% < 35%
+        **{f"{page} p95 at c=1": True for page in fast_pages},
+        **{f"{page} rps at c=8 vs baseline": True for page in fast_pages},
+        "insights_90d p95 at c=1": True,
         "insights_all p95 at c=1": False,
-        "today rps at c=8 vs baseline": False,
+        "insights_all rps at c=8 vs baseline": True,  # 100 / 400 = 25% ≥ 5%
         "today first load": True,
     }
     assert "insights_all" in table(rows)

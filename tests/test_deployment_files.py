@@ -73,3 +73,11 @@ def test_the_image_migrates_then_serves_with_gunicorn():
     )
     assert "while sleep 86400; do python manage.py purge_expired" in entrypoint
     assert 'CMD ["sh", "docker/entrypoint.sh"]' in (ROOT / "Dockerfile").read_text()
+
+
+def test_redis_is_optional_behind_a_profile():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    redis = compose["services"]["redis"]
+    assert redis["profiles"] == ["redis"]
+    assert "redis" not in compose["services"]["app"].get("depends_on", {})
+    assert "redis-cli" in redis["healthcheck"]["test"]

@@ -160,3 +160,41 @@ class TestHelpers:
     def test_list_splits_on_commas(self, monkeypatch):
         monkeypatch.setenv("HOSTS", "a.example, b.example,,")
         assert env.env_list("HOSTS", []) == ["a.example", "b.example"]
+
+
+@pytest.mark.parametrize(
+    ("url", "backend", "location"),
+    [
+        (None, "db.DatabaseCache", "titrate_cache"),
+        ("db://other_table", "db.DatabaseCache", "other_table"),
+        ("redis://cache:6379/0", "redis.RedisCache", "redis://cache:6379/0"),
+        (
+            "rediss://:secret@cache:6380/1",
+            "redis.RedisCache",
+            "rediss://:secret@cache:6380/1",
+        ),
+        ("locmem://", "locmem.LocMemCache", "titrate"),
+        ("dummy://", "dummy.DummyCache", None),
+    ],
+)
+def test_cache_url_chooses_the_backend(monkeypatch, url, backend, location):
+    from config.env import env_cache
+
+    if url is None:
+        monkeypatch.delenv("CACHE_URL", raising=False)
+    else:
+        monkeypatch.setenv("CACHE_URL", url)
+    cache = env_cache("CACHE_URL")
+    assert cache["BACKEND"] == f"django.core.cache.backends.{backend}"
+    assert cache.get("LOCATION") == location
+
+
+@pytest.mark.parametrize("url", ["memcached://x:11211", "redis://", "cache:6379"])
+def test_a_cache_url_that_cannot_work_stops_the_app(monkeypatch, url):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.env import env_cache
+
+    monkeypatch.setenv("CACHE_URL", url)
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
+        env_cache("CACHE_URL")

@@ -16,7 +16,6 @@ OUR_APPS = ("accounts", "journal", "protocols", "insights")
 OWNER_PATHS = {
     "accounts.Profile": "user",
     "accounts.AuditEvent": "user",
-    "accounts.DataVersion": "user",
     "accounts.PendingUpload": "user",
     "journal.Metric": "user",
     "journal.Tag": "user",
