@@ -1,4 +1,5 @@
-"""Pure chart builders: data in, Plotly figures out. No database, no statistics.
+"""Pure chart builders: data in, plotly.js figures (plain dicts) out. No
+database, no statistics.
 
 Colours come from a colour-blind-safe set (Okabe–Ito), and every chart also
 has a table and a CSV of the same numbers on the page.
@@ -9,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Sequence
-
-import plotly.graph_objects as go
 
 BLUE = "#0072B2"
 ORANGE = "#E69F00"
@@ -29,6 +28,16 @@ PHASE_LABELS = {
     "break": "Break",
     "baseline": "Baseline",
 }
+
+
+def _trace(kind: str, **fields) -> dict:
+    """One plotly.js trace, as the figure's JSON holds it."""
+    return {"type": kind, **fields}
+
+
+def _fig(data=(), layout: dict | None = None) -> dict:
+    """A plotly.js figure: plain data, turned into JSON as it is."""
+    return {"data": list(data), "layout": layout or {}}
 
 
 def plain(text: str) -> str:
@@ -62,23 +71,23 @@ def timeline(
     skipped_days: Sequence[dt.date],
     bands: Sequence[tuple[dt.date, dt.date, str]],
     scale: tuple[int, int],
-) -> go.Figure:
+) -> dict:
     """Daily values, their 7-day mean, doses as markers, protocol phases as bands."""
     name = plain(name)
     low, high = scale
     marker_y = high + (high - low) * 0.06
-    figure = go.Figure(
+    figure = _fig(
         [
-            go.Scatter(
-                _validate=False,
+            _trace(
+                "scatter",
                 x=list(days),
                 y=list(values),
                 mode="markers",
                 name=f"{name} (daily)",
                 marker={"color": BLUE, "size": 5, "opacity": 0.55},
             ),
-            go.Scatter(
-                _validate=False,
+            _trace(
+                "scatter",
                 x=list(days),
                 y=list(rolling),
                 mode="lines",
@@ -86,16 +95,16 @@ def timeline(
                 line={"color": BLUE, "width": 2.5},
                 connectgaps=False,
             ),
-            go.Scatter(
-                _validate=False,
+            _trace(
+                "scatter",
                 x=list(dose_days),
                 y=[marker_y] * len(dose_days),
                 mode="markers",
                 name="Dose taken",
                 marker={"symbol": "triangle-down", "color": VERMILION, "size": 9},
             ),
-            go.Scatter(
-                _validate=False,
+            _trace(
+                "scatter",
                 x=list(skipped_days),
                 y=[marker_y] * len(skipped_days),
                 mode="markers",
@@ -130,7 +139,6 @@ def timeline(
                 for start, end, kind in bands
             ],  # fmt: skip
         ),
-        _validate=False,
     )
     return figure
 
@@ -139,15 +147,15 @@ def phase_comparison(
     *,
     name: str,
     groups: Sequence[tuple[str, Sequence[float], float | None, float | None]],
-) -> go.Figure:
+) -> dict:
     """Each phase's days as a box with every point, and the mean with its
     95% interval. `groups`: (phase, values, interval low, interval high)."""
     name = plain(name)
     traces = []
     for phase, values, _, _ in groups:
         traces.append(
-            go.Box(
-                _validate=False,
+            _trace(
+                "box",
                 y=list(values),
                 name=PHASE_LABELS.get(phase, phase),
                 boxpoints="all",
@@ -162,8 +170,8 @@ def phase_comparison(
         )
     means = [(p, sum(v) / len(v), lo, hi) for p, v, lo, hi in groups if v]
     traces.append(
-        go.Scatter(
-            _validate=False,
+        _trace(
+            "scatter",
             x=[PHASE_LABELS.get(p, p) for p, *_ in means],
             y=[m for _, m, _, _ in means],
             mode="markers",
@@ -180,9 +188,7 @@ def phase_comparison(
             },
         )
     )
-    return go.Figure(
-        traces, layout=_layout(yaxis={"title": {"text": name}}), _validate=False
-    )
+    return _fig(traces, layout=_layout(yaxis={"title": {"text": name}}))
 
 
 def calendar_heatmap(
@@ -192,11 +198,11 @@ def calendar_heatmap(
     values: Sequence[float | None],
     dose_days: Sequence[dt.date],
     scale: tuple[int, int],
-) -> go.Figure:
+) -> dict:
     """A year (or any range) of days as weeks by weekdays, coloured by value."""
     name = plain(name)
     if not days:
-        return go.Figure(layout=_layout(), _validate=False)
+        return _fig(layout=_layout())
     first_monday = days[0] - dt.timedelta(days=days[0].weekday())
 
     def week(day: dt.date) -> str:
@@ -209,10 +215,10 @@ def calendar_heatmap(
     rated = [(d, v) for d, v in zip(days, values, strict=True) if v is not None]
     # Square markers rather than a heatmap trace: plotly draws heatmaps and
     # colour bars with inline style attributes, which the CSP refuses.
-    return go.Figure(
+    return _fig(
         [
-            go.Scatter(
-                _validate=False,
+            _trace(
+                "scatter",
                 x=[week(d) for d, _ in rated],
                 y=[weekday_names[d.weekday()] for d, _ in rated],
                 mode="markers",
@@ -230,8 +236,8 @@ def calendar_heatmap(
                 hovertemplate="%{customdata[0]}: %{customdata[1]:.1f}<extra></extra>",
                 showlegend=False,
             ),
-            go.Scatter(
-                _validate=False,
+            _trace(
+                "scatter",
                 x=[week(d) for d in days if d in doses],
                 y=[weekday_names[d.weekday()] for d in days if d in doses],
                 mode="markers",
@@ -249,23 +255,22 @@ def calendar_heatmap(
             xaxis={"type": "date"},
             height=260,
         ),  # fmt: skip
-        _validate=False,
     )
 
 
 def tag_effects(
     *, name: str, rows: Sequence[tuple[str, float, float, float, bool]]
-) -> go.Figure:
+) -> dict:
     """Each tag's difference in the metric (with and without the tag), with its
     interval; rows: (tag, difference, low, high, clear)."""
     name = plain(name)
     ordered = sorted(
         ((plain(tag), *rest) for tag, *rest in rows), key=lambda row: row[1]
     )
-    return go.Figure(
+    return _fig(
         [
-            go.Bar(
-                _validate=False,
+            _trace(
+                "bar",
                 y=[row[0] for row in ordered],
                 x=[row[1] for row in ordered],
                 orientation="h",
@@ -288,7 +293,6 @@ def tag_effects(
             },
             height=max(240, 28 * len(ordered) + 100),
         ),  # fmt: skip
-        _validate=False,
     )
 
 
@@ -297,7 +301,7 @@ def correlation_matrix(
     names: Sequence[str],
     rho: Sequence[Sequence[float | None]],
     n: Sequence[Sequence[int]],
-) -> go.Figure:
+) -> dict:
     """Spearman correlations between metrics as a grid of squares coloured by
     rho (blue positive, red negative), each labelled with rho and n."""
     names = [plain(n) for n in names]
@@ -306,10 +310,10 @@ def correlation_matrix(
         for a, row, counts in zip(names, rho, n, strict=True)
         for b, r, count in zip(names, row, counts, strict=True)
     ]
-    return go.Figure(
+    return _fig(
         [
-            go.Scatter(
-                _validate=False,
+            _trace(
+                "scatter",
                 x=[b for _, b, _, _ in cells],
                 y=[a for a, _, _, _ in cells],
                 mode="markers+text",
@@ -337,5 +341,4 @@ def correlation_matrix(
             showlegend=False,
             height=max(260, 60 * len(names) + 80),
         ),
-        _validate=False,
     )

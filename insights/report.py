@@ -193,22 +193,27 @@ def analyse(
     return Analysis(noise, days, primary, family[: len(others)], family[len(others) :])
 
 
-def _figure(figure) -> str:
-    """The figure as JSON for plotly.js.
-
-    Reads the figure's own data and layout without plotly's deep copy and
-    double encoding (`to_json`), which took a third of a five-year Insights
-    page; the charts only hold plain numbers, strings, dates and None.
-    """
+def _figure(figure: dict) -> str:
+    """The figure as JSON for plotly.js. A value that is not a number (NaN)
+    becomes null, which plotly.js draws as a gap."""
     try:
         return json.dumps(
-            {"data": figure._data, "layout": figure._layout},
-            default=_json_value,
-            separators=(",", ":"),
-            allow_nan=False,
+            figure, default=_json_value, separators=(",", ":"), allow_nan=False
         )
-    except ValueError:  # a NaN somewhere: plotly's encoder turns it into null
-        return figure.to_json()
+    except ValueError:
+        return json.dumps(
+            _without_nan(figure), default=_json_value, separators=(",", ":")
+        )
+
+
+def _without_nan(value):
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, dict):
+        return {k: _without_nan(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nan(v) for v in value]
+    return value
 
 
 def _json_value(value):

@@ -143,10 +143,10 @@ def test_the_timeline_has_points_rolling_mean_doses_and_bands():
         dose_days=[days[0]], skipped_days=[days[3]],
         bands=[(days[0], days[6], "on"), (days[7], days[9], "break")], scale=(1, 10),
     )  # fmt: skip
-    names = [trace.name for trace in figure.data]
+    names = [trace["name"] for trace in figure["data"]]
     assert names == ["Mood (daily)", "7-day mean", "Dose taken", "Planned dose skipped"]
-    assert figure.data[3].marker.symbol == "triangle-down-open"
-    assert len(figure.layout.shapes) == 2
+    assert figure["data"][3]["marker"]["symbol"] == "triangle-down-open"
+    assert len(figure["layout"]["shapes"]) == 2
 
 
 def test_phase_comparison_draws_boxes_and_means_with_intervals():
@@ -154,9 +154,9 @@ def test_phase_comparison_draws_boxes_and_means_with_intervals():
         name="Mood",
         groups=[("dose_day", [6, 7, 8], 6.2, 7.8), ("baseline", [5, 5, 6], 5.0, 5.7)],
     )
-    assert [t.type for t in figure.data] == ["box", "box", "scatter"]
-    assert list(figure.data[2].y) == [7, pytest.approx(16 / 3)]
-    assert figure.data[2].error_y.array[0] == pytest.approx(0.8)
+    assert [t["type"] for t in figure["data"]] == ["box", "box", "scatter"]
+    assert list(figure["data"][2]["y"]) == [7, pytest.approx(16 / 3)]
+    assert figure["data"][2]["error_y"]["array"][0] == pytest.approx(0.8)
 
 
 def test_the_calendar_marks_dose_days():
@@ -164,8 +164,8 @@ def test_the_calendar_marks_dose_days():
     figure = charts.calendar_heatmap(
         name="Mood", days=days, values=[5] * 14, dose_days=[days[2]], scale=(1, 10)
     )
-    assert len(figure.data[0].x) == 14
-    assert list(figure.data[1].y) == ["Wed"]
+    assert len(figure["data"][0]["x"]) == 14
+    assert list(figure["data"][1]["y"]) == ["Wed"]
 
 
 def test_tag_effects_grey_out_unclear_differences():
@@ -173,15 +173,15 @@ def test_tag_effects_grey_out_unclear_differences():
         name="Mood",
         rows=[("walk", 0.8, 0.2, 1.4, True), ("work", -0.1, -0.6, 0.4, False)],
     )
-    assert list(figure.data[0].y) == ["work", "walk"]
-    assert list(figure.data[0].marker.color) == [charts.GREY, charts.BLUE]
+    assert list(figure["data"][0]["y"]) == ["work", "walk"]
+    assert list(figure["data"][0]["marker"]["color"]) == [charts.GREY, charts.BLUE]
 
 
 def test_the_correlation_matrix_labels_each_cell_with_n():
     figure = charts.correlation_matrix(
         names=["Mood", "Sleep"], rho=[[1.0, 0.4], [0.4, 1.0]], n=[[30, 28], [28, 29]]
     )
-    assert "+0.40<br>n=28" in figure.data[0].text
+    assert "+0.40<br>n=28" in figure["data"][0]["text"]
 
 
 def test_data_tables_escape_every_cell():
@@ -200,7 +200,7 @@ def test_names_in_charts_are_text_never_markup():
     figure = charts.tag_effects(
         name="<b>Mood</b>",
         rows=[(link, 1.0, 0.5, 1.5, True), ("<b>", 0.2, -1, 1, False)],
-    ).to_plotly_json()
+    )
     labels = list(figure["data"][0]["y"])
     assert labels == [
         "&lt;b&gt;",
@@ -208,4 +208,4 @@ def test_names_in_charts_are_text_never_markup():
     ]
     assert "&lt;b&gt;Mood&lt;/b&gt;" in figure["layout"]["xaxis"]["title"]["text"]
     grid = charts.correlation_matrix(names=["<i>a</i>"], rho=[[1.0]], n=[[3]])
-    assert list(grid.to_plotly_json()["data"][0]["x"]) == ["&lt;i&gt;a&lt;/i&gt;"]
+    assert list(grid["data"][0]["x"]) == ["&lt;i&gt;a&lt;/i&gt;"]
