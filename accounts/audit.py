@@ -18,7 +18,7 @@ def _client(request) -> tuple[str | None, str]:
 
     try:
         ip = get_client_ip(request)
-    except Exception:  # noqa: BLE001 - a malformed proxy header must not stop sign-in
+    except Exception:
         ip = None
     return ip, request.headers.get("User-Agent", "")[:200]
 

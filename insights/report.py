@@ -63,8 +63,8 @@ class Section:
             return format_html(
                 '<tr><td colspan="{}">No data.</td></tr>', len(self.header)
             )
-        # Every cell is escaped here.
-        return mark_safe(
+        # Every cell is escaped here (tested in test_data_tables_escape_every_cell).
+        return mark_safe(  # noqa: S308
             "".join(
                 "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
                 for row in self.rows
