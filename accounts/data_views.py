@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import daylio
 from accounts.audit import record
 from accounts.export import export_document, export_zip
+from accounts.http import SignedInRequest
 from accounts.importer import MAX_BYTES, ImportProblem, import_document, parse
 from accounts.models import AuditEvent, PendingUpload
 from accounts.services import account_delete
@@ -37,14 +38,14 @@ def _attachment(content, content_type: str, name: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def export_json(request: HttpRequest) -> HttpResponse:
+def export_json(request: SignedInRequest) -> HttpResponse:
     text = json.dumps(export_document(request.user), indent=2, ensure_ascii=False)
     return _attachment(text, "application/json; charset=utf-8", "json")
 
 
 @login_required
 @require_POST
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: SignedInRequest) -> HttpResponse:
     return _attachment(export_zip(request.user), "application/zip", "csv.zip")
 
 
@@ -65,7 +66,7 @@ class DeleteAccountForm(forms.Form):
         label="I understand that my journal, doses and settings are deleted for good."
     )
 
-    def __init__(self, *args, request: HttpRequest, **kwargs):
+    def __init__(self, *args, request: SignedInRequest, **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
         self.user = request.user
@@ -108,7 +109,7 @@ class DeleteAccountForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: SignedInRequest) -> HttpResponse:
     form = DeleteAccountForm(post_or_none(request), request=request)
     if request.method == "POST" and form.is_valid():
         account_delete(user=request.user)
@@ -126,7 +127,7 @@ class UploadForm(forms.Form):
 
     max_bytes: int
 
-    def __init__(self, request: HttpRequest):
+    def __init__(self, request: SignedInRequest):
         self.too_large = request.method == "POST" and body_too_large(
             request, self.max_bytes
         )
@@ -161,7 +162,7 @@ def _refused(request, form: UploadForm, template: str) -> HttpResponse:
 @csrf_exempt
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_export(request: HttpRequest) -> HttpResponse:
+def import_export(request: SignedInRequest) -> HttpResponse:
     form = ImportForm(request)
     if form.too_large:
         return _refused(request, form, "accounts/import.html")
@@ -169,7 +170,7 @@ def import_export(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_protect
-def _import_export(request: HttpRequest, form: ImportForm) -> HttpResponse:
+def _import_export(request: SignedInRequest, form: ImportForm) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             report = import_document(
@@ -195,7 +196,7 @@ class DaylioUploadForm(UploadForm):
 @csrf_exempt  # as import_export
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_daylio(request: HttpRequest) -> HttpResponse:
+def import_daylio(request: SignedInRequest) -> HttpResponse:
     """Step one: upload. The file waits in its own row while moods are mapped."""
     form = DaylioUploadForm(request)
     if form.too_large:
@@ -204,7 +205,7 @@ def import_daylio(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_protect
-def _import_daylio(request: HttpRequest, form: DaylioUploadForm) -> HttpResponse:
+def _import_daylio(request: SignedInRequest, form: DaylioUploadForm) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             raw = form.cleaned_data["file"].read()
@@ -224,7 +225,7 @@ def _import_daylio(request: HttpRequest, form: DaylioUploadForm) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_daylio_preview(request: HttpRequest) -> HttpResponse:
+def import_daylio_preview(request: SignedInRequest) -> HttpResponse:
     """Step two: every mood label with its count; unknown ones need a value."""
     key = request.session.get(SESSION_KEY)
     pending = (

@@ -2,18 +2,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ProfileForm
+from accounts.http import SignedInRequest
 from accounts.models import AuditEvent
 from accounts.services import profile_for, profile_update
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def settings_index(request: HttpRequest) -> HttpResponse:
+def settings_index(request: SignedInRequest) -> HttpResponse:
     profile = profile_for(request.user)
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=profile)
@@ -35,6 +36,6 @@ def settings_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def activity(request: HttpRequest) -> HttpResponse:
+def activity(request: SignedInRequest) -> HttpResponse:
     events = AuditEvent.objects.filter(user=request.user)[:100]
     return render(request, "accounts/activity.html", {"events": events})

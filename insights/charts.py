@@ -11,6 +11,8 @@ import datetime as dt
 import html
 from collections.abc import Sequence
 
+from protocols.phases import DayPhase
+
 BLUE = "#0072B2"
 ORANGE = "#E69F00"
 VERMILION = "#D55E00"
@@ -20,14 +22,7 @@ GREY = "#999999"
 SKY = "#56B4E9"
 
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
-PHASE_LABELS = {
-    "dose_day": "Dose day",
-    "after_1": "Day 1 after",
-    "after_2": "Day 2 after",
-    "later": "Later days",
-    "break": "Break",
-    "baseline": "Baseline",
-}
+PHASE_LABELS = {phase.value: phase.label for phase in DayPhase}
 
 
 def _trace(kind: str, **fields) -> dict:

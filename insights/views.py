@@ -5,10 +5,11 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from accounts.http import SignedInRequest
 from config.http import partial_template
 from config.spreadsheets import safe_cell
 from insights import report, series
@@ -34,7 +35,7 @@ class RangeForm(forms.Form):
     )
 
 
-def _range(request: HttpRequest, form: RangeForm) -> tuple[dt.date, dt.date, str]:
+def _range(request: SignedInRequest, form: RangeForm) -> tuple[dt.date, dt.date, str]:
     """The days to report. A custom range is kept within the person's data,
     from their first entry or dose to today: a range starting in year 100
     would cost a worker seconds and megabytes to say nothing."""
@@ -53,7 +54,7 @@ def _range(request: HttpRequest, form: RangeForm) -> tuple[dt.date, dt.date, str
     return max(start, min(first, end)), end, chosen
 
 
-def _substance(request: HttpRequest, form: RangeForm) -> Substance | None:
+def _substance(request: SignedInRequest, form: RangeForm) -> Substance | None:
     """The substance whose doses make dose days: the one asked for (if it is
     the person's own), else the active protocol's or the one taken most."""
     wanted = form.cleaned_data.get("substance") if form.is_valid() else None
@@ -64,7 +65,7 @@ def _substance(request: HttpRequest, form: RangeForm) -> Substance | None:
     return series.default_substance(request.user)
 
 
-def _report(request: HttpRequest, charts=report.CHARTS):
+def _report(request: SignedInRequest, charts=report.CHARTS):
     form = RangeForm(request.GET)
     start, end, chosen = _range(request, form)
     metric_id = form.cleaned_data.get("metric") if form.is_valid() else None
@@ -78,7 +79,7 @@ def _report(request: HttpRequest, charts=report.CHARTS):
 
 @login_required
 @require_safe
-def insights_index(request: HttpRequest) -> HttpResponse:
+def insights_index(request: SignedInRequest) -> HttpResponse:
     form, chosen, result = _report(request)
     context = {
         "report": result,
@@ -100,7 +101,7 @@ def insights_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def chart_csv(request: HttpRequest, chart: str) -> HttpResponse:
+def chart_csv(request: SignedInRequest, chart: str) -> HttpResponse:
     if chart not in report.CHARTS:
         raise Http404("No such chart.")
     _, _, result = _report(request, charts=(chart,))

@@ -6,7 +6,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import (
@@ -15,6 +15,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from accounts.http import SignedInRequest
 from accounts.moments import EARLIEST_DAY
 from config.http import partial_template, post_or_none
 from journal import queries, services, weekly
@@ -32,18 +33,18 @@ from protocols.queries import active_protocol, doses_by_day
 from protocols.today import today_dose_context
 
 
-def get_entry_for_user(request: HttpRequest, entry_id: int) -> Entry:
+def get_entry_for_user(request: SignedInRequest, entry_id: int) -> Entry:
     return get_object_or_404(Entry, pk=entry_id, user=request.user)
 
 
-def get_metric_for_user(request: HttpRequest, metric_id: int) -> Metric:
+def get_metric_for_user(request: SignedInRequest, metric_id: int) -> Metric:
     return get_object_or_404(Metric, pk=metric_id, user=request.user)
 
 
 # --- Today -------------------------------------------------------------------
 
 
-def _checkin_context(request: HttpRequest, form: EntryForm | None = None) -> dict:
+def _checkin_context(request: SignedInRequest, form: EntryForm | None = None) -> dict:
     profile = request.profile
     today = profile.local_day()
     metrics = queries.visible_metrics(request.user)
@@ -79,7 +80,7 @@ def _checkin_context(request: HttpRequest, form: EntryForm | None = None) -> dic
 
 @login_required
 @require_safe
-def today(request: HttpRequest) -> HttpResponse:
+def today(request: SignedInRequest) -> HttpResponse:
     context = _checkin_context(request)
     # A hidden mood metric is not rated any more: nothing to watch.
     context["mood_fell"] = queries.mood_fell_sharply(
@@ -90,7 +91,7 @@ def today(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def entry_create(request: HttpRequest) -> HttpResponse:
+def entry_create(request: SignedInRequest) -> HttpResponse:
     profile = request.profile
     form = EntryForm(
         request.POST, profile=profile, metrics=queries.visible_metrics(request.user)
@@ -126,7 +127,7 @@ def entry_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
+def entry_edit(request: SignedInRequest, entry_id: int) -> HttpResponse:
     entry = get_entry_for_user(request, entry_id)
     profile = request.profile
     metrics = queries.visible_metrics(request.user)
@@ -165,7 +166,7 @@ def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def entry_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
+def entry_delete(request: SignedInRequest, entry_id: int) -> HttpResponse:
     entry = get_entry_for_user(request, entry_id)
     if request.method == "POST":
         day = entry.day
@@ -184,7 +185,7 @@ def _journal_day_url(day: dt.date) -> str:
 
 @login_required
 @require_safe
-def journal_list(request: HttpRequest) -> HttpResponse:
+def journal_list(request: SignedInRequest) -> HttpResponse:
     filters = JournalFilterForm(request.GET)
     valid = filters.is_valid()
     values = filters.cleaned_data if valid else {}
@@ -223,7 +224,7 @@ def journal_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def month(
-    request: HttpRequest, year: int | None = None, month: int | None = None
+    request: SignedInRequest, year: int | None = None, month: int | None = None
 ) -> HttpResponse:
     today = request.profile.local_day()
     if year is None or month is None:
@@ -254,7 +255,7 @@ def month(
     )
 
 
-def _chosen_metric(request: HttpRequest, metrics: list[Metric]) -> Metric | None:
+def _chosen_metric(request: SignedInRequest, metrics: list[Metric]) -> Metric | None:
     chosen = request.GET.get("metric", "")
     for metric in metrics:
         if str(metric.pk) == chosen:
@@ -268,7 +269,7 @@ def _chosen_metric(request: HttpRequest, metrics: list[Metric]) -> Metric | None
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def metric_list(request: HttpRequest) -> HttpResponse:
+def metric_list(request: SignedInRequest) -> HttpResponse:
     form = MetricForm(post_or_none(request), user=request.user)
     status = 200
     if request.method == "POST":
@@ -288,7 +289,7 @@ def metric_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def metric_edit(request: HttpRequest, metric_id: int) -> HttpResponse:
+def metric_edit(request: SignedInRequest, metric_id: int) -> HttpResponse:
     metric = get_metric_for_user(request, metric_id)
     form = MetricForm(post_or_none(request), instance=metric, user=request.user)
     status = 200
@@ -308,7 +309,7 @@ def metric_edit(request: HttpRequest, metric_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def metric_move(request: HttpRequest, metric_id: int) -> HttpResponse:
+def metric_move(request: SignedInRequest, metric_id: int) -> HttpResponse:
     metric = get_metric_for_user(request, metric_id)
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
@@ -319,7 +320,7 @@ def metric_move(request: HttpRequest, metric_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def metric_visibility(request: HttpRequest, metric_id: int) -> HttpResponse:
+def metric_visibility(request: SignedInRequest, metric_id: int) -> HttpResponse:
     metric = get_metric_for_user(request, metric_id)
     hidden = request.POST.get("hidden")
     if hidden not in ("true", "false"):
@@ -332,7 +333,7 @@ def metric_visibility(request: HttpRequest, metric_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def metric_delete(request: HttpRequest, metric_id: int) -> HttpResponse:
+def metric_delete(request: SignedInRequest, metric_id: int) -> HttpResponse:
     metric = get_metric_for_user(request, metric_id)
     if request.method == "POST":
         count = services.metric_delete(metric=metric)
@@ -354,7 +355,7 @@ def metric_delete(request: HttpRequest, metric_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def prompt_swap(request: HttpRequest) -> HttpResponse:
+def prompt_swap(request: SignedInRequest) -> HttpResponse:
     """Another prompt from the same phase, kept for the rest of the day."""
     today = request.profile.local_day()
     swap_prompt(request.user, today, active_protocol(request.user))
@@ -365,15 +366,15 @@ def prompt_swap(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def practice(request: HttpRequest) -> HttpResponse:
+def practice(request: SignedInRequest) -> HttpResponse:
     return render(request, "journal/practice.html")
 
 
-def get_own_prompt_for_user(request: HttpRequest, prompt_id: int) -> Prompt:
+def get_own_prompt_for_user(request: SignedInRequest, prompt_id: int) -> Prompt:
     return get_object_or_404(Prompt, pk=prompt_id, owner=request.user)
 
 
-def get_visible_prompt_for_user(request: HttpRequest, prompt_id: int) -> Prompt:
+def get_visible_prompt_for_user(request: SignedInRequest, prompt_id: int) -> Prompt:
     """A built-in prompt or one of the user's own; anyone else's is a 404."""
     return get_object_or_404(
         Prompt.objects.filter(Q(owner=None) | Q(owner=request.user)), pk=prompt_id
@@ -382,7 +383,7 @@ def get_visible_prompt_for_user(request: HttpRequest, prompt_id: int) -> Prompt:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def prompt_list(request: HttpRequest) -> HttpResponse:
+def prompt_list(request: SignedInRequest) -> HttpResponse:
     form = PromptForm(post_or_none(request))
     if request.method == "POST" and form.is_valid():
         prompt = form.save(commit=False)
@@ -410,7 +411,7 @@ def prompt_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def prompt_edit(request: HttpRequest, prompt_id: int) -> HttpResponse:
+def prompt_edit(request: SignedInRequest, prompt_id: int) -> HttpResponse:
     prompt = get_own_prompt_for_user(request, prompt_id)
     form = PromptForm(post_or_none(request), instance=prompt)
     if request.method == "POST" and form.is_valid():
@@ -428,7 +429,7 @@ def prompt_edit(request: HttpRequest, prompt_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def prompt_toggle(request: HttpRequest, prompt_id: int) -> HttpResponse:
+def prompt_toggle(request: SignedInRequest, prompt_id: int) -> HttpResponse:
     """Switch a prompt off or back on, for this user only."""
     prompt = get_visible_prompt_for_user(request, prompt_id)
     if prompt.builtin:
@@ -449,7 +450,7 @@ def prompt_toggle(request: HttpRequest, prompt_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def week_review(
-    request: HttpRequest,
+    request: SignedInRequest,
     year: int | None = None,
     month: int | None = None,
     day: int | None = None,
@@ -508,6 +509,6 @@ def week_review(
 
 @login_required
 @require_safe
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: SignedInRequest) -> HttpResponse:
     reviews = WeeklyReview.objects.filter(user=request.user)
     return render(request, "journal/reviews.html", {"reviews": reviews})

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from accounts.models import User
 from protocols import schedule
 from protocols.models import DoseLog, Protocol
+from protocols.phases import DayState
 
 
 def active_protocol(user: User) -> Protocol | None:
@@ -53,29 +54,6 @@ def doses_by_day(
     return doses
 
 
-class DayState:
-    PLANNED = "planned"  # a planned dose still to come
-    TAKEN = "taken"  # planned and taken
-    UNPLANNED = "unplanned"  # taken on a day with no plan
-    SKIPPED = "skipped"  # planned and marked skipped
-    MISSED = "missed"  # planned, in the past, nothing logged
-    BREAK = "break"  # a break between cycles
-    OFF = "off"  # nothing planned, nothing taken
-    NONE = "none"  # no protocol
-
-
-STATE_LABELS = {
-    DayState.PLANNED: "Planned",
-    DayState.TAKEN: "Taken as planned",
-    DayState.UNPLANNED: "Taken, not planned",
-    DayState.SKIPPED: "Skipped",
-    DayState.MISSED: "Missed (nothing logged)",
-    DayState.BREAK: "Break",
-    DayState.OFF: "Off day",
-    DayState.NONE: "No protocol",
-}
-
-
 @dataclass
 class CalendarDay:
     day: dt.date
@@ -86,7 +64,7 @@ class CalendarDay:
 
     @property
     def label(self) -> str:
-        return STATE_LABELS[self.state]
+        return DayState(self.state).label
 
 
 def day_state(

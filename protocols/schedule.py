@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from enum import StrEnum
+
+from protocols.phases import DayPhase, PlanPhase
 
 FADIMAN = "fadiman"
 STAMETS = "stamets"
@@ -73,14 +74,6 @@ def _longest_cyclic_gap(positions: list[int], length: int) -> int:
     return max(gaps)
 
 
-class PlanPhase(StrEnum):
-    BEFORE = "before"  # the protocol has not started
-    DOSE = "dose"  # a planned dose day
-    OFF = "off"  # on-phase, no dose planned
-    BREAK = "break"  # in a break between cycles
-    ENDED = "ended"  # after the end date
-
-
 def _offset(plan: Plan, day: dt.date) -> int:
     """Days since the start of the cycle that holds this day."""
     days = (day - plan.start).days
@@ -135,15 +128,6 @@ def planned_days(plan: Plan, first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 # --- The phase of a day, from the doses actually taken ----------------------
-
-
-class DayPhase(StrEnum):
-    BASELINE = "baseline"  # before the first dose
-    DOSE_DAY = "dose_day"
-    AFTER_1 = "after_1"  # the day after a dose
-    AFTER_2 = "after_2"
-    LATER = "later"  # three or more days after, still within the rhythm
-    BREAK = "break"  # no dose for longer than the protocol's rhythm
 
 
 def day_phases(

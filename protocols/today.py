@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
-
+from accounts.http import SignedInRequest
 from protocols import queries, schedule
 from protocols.models import DoseLog
 
 
-def today_dose_context(request: HttpRequest) -> dict:
+def today_dose_context(request: SignedInRequest) -> dict:
     today = request.profile.local_day()
     protocol = queries.active_protocol(request.user)
     phase = schedule.plan_phase(protocol.plan, today) if protocol else None

@@ -18,30 +18,32 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from accounts.http import SignedInRequest
 from config.http import partial_template, post_or_none
 from journal.queries import weekday_names
 from protocols import ical, queries, safety, schedule, services
 from protocols.forms import DoseForm, ProtocolForm, SafetyScreenForm, SubstanceForm
 from protocols.models import CalendarFeed, DoseLog, Protocol, SafetyScreen, Substance
+from protocols.phases import DayState
 from protocols.today import today_dose_context
 
 FEED_PAST = dt.timedelta(days=60)
 FEED_AHEAD = dt.timedelta(days=366)
 
 
-def get_protocol_for_user(request: HttpRequest, protocol_id: int) -> Protocol:
+def get_protocol_for_user(request: SignedInRequest, protocol_id: int) -> Protocol:
     return get_object_or_404(Protocol, pk=protocol_id, user=request.user)
 
 
-def get_dose_for_user(request: HttpRequest, dose_id: int) -> DoseLog:
+def get_dose_for_user(request: SignedInRequest, dose_id: int) -> DoseLog:
     return get_object_or_404(DoseLog, pk=dose_id, user=request.user)
 
 
-def get_substance_for_user(request: HttpRequest, substance_id: int) -> Substance:
+def get_substance_for_user(request: SignedInRequest, substance_id: int) -> Substance:
     return get_object_or_404(Substance, pk=substance_id, user=request.user)
 
 
-def _warn(request: HttpRequest, dose: DoseLog) -> None:
+def _warn(request: SignedInRequest, dose: DoseLog) -> None:
     for warning in services.dose_warnings_for(dose):
         messages.warning(request, warning)
 
@@ -51,7 +53,7 @@ def _warn(request: HttpRequest, dose: DoseLog) -> None:
 
 @login_required
 @require_safe
-def protocol_index(request: HttpRequest) -> HttpResponse:
+def protocol_index(request: SignedInRequest) -> HttpResponse:
     today = request.profile.local_day()
     protocol = queries.active_protocol(request.user)
     upcoming = []
@@ -89,7 +91,7 @@ def protocol_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def safety_screen(request: HttpRequest) -> HttpResponse:
+def safety_screen(request: SignedInRequest) -> HttpResponse:
     screen = SafetyScreen.objects.filter(user=request.user).first()
     initial = {}
     if screen:
@@ -111,7 +113,7 @@ def safety_screen(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def safety_result(request: HttpRequest) -> HttpResponse:
+def safety_result(request: SignedInRequest) -> HttpResponse:
     screen = SafetyScreen.objects.filter(user=request.user).first()
     if screen is None:
         return redirect("protocols:safety")
@@ -131,7 +133,7 @@ def safety_result(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def protocol_new(request: HttpRequest) -> HttpResponse:
+def protocol_new(request: SignedInRequest) -> HttpResponse:
     if not SafetyScreen.objects.filter(user=request.user).exists():
         messages.info(request, "A few safety questions first; they take a minute.")
         return redirect("protocols:safety")
@@ -152,7 +154,7 @@ def protocol_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def protocol_edit(request: HttpRequest, protocol_id: int) -> HttpResponse:
+def protocol_edit(request: SignedInRequest, protocol_id: int) -> HttpResponse:
     protocol = get_protocol_for_user(request, protocol_id)
     form = ProtocolForm(post_or_none(request), instance=protocol, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -171,7 +173,7 @@ def protocol_edit(request: HttpRequest, protocol_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def protocol_end(request: HttpRequest, protocol_id: int) -> HttpResponse:
+def protocol_end(request: SignedInRequest, protocol_id: int) -> HttpResponse:
     protocol = get_protocol_for_user(request, protocol_id)
     if protocol.active:
         services.protocol_end(protocol=protocol, today=request.profile.local_day())
@@ -186,7 +188,7 @@ def protocol_end(request: HttpRequest, protocol_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dose_new(request: HttpRequest) -> HttpResponse:
+def dose_new(request: SignedInRequest) -> HttpResponse:
     profile = request.profile
     protocol = queries.active_protocol(request.user)
     now = timezone.localtime(timezone.now(), profile.tzinfo)
@@ -223,7 +225,7 @@ def dose_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def dose_planned(request: HttpRequest) -> HttpResponse:
+def dose_planned(request: SignedInRequest) -> HttpResponse:
     """Today's one tap: the planned dose taken, or skipped."""
     action = request.POST.get("action")
     if action not in ("take", "skip"):
@@ -258,7 +260,7 @@ def dose_planned(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dose_edit(request: HttpRequest, dose_id: int) -> HttpResponse:
+def dose_edit(request: SignedInRequest, dose_id: int) -> HttpResponse:
     dose = get_dose_for_user(request, dose_id)
     profile = request.profile
     form = DoseForm(
@@ -279,7 +281,7 @@ def dose_edit(request: HttpRequest, dose_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dose_delete(request: HttpRequest, dose_id: int) -> HttpResponse:
+def dose_delete(request: SignedInRequest, dose_id: int) -> HttpResponse:
     dose = get_dose_for_user(request, dose_id)
     if request.method == "POST":
         services.dose_delete(dose=dose)
@@ -293,7 +295,7 @@ def dose_delete(request: HttpRequest, dose_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def substance_list(request: HttpRequest) -> HttpResponse:
+def substance_list(request: SignedInRequest) -> HttpResponse:
     form = SubstanceForm(post_or_none(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         substance = form.save(commit=False)
@@ -313,7 +315,7 @@ def substance_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def substance_delete(request: HttpRequest, substance_id: int) -> HttpResponse:
+def substance_delete(request: SignedInRequest, substance_id: int) -> HttpResponse:
     substance = get_substance_for_user(request, substance_id)
     try:
         substance.delete()
@@ -331,7 +333,7 @@ def substance_delete(request: HttpRequest, substance_id: int) -> HttpResponse:
 @login_required
 @require_safe
 def dosing_calendar(
-    request: HttpRequest, year: int | None = None, month: int | None = None
+    request: SignedInRequest, year: int | None = None, month: int | None = None
 ) -> HttpResponse:
     today = request.profile.local_day()
     if year is None or month is None:
@@ -352,7 +354,7 @@ def dosing_calendar(
         "month_days": [cell for week in weeks for cell in week if cell.in_month],
         "previous": (previous.year, previous.month),
         "following": (following.year, following.month),
-        "legend": queries.STATE_LABELS.items(),
+        "legend": [(state.value, state.label) for state in DayState],
         "weekday_names": weekday_names(request.profile.week_start),
     }
     return render(
@@ -412,7 +414,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def feed_settings(request: HttpRequest) -> HttpResponse:
+def feed_settings(request: SignedInRequest) -> HttpResponse:
     action = request.POST.get("action")
     if action == "regenerate":
         services.feed_regenerate(user=request.user)
