@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format demo serve migrate collectstatic lock clean vendor-plotly bench profile stats-check
+.PHONY: help run test test-fast lint format demo serve migrate collectstatic lock clean vendor-plotly bench profile stats-check
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ $(AXE): tests/e2e/axe/package-lock.json
 
 test: $(VENV)/.dev collectstatic $(AXE) ## Run the whole test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: $(VENV)/.dev ## The suite without browser or slow tests, for every save
+	$(BIN)/pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
 stats-check: $(VENV)/.runtime ## Measure by simulation how calibrated Insights' statements are
 	$(MANAGE) stats_check $(STATS_ARGS)

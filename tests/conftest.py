@@ -8,6 +8,7 @@ from typing import NoReturn
 import pytest
 from django.test import Client
 from django.test.utils import override_settings
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Profile, User
 from journal.services import metrics_create_defaults
@@ -25,6 +26,14 @@ def missing_tool(message: str) -> NoReturn:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
+
+
+# Hypothesis: a few examples on every save ("dev"), many in CI ("ci", which
+# .ci/run chooses with HYPOTHESIS_PROFILE=ci). Test client requests take
+# milliseconds each, past Hypothesis's default deadline now and then.
+hypothesis_settings.register_profile("dev", max_examples=15, deadline=None)
+hypothesis_settings.register_profile("ci", max_examples=200, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(autouse=True, scope="session")

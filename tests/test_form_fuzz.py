@@ -10,8 +10,6 @@ from hypothesis import strategies as st
 
 from protocols.models import SafetyScreen
 
-EXAMPLES = 200
-
 # Each form: its URL and the fields it reads.
 FORMS = {
     "check-in": ("/entries/new/", ["token", "note", "tags", "new_tags", "date", "time",
@@ -90,8 +88,6 @@ def owned_rows(user) -> dict[str, int]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("form", FORMS, ids=list(FORMS))
 @settings(
-    max_examples=EXAMPLES,
-    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())

@@ -16,8 +16,6 @@ values = st.one_of(
 
 @pytest.mark.django_db
 @settings(
-    max_examples=200,
-    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(timezone=values, day_start_hour=values)

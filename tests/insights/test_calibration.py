@@ -7,12 +7,15 @@ import datetime as dt
 
 import numpy as np
 
+import pytest
+
 from insights import calibration
 from protocols.schedule import DayPhase
 
 PEOPLE = 250
 
 
+@pytest.mark.slow
 def test_no_effect_rarely_becomes_a_claim_and_intervals_hold():
     cells = [
         calibration.Scenario("fadiman", 90, 0.5),
@@ -26,6 +29,7 @@ def test_no_effect_rarely_becomes_a_claim_and_intervals_hold():
         assert tally.tested["primary"] > 0.9 * PEOPLE  # the question gets answered
 
 
+@pytest.mark.slow
 def test_a_real_effect_is_found_often_enough():
     (tally,) = calibration.run(
         [calibration.Scenario("fadiman", 90, 0.5, effect=1.0)], PEOPLE, seed=2027

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
@@ -42,7 +42,6 @@ def test_spearman_by_hand_and_against_scipy():
 
 
 @pytest.mark.filterwarnings("ignore::scipy.stats.ConstantInputWarning")
-@settings(max_examples=100, deadline=None)
 @given(
     st.lists(st.tuples(st.integers(0, 10), st.integers(0, 10)), min_size=3, max_size=40)
 )
@@ -139,7 +138,6 @@ def test_with_independent_days_the_interval_is_students_t():
     assert comparison.p == pytest.approx(expected.pvalue)
 
 
-@settings(max_examples=60, deadline=None)
 @given(
     offsets=st.lists(st.integers(0, 60), min_size=1, max_size=25, unique=True),
     carry=st.floats(0, 0.9),

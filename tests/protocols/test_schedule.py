@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from protocols import schedule
@@ -168,7 +168,6 @@ def window(plan: Plan, offset: int, length: int) -> tuple[dt.date, dt.date]:
     return first, first + dt.timedelta(days=length)
 
 
-@settings(max_examples=200, deadline=None)
 @given(plan=plans(kinds=["fadiman"]), offset=st.integers(-30, 400))
 def test_fadiman_never_plans_consecutive_days(plan, offset):
     planned = planned_days(plan, *window(plan, offset, 120))
@@ -176,7 +175,6 @@ def test_fadiman_never_plans_consecutive_days(plan, offset):
         assert (b - a).days >= 2
 
 
-@settings(max_examples=200, deadline=None)
 @given(plan=plans(), offset=st.integers(-30, 400))
 def test_no_planned_dose_falls_in_a_break(plan, offset):
     for day in planned_days(plan, *window(plan, offset, 120)):
@@ -186,7 +184,6 @@ def test_no_planned_dose_falls_in_a_break(plan, offset):
         assert schedule.plan_phase(plan, day) == PlanPhase.DOSE
 
 
-@settings(max_examples=200, deadline=None)
 @given(plan=plans(kinds=["stamets"]), week=st.integers(0, 200))
 def test_stamets_plans_four_of_every_seven_on_phase_days(plan, week):
     first = plan.start + dt.timedelta(weeks=week)
@@ -200,7 +197,6 @@ def test_stamets_plans_four_of_every_seven_on_phase_days(plan, week):
         assert len(planned_days(plan, first, last)) == 4
 
 
-@settings(max_examples=200, deadline=None)
 @given(plan=plans(), offset=st.integers(-60, 600), length=st.integers(0, 90))
 def test_a_range_query_equals_day_by_day_evaluation(plan, offset, length):
     first, last = window(plan, offset, length)
@@ -212,7 +208,6 @@ def test_a_range_query_equals_day_by_day_evaluation(plan, offset, length):
     assert planned_days(plan, first, last) == by_day
 
 
-@settings(max_examples=200, deadline=None)
 @given(plan=plans(), offset=st.integers(-60, 900), length=st.integers(0, 120))
 def test_start_and_end_dates_always_bound_the_plan(plan, offset, length):
     for day in planned_days(plan, *window(plan, offset, length)):
@@ -220,7 +215,6 @@ def test_start_and_end_dates_always_bound_the_plan(plan, offset, length):
         assert plan.end is None or day <= plan.end
 
 
-@settings(max_examples=100, deadline=None)
 @given(plan=plans(kinds=["fadiman", "stamets", "every_other_day", "custom"]))
 def test_a_plan_depends_only_on_day_counts_not_the_calendar(plan):
     # Shifting the start shifts the plan by the same number of days: months,
