@@ -44,11 +44,15 @@ $(AXE): tests/e2e/axe/package-lock.json
 		npm ci --prefix tests/e2e/axe --silent --no-audit --no-fund && touch $@; \
 	else echo "npm not found: the accessibility checks will skip"; fi
 
+# Test processes in parallel (pytest-xdist): one per CPU. TEST_WORKERS=0 runs
+# everything in one process.
+TEST_WORKERS ?= auto
+
 test: $(VENV)/.dev collectstatic $(AXE) ## Run the whole test suite
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.dev ## The suite without browser or slow tests, for every save
-	$(BIN)/pytest -m "not browser and not slow" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not browser and not slow" $(PYTEST_ARGS)
 
 stats-check: $(VENV)/.runtime ## Measure by simulation how calibrated Insights' statements are
 	$(MANAGE) stats_check $(STATS_ARGS)
