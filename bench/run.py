@@ -8,6 +8,7 @@ import json
 import os
 import platform
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -140,8 +141,7 @@ def main() -> int:
             if name in wanted
         }
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
 
     rows = result_rows(runs, prepared["measured"])
     print()
@@ -222,7 +222,30 @@ def recreate_database(url: str) -> None:
         subprocess.run(["psql", admin, "-q", "-c", sql], check=True)
 
 
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
 def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
+    """Our own gunicorn on `port`, answering /healthz. Never measures another
+    server: the port must be free before, and our child alive after."""
+    if not port_is_free(port):
+        sys.exit(f"port {port} is in use (an old server?); stop it or pass --port")
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
@@ -237,15 +260,23 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
         env=env,
         cwd=ROOT,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return server
-        except (urllib.error.URLError, ConnectionError):
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                sys.exit(f"gunicorn exited with {server.returncode} while starting")
+            try:
+                url = f"http://127.0.0.1:{port}/healthz"
+                with urllib.request.urlopen(url, timeout=5) as answer:
+                    if answer.status == 200 and server.poll() is None:
+                        return server
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass  # still booting: a refused or slow first answer
             time.sleep(0.3)
-    server.terminate()
-    sys.exit("gunicorn did not answer /healthz within 30 s")
+        sys.exit("gunicorn did not answer /healthz within 60 s")
+    except BaseException:
+        stop(server)
+        raise
 
 
 def http_fetch(base_url: str, cookie: str):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
@@ -178,3 +179,45 @@ def test_wrk_and_the_reporter_script_measure_a_live_page(live_server, tiny):
     # Answers of 4xx or 5xx count as errors, so a broken page cannot pass.
     missing = bench_run.wrk_run(wrk, live_server.url + "/no-such-page/", cookie, 1, 1)
     assert missing.errors == missing.requests > 0
+
+
+def test_the_benchmark_never_measures_a_server_it_did_not_start():
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert not bench_run.port_is_free(port)
+        with pytest.raises(SystemExit, match="in use"):
+            bench_run.start_server(dict(os.environ), port)
+    assert bench_run.port_is_free(port)
+
+
+def test_a_server_that_dies_while_starting_stops_the_benchmark(monkeypatch):
+    import subprocess
+    import sys
+
+    popen = subprocess.Popen
+
+    def dies_at_once(*args, **kwargs):
+        return popen([sys.executable, "-c", "raise SystemExit(3)"])
+
+    monkeypatch.setattr(bench_run.subprocess, "Popen", dies_at_once)
+    with socket_port() as port, pytest.raises(SystemExit, match="exited with 3"):
+        bench_run.start_server(dict(os.environ), port)
+
+
+def socket_port():
+    """A port free right now (closed again before the test uses it)."""
+    import contextlib
+    import socket
+
+    @contextlib.contextmanager
+    def free():
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        yield port
+
+    return free()
