@@ -57,9 +57,10 @@ test-fast: $(VENV)/.dev ## The suite without browser or slow tests, for every sa
 stats-check: $(VENV)/.runtime ## Measure by simulation how calibrated Insights' statements are
 	$(MANAGE) stats_check $(STATS_ARGS)
 
-lint: $(VENV)/.dev ## Check code style (ruff check and ruff format --check)
+lint: $(VENV)/.dev ## Check code style (ruff) and the layers between apps (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.dev ## Reformat the code
 	$(BIN)/ruff check --fix .

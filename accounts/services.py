@@ -9,8 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import PendingUpload, Profile, User
-from journal.services import metrics_create_defaults
-from protocols.services import substances_create_defaults
+from accounts.signals import account_created
 
 
 def profile_for(user: User) -> Profile:
@@ -22,8 +21,7 @@ def profile_for(user: User) -> Profile:
         with transaction.atomic():
             profile, created = Profile.objects.get_or_create(user=user)
             if created:
-                metrics_create_defaults(user=user)
-                substances_create_defaults(user=user)
+                account_created.send(sender=Profile, user=user)
         return profile
 
 
@@ -55,8 +53,7 @@ def account_setup(*, user: User, timezone: str) -> Profile:
         user=user, defaults={"timezone": timezone}
     )
     profile.full_clean()
-    metrics_create_defaults(user=user)
-    substances_create_defaults(user=user)
+    account_created.send(sender=Profile, user=user)
     return profile
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("settings/", include("accounts.urls")),
+    path("settings/", include("portability.urls")),
     path("protocol/", include("protocols.urls")),
     path("insights/", include("insights.urls")),
     path("", include("journal.urls")),

@@ -137,15 +137,6 @@ class MonthDay:
     entries: int
 
 
-WEEKDAY_NAMES = [
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"
-]  # fmt: skip
-
-
-def weekday_names(first_weekday: int) -> list[str]:
-    return WEEKDAY_NAMES[first_weekday:] + WEEKDAY_NAMES[:first_weekday]
-
-
 def month_grid(
     user: User, year: int, month: int, metric: Metric | None, first_weekday: int = 0
 ) -> list[list[MonthDay]]:

@@ -17,6 +17,7 @@ from django.views.decorators.http import (
 
 from accounts.http import SignedInRequest
 from accounts.moments import EARLIEST_DAY
+from accounts.weeks import weekday_names
 from config.http import partial_template, post_or_none
 from journal import queries, services, weekly
 from journal.forms import (
@@ -243,7 +244,7 @@ def month(
         "weeks": queries.month_grid(
             request.user, year, month, metric, request.profile.week_start
         ),
-        "weekday_names": queries.weekday_names(request.profile.week_start),
+        "weekday_names": weekday_names(request.profile.week_start),
         "metric": metric,
         "metrics": metrics,
         "previous": (previous.year, previous.month),

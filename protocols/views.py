@@ -19,8 +19,8 @@ from django.views.decorators.http import (
 )
 
 from accounts.http import SignedInRequest
+from accounts.weeks import weekday_names
 from config.http import partial_template, post_or_none
-from journal.queries import weekday_names
 from protocols import ical, queries, safety, schedule, services
 from protocols.forms import DoseForm, ProtocolForm, SafetyScreenForm, SubstanceForm
 from protocols.models import CalendarFeed, DoseLog, Protocol, SafetyScreen, Substance

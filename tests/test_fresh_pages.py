@@ -15,9 +15,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.export import export_document
 from journal import services
 from journal.models import Entry
+from portability.export import export_document
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

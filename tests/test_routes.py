@@ -20,7 +20,7 @@ PRIVATE = [r for r in ROUTES if r.name not in PUBLIC_ROUTES]
 PLAIN_PRIVATE = [r for r in PRIVATE if not r.object_kwargs]
 WITH_OBJECTS = [r for r in PRIVATE if r.object_kwargs]
 # Second steps of a flow send you back to the first when there is nothing to show.
-SECOND_STEPS = {"accounts:import_daylio_preview": "accounts:import_daylio"}
+SECOND_STEPS = {"portability:import_daylio_preview": "portability:import_daylio"}
 
 
 def test_the_walker_finds_our_routes():

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from accounts.demo import seed_account
+from portability.demo import seed_account
 from protocols.models import SafetyScreen
 from tests.conftest import missing_tool
 from tests.e2e.conftest import DESKTOP, PHONE, PageWatch, screenshot

@@ -11,9 +11,9 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.management import call_command
 
-from accounts.export import export_document
 from accounts.models import User
 from journal.models import Entry
+from portability.export import export_document
 from tests.conftest import PASSWORD
 from tests.factories import make_dose, make_entry, make_protocol
 

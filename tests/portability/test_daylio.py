@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from accounts import daylio
-from accounts.importer import ImportProblem
 from journal.models import Entry
+from portability import daylio
+from portability.importer import ImportProblem
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parent / "fixtures"

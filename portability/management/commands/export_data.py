@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.export import export_document, export_zip
 from accounts.models import User
+from portability.export import export_document, export_zip
 
 
 class Command(BaseCommand):

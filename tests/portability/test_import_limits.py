@@ -10,11 +10,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from accounts import daylio
-from accounts.export import export_document
-from accounts.importer import ImportProblem, import_document, parse
 from accounts.models import PendingUpload
 from journal.models import Entry, Metric, Rating, Tag
+from portability import daylio
+from portability.export import export_document
+from portability.importer import ImportProblem, import_document, parse
 from protocols.models import DoseLog
 from tests.factories import make_dose, make_entry, mood_metric
 

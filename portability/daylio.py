@@ -20,11 +20,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from accounts.importer import ImportProblem, ImportReport, NewEntry, write_entries
 from accounts.models import User
 from accounts.moments import moment_problem
 from accounts.services import profile_for
 from journal.models import NOTE_MAX_BYTES, Entry, Metric, Tag
+from portability.importer import ImportProblem, ImportReport, NewEntry, write_entries
 
 MAX_BYTES = 5 * 1024 * 1024
 # Daylio's five default moods on Titrate's 1–10 mood scale.

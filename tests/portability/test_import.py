@@ -6,10 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from accounts.export import export_document
-from accounts.importer import ImportProblem, import_document, parse
 from accounts.models import User
 from journal.models import Entry
+from portability.export import export_document
+from portability.importer import ImportProblem, import_document, parse
 from protocols.models import DoseLog, Protocol
 from tests.conftest import make_user
 

@@ -12,7 +12,7 @@ import random
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.demo import seed_account
+from portability.demo import seed_account
 
 
 class Command(BaseCommand):

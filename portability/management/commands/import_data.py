@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.importer import ImportProblem, import_document, parse
 from accounts.models import User
+from portability.importer import ImportProblem, import_document, parse
 
 
 class Command(BaseCommand):

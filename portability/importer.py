@@ -17,7 +17,6 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.export import FORMAT, SCHEMA_VERSION
 from accounts.models import Profile, User
 from accounts.moments import moment_problem
 from accounts.services import profile_for
@@ -31,6 +30,7 @@ from journal.models import (
     Tag,
     WeeklyReview,
 )
+from portability.export import FORMAT, SCHEMA_VERSION
 from protocols.models import DoseLog, Protocol, SafetyScreen, Substance
 from protocols.safety import QUESTIONS
 

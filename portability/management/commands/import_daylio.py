@@ -7,9 +7,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts import daylio
-from accounts.importer import ImportProblem
 from accounts.models import User
+from portability import daylio
+from portability.importer import ImportProblem
 
 
 class DryRun(Exception):

@@ -18,15 +18,15 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import daylio
 from accounts.audit import record
-from accounts.export import export_document, export_zip
 from accounts.http import SignedInRequest
-from accounts.importer import MAX_BYTES, ImportProblem, import_document, parse
 from accounts.models import AuditEvent, PendingUpload
 from accounts.services import account_delete
 from config.http import body_too_large, post_or_none
 from journal.models import Metric
+from portability import daylio
+from portability.export import export_document, export_zip
+from portability.importer import MAX_BYTES, ImportProblem, import_document, parse
 
 
 def _attachment(content, content_type: str, name: str) -> HttpResponse:
@@ -118,7 +118,7 @@ def delete_account(request: SignedInRequest) -> HttpResponse:
         return redirect("account_login")
     status = 422 if request.method == "POST" else 200
     return render(
-        request, "accounts/delete_account.html", {"form": form}, status=status
+        request, "portability/delete_account.html", {"form": form}, status=status
     )
 
 
@@ -165,7 +165,7 @@ def _refused(request, form: UploadForm, template: str) -> HttpResponse:
 def import_export(request: SignedInRequest) -> HttpResponse:
     form = ImportForm(request)
     if form.too_large:
-        return _refused(request, form, "accounts/import.html")
+        return _refused(request, form, "portability/import.html")
     return _import_export(request, form)
 
 
@@ -182,7 +182,7 @@ def _import_export(request: SignedInRequest, form: ImportForm) -> HttpResponse:
             messages.success(request, report.summary())
             return redirect("accounts:settings")
     status = 422 if request.method == "POST" else 200
-    return render(request, "accounts/import.html", {"form": form}, status=status)
+    return render(request, "portability/import.html", {"form": form}, status=status)
 
 
 SESSION_KEY = "daylio_upload"
@@ -200,7 +200,7 @@ def import_daylio(request: SignedInRequest) -> HttpResponse:
     """Step one: upload. The file waits in its own row while moods are mapped."""
     form = DaylioUploadForm(request)
     if form.too_large:
-        return _refused(request, form, "accounts/import_daylio.html")
+        return _refused(request, form, "portability/import_daylio.html")
     return _import_daylio(request, form)
 
 
@@ -218,9 +218,11 @@ def _import_daylio(request: SignedInRequest, form: DaylioUploadForm) -> HttpResp
                 user=request.user, content=raw.decode("utf-8-sig")
             )
             request.session[SESSION_KEY] = pending.pk
-            return redirect("accounts:import_daylio_preview")
+            return redirect("portability:import_daylio_preview")
     status = 422 if request.method == "POST" else 200
-    return render(request, "accounts/import_daylio.html", {"form": form}, status=status)
+    return render(
+        request, "portability/import_daylio.html", {"form": form}, status=status
+    )
 
 
 @login_required
@@ -234,7 +236,7 @@ def import_daylio_preview(request: SignedInRequest) -> HttpResponse:
         else None
     )
     if pending is None:
-        return redirect("accounts:import_daylio")
+        return redirect("portability:import_daylio")
     rows = daylio.parse(pending.content.encode())
     counts = daylio.mood_counts(rows)
     labels = sorted(counts, key=lambda label: (-counts[label], label))
@@ -277,5 +279,5 @@ def import_daylio_preview(request: SignedInRequest) -> HttpResponse:
     status = 422 if errors else 200
     context = {"moods": moods, "entries": len(rows), "mood_metric": mood}
     return render(
-        request, "accounts/import_daylio_preview.html", context, status=status
+        request, "portability/import_daylio_preview.html", context, status=status
     )
