@@ -33,6 +33,8 @@ PHASES = [
 ]
 OFF_PHASES = (DayPhase.AFTER_1, DayPhase.AFTER_2, DayPhase.LATER)
 CHARTS = ("comparisons", "timeline", "phases", "calendar", "tags", "correlations")
+# Data tables longer than this are sent when they are opened.
+INLINE_ROWS = 60
 # Over this share of the range without a check-in, the page says so.
 MISSING_SHARE = 0.25
 
@@ -55,6 +57,11 @@ class Section:
     empty: str = ""
     header: list[str] = field(default_factory=list)
     rows: list[list] = field(default_factory=list)
+
+    @property
+    def inline_table(self) -> bool:
+        """Short tables go with the page; long ones are fetched when opened."""
+        return len(self.rows) <= INLINE_ROWS
 
     def body_html(self) -> SafeString:
         """The data table's rows as HTML: a five-year timeline has thousands

@@ -101,6 +101,23 @@ def insights_index(request: SignedInRequest) -> HttpResponse:
 
 @login_required
 @require_safe
+def chart_table(request: SignedInRequest, chart: str) -> HttpResponse:
+    """One chart's data table: asked for by the page when the table is opened
+    (long tables are not sent with the page), or as a page of its own."""
+    if chart not in report.CHARTS:
+        raise Http404("No such chart.")
+    _, _, result = _report(request, charts=(chart,))
+    context = {
+        "section": result.section(chart) if result.sections else None,
+        "query": request.GET.urlencode(),
+    }
+    return render(
+        request, partial_template(request, "insights/table.html", "table"), context
+    )
+
+
+@login_required
+@require_safe
 def chart_csv(request: SignedInRequest, chart: str) -> HttpResponse:
     if chart not in report.CHARTS:
         raise Http404("No such chart.")

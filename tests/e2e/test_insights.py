@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
 
@@ -38,6 +39,12 @@ def test_insights_render_charts_under_the_production_policy(
     )
     assert page.evaluate("window.__sameDocument") is True
     screenshot(page, "insights-desktop-dark")
+    # A long data table arrives when it is opened.
+    timeline = page.locator("#section-timeline details")
+    assert timeline.locator("tbody tr").count() == 0
+    timeline.locator("summary").click()
+    expect(timeline.locator("tbody tr").first).to_be_visible()
+    assert timeline.locator("tbody tr").count() > 60
     watch.assert_clean()
 
     # No journal data stays in the browser: htmx keeps no page snapshots.

@@ -62,7 +62,10 @@ def test_a_full_history_draws_every_chart_with_words_beside_it(owner):
         "correlations",
     }
     assert "95% interval" in html
-    assert html.count("<details>") == 6
+    # Every section has a data table: short ones in the page, long ones
+    # (the year's timeline and calendar) fetched when opened.
+    assert html.count("<details>") + html.count('<details hx-get="') == 6
+    assert html.count('<details hx-get="') == 2
     assert html.count("Download CSV") == 6
     # The declared question comes first, before any chart.
     main = html.index("Main question: ")
@@ -261,3 +264,26 @@ def test_dose_days_follow_the_substance_chosen(owner_client, owner, other_user):
     response = owner_client.get(f"/insights/?range=30d&substance={theirs.pk}")
     assert response.status_code == 200
     assert "10 dose days in this range" in response.content.decode()
+
+
+def test_long_tables_come_when_opened_short_ones_with_the_page(owner_client, owner):
+    today = owner.profile.local_day()
+    for offset in range(80):
+        make_entry(owner, day=today - dt.timedelta(days=offset), mood=4 + offset % 5)
+    html = owner_client.get("/insights/?range=90d").content.decode()
+    # The comparisons (a few rows) are in the page; the 80-day timeline is not.
+    assert "second: open to drift" in html
+    assert html.count("<td>") < 200
+    link = "/insights/timeline/table/?range=90d"
+    assert f'hx-get="{link}"' in html and f'href="{link}"' in html
+    table = owner_client.get(link, headers={"HX-Request": "true"})
+    assert table.status_code == 200
+    part = table.content.decode()
+    assert part.lstrip().startswith('<div class="table-scroll">')
+    assert part.count("<tr>") == 81 and "<html" not in part
+    page = owner_client.get(link).content.decode()
+    assert "<html" in page and "Back to Insights" in page and page.count("<tr>") == 81
+
+
+def test_an_unknown_table_is_not_found(owner_client):
+    assert owner_client.get("/insights/nothing/table/").status_code == 404
