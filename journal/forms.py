@@ -305,7 +305,7 @@ class JournalFilterForm(forms.Form):
 class PromptForm(forms.ModelForm):
     phase_choices = forms.MultipleChoiceField(
         label="When to offer it",
-        choices=Prompt.Phase.choices,
+        choices=Prompt.Phase.choices(),
         widget=forms.CheckboxSelectMultiple,
     )
 

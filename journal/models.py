@@ -5,6 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from protocols.phases import PromptPhase
+
 NOTE_MAX_BYTES = 100_000
 
 
@@ -103,14 +105,7 @@ class Prompt(models.Model):
         GRATITUDE = "gratitude", "Gratitude"
         BODY = "body", "Body check-in"
 
-    class Phase(models.TextChoices):
-        DOSE_DAY = "dose_day", "Dose day (intention)"
-        AFTER_1 = "after_1", "The day after (integration)"
-        AFTER_2 = "after_2", "Two days after"
-        OFF_DAY = "off_day", "Other days"
-        BREAK = "break", "Breaks"
-        BASELINE = "baseline", "Before the first dose"
-        WEEKLY_REVIEW = "weekly_review", "Weekly review"
+    Phase = PromptPhase
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -8,14 +8,18 @@ to switch built-ins off are never touched.
 
 from __future__ import annotations
 
-DOSE_DAY = "dose_day"
-AFTER_1 = "after_1"
-AFTER_2 = "after_2"
-OFF_DAY = "off_day"
-BREAK = "break"
-BASELINE = "baseline"
-WEEKLY_REVIEW = "weekly_review"
-PHASES = (DOSE_DAY, AFTER_1, AFTER_2, OFF_DAY, BREAK, BASELINE, WEEKLY_REVIEW)
+from protocols.phases import PromptPhase
+
+# Plain strings (the data migrations store them), spelled once in
+# protocols.phases.
+DOSE_DAY = PromptPhase.DOSE_DAY.value
+AFTER_1 = PromptPhase.AFTER_1.value
+AFTER_2 = PromptPhase.AFTER_2.value
+OFF_DAY = PromptPhase.OFF_DAY.value
+BREAK = PromptPhase.BREAK.value
+BASELINE = PromptPhase.BASELINE.value
+WEEKLY_REVIEW = PromptPhase.WEEKLY_REVIEW.value
+PHASES = tuple(phase.value for phase in PromptPhase)
 
 JOURNALING = "journaling"
 MINDFULNESS = "mindfulness"

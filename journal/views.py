@@ -405,7 +405,7 @@ def prompt_list(request: SignedInRequest) -> HttpResponse:
         "form": form,
         "own": Prompt.objects.filter(owner=request.user),
         "builtins": builtins,
-        "phases": Prompt.Phase.choices,
+        "phases": Prompt.Phase.choices(),
     }
     return render(request, "journal/prompts.html", context, status=status)
 

@@ -347,7 +347,7 @@ def _import_prompts(user, document, report) -> None:
             report.skip("prompts")
             continue
         phases = _get(row, "phases", where, list)
-        known = set(Prompt.Phase.values)
+        known = {phase.value for phase in Prompt.Phase}
         if not phases or not all(isinstance(p, str) and p in known for p in phases):
             raise ImportProblem(f"{where}.phases: unknown phases {phases!r}.")
         prompt = Prompt(

@@ -3,7 +3,8 @@ words a page shows for it.
 
 - `PlanPhase`: where a day sits in a protocol's plan (protocols.schedule);
 - `DayPhase`: a day's phase from the doses actually taken (Insights);
-- `DayState`: a day in the dosing calendar, plan and reality together.
+- `DayState`: a day in the dosing calendar, plan and reality together;
+- `PromptPhase`: the phases reflection prompts are written for (journal).
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ class Labelled(StrEnum):
         member._value_ = value
         member.label = label or value
         return member
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        """(value, label) pairs, for a form field or a model field."""
+        return [(member.value, member.label) for member in cls]
 
 
 class PlanPhase(Labelled):
@@ -47,3 +53,16 @@ class DayState(Labelled):
     BREAK = "break", "Break"  # a break between cycles
     OFF = "off", "Off day"  # nothing planned, nothing taken
     NONE = "none", "No protocol"
+
+
+class PromptPhase(Labelled):
+    """What a reflection prompt is for; `DayPhase` folded into what a person
+    reflects on (later days and breaks before the first dose are "other days")."""
+
+    DOSE_DAY = "dose_day", "Dose day (intention)"
+    AFTER_1 = "after_1", "The day after (integration)"
+    AFTER_2 = "after_2", "Two days after"
+    OFF_DAY = "off_day", "Other days"
+    BREAK = "break", "Breaks"
+    BASELINE = "baseline", "Before the first dose"
+    WEEKLY_REVIEW = "weekly_review", "Weekly review"
