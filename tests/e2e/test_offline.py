@@ -41,7 +41,11 @@ def sign_in_with_worker(page, base: str) -> None:
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(base + "/")
     # The worker installs (caching the shell) and takes control of the page.
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    # Installing fetches every shell file from the test server, which takes
+    # seconds when the other test processes keep both cores busy.
+    page.wait_for_function(
+        "() => navigator.serviceWorker.controller !== null", timeout=40_000
+    )
 
 
 def test_the_manifest_names_the_app_and_its_icons(phone, live_server):
