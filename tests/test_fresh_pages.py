@@ -79,7 +79,18 @@ def test_a_rating_shows_at_once_in_the_month_view(owner_client, metrics):
     assert "1 entry" in html and '<span class="cal-value">6</span>' in html
 
 
-def test_a_dose_shows_at_once_on_today_and_the_dosing_calendar(owner_client, owner):
+@pytest.fixture
+def afternoon(owner):
+    """Two in the afternoon in the owner's zone, so 08:30 today is past."""
+    zone = owner.profile.tzinfo
+    now = dt.datetime.combine(timezone.now().astimezone(zone).date(), dt.time(14), zone)
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        yield now
+
+
+def test_a_dose_shows_at_once_on_today_and_the_dosing_calendar(
+    owner_client, owner, afternoon
+):
     psilocybin = owner.substances.get(name="Psilocybin")
     assert "Taken, not planned ·" not in owner_client.get("/protocol/calendar/").text
     assert "Took Psilocybin" not in owner_client.get("/").text
