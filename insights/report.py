@@ -93,6 +93,18 @@ class Finding:
     def title(self) -> str:
         return f"{self.group.many} vs {self.against.many}"
 
+    def verdict(self, metric: Metric) -> str:
+        """Its sentence: the declared question on its own interval, the others
+        on their corrected p-values."""
+        return stats.verdict(
+            self.comparison,
+            what=metric.name.lower(),
+            group=self.group,
+            against=self.against,
+            lower_is_better=metric.lower_is_better,
+            corrected=self.kind != Kind.PRIMARY,
+        )
+
 
 @dataclass
 class Analysis:
@@ -342,21 +354,10 @@ def _comparisons(data: series.Series, metric: Metric, analysis: Analysis) -> Sec
     """The declared question first, then the baseline, then what the
     exploratory comparisons found."""
     what = metric.name.lower()
-    lower = metric.lower_is_better
     section = Section("comparisons", f"Does {what} differ on dose days?", None)
     section.header = COMPARISON_HEADER
     section.rows = [_comparison_row(f) for f in analysis.findings]
-    primary = analysis.primary
-    section.findings.append(
-        "Main question: "
-        + stats.verdict(
-            primary.comparison,
-            what=what,
-            group=primary.group,
-            against=primary.against,
-            lower_is_better=lower,
-        )
-    )
+    section.findings.append("Main question: " + analysis.primary.verdict(metric))
     baseline, *exploratory = analysis.others
     if baseline.comparison.n_b == 0:
         section.findings.append(
@@ -366,30 +367,11 @@ def _comparisons(data: series.Series, metric: Metric, analysis: Analysis) -> Sec
     else:
         section.findings.append(
             "Against the days before your first dose (open to drift, seasons and "
-            "regression to the mean): "
-            + stats.verdict(
-                baseline.comparison,
-                what=what,
-                group=baseline.group,
-                against=baseline.against,
-                lower_is_better=lower,
-                corrected=True,
-            )
+            "regression to the mean): " + baseline.verdict(metric)
         )
     tested = [f for f in exploratory + analysis.tags if f.comparison.enough_data]
     claimed = [f for f in tested if f.comparison.claim]
-    for finding in claimed:
-        section.findings.append(
-            "Exploratory: "
-            + stats.verdict(
-                finding.comparison,
-                what=what,
-                group=finding.group,
-                against=finding.against,
-                lower_is_better=lower,
-                corrected=True,
-            )
-        )
+    section.findings += ["Exploratory: " + f.verdict(metric) for f in claimed]
     if tested and not claimed:
         section.findings.append(
             f"Exploratory: none of the {len(tested)} other comparisons with enough "
