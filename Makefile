@@ -95,12 +95,18 @@ bench: $(VENV)/.dev ## Measure the main pages under load (needs PostgreSQL; see 
 profile: $(VENV)/.dev ## Profile one page of the benchmark database (PAGE=insights_all)
 	$(BIN)/python -m bench.profile $${PAGE:-insights_all} $(BENCH_ARGS)
 
-PLOTLY_VERSION ?= 4.1.1
-vendor-plotly: $(VENV)/.runtime ## Refresh the vendored plotly.js bundle from the npm registry
+# plotly.js with only the chart types Titrate draws (tools/plotly/entry.js),
+# built with esbuild at the versions tools/plotly/package-lock.json pins.
+vendor-plotly: $(VENV)/.runtime ## Rebuild the vendored plotly.js bundle from the npm registry
 	rm -rf .vendor-tmp && mkdir .vendor-tmp
-	cd .vendor-tmp && npm pack --silent plotly.js-cartesian-dist-min@$(PLOTLY_VERSION) && tar xzf *.tgz
-	$(BIN)/python tools/vendor_plotly.py .vendor-tmp/package/plotly-cartesian.min.js
-	cp .vendor-tmp/package/LICENSE static/vendor/plotly/LICENSE
+	cp tools/plotly/entry.js tools/plotly/package.json tools/plotly/package-lock.json .vendor-tmp/
+	cd .vendor-tmp && npm ci --silent --no-audit --no-fund && \
+		./node_modules/.bin/esbuild entry.js --bundle --minify --format=iife \
+		--global-name=Plotly --define:global=window --define:define.amd=false \
+		--target=es2016 --legal-comments=eof --log-level=warning --outfile=plotly.min.js \
+		"--banner:js=/*! plotly.js $$(node -p "require('plotly.js/package.json').version") with scatter, bar and box only (tools/plotly) - MIT License, see LICENSE beside this file */"
+	$(BIN)/python tools/vendor_plotly.py .vendor-tmp/plotly.min.js
+	cp .vendor-tmp/node_modules/plotly.js/LICENSE static/vendor/plotly/LICENSE
 	rm -rf .vendor-tmp
 
 lock: ## Re-pin requirements.txt from the direct dependencies in pyproject.toml

@@ -25,6 +25,15 @@ class LoginForm(AllauthLoginForm):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = "Username or email"
         self.fields["login"].widget.attrs["autocomplete"] = "username"
+        if "remember" in self.fields:
+            # Most people sign in on their own phone: staying signed in is the
+            # default; untick it on a shared device.
+            self.fields["remember"].initial = True
+            self.fields["remember"].label = "Stay signed in on this device"
+            self.fields["remember"].help_text = (
+                "Untick on a shared computer: the sign-in then ends when the "
+                "browser closes."
+            )
 
 
 class SignupForm(AllauthSignupForm):

@@ -50,3 +50,17 @@ def moment_problem(
     if local_date > latest_day(tzinfo, now):
         return "it is in the future"
     return None
+
+
+def journal_moment(day: dt.date, moment: dt.datetime, long: bool = False) -> str:
+    """A moment under its journal day (the day-start hour applied): "Tue 3 Mar,
+    01:30 (the next morning)" when the clock time is after midnight but still
+    belongs to the evening before."""
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    if long:
+        text = f"{day:%A}, {day.day} {day:%B %Y}, {local:%H:%M}"
+    else:
+        text = f"{day:%a} {day.day} {day:%b}, {local:%H:%M}"
+    if local.date() != day:
+        text += " (the next morning)"
+    return text

@@ -142,6 +142,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only for the hottest fragments (accounts/jinja.py says why); they are
+        # the templates named *.jinja.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "accounts.jinja.environment"},
+    },
 ]
 
 # Database: SQLite under DATA_DIR unless DATABASE_URL points at PostgreSQL.
@@ -248,6 +257,11 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "titrate@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# allauth lets two-factor be turned on only with every email address verified:
+# otherwise a stranger could sign up with someone's address, turn it on and
+# lock the owner out. Where nothing can be verified (no email set up) and
+# strangers cannot sign up, that guard would only keep two-factor from anyone.
+MFA_ALLOW_UNVERIFIED_EMAIL = not EMAIL_HOST and REGISTRATION != "open"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_timezone("TIME_ZONE", "UTC")
@@ -291,7 +305,7 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # A sign-in lasts at most SESSION_COOKIE_AGE (absolute), and ends sooner after
 # SESSION_IDLE_TIMEOUT seconds without a request.
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=60)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 24 * 3600, minimum=60)
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 3 * 24 * 3600, minimum=60)
 
 # Content-Security-Policy: only our own origin, no inline script or eval.

@@ -283,7 +283,8 @@ def tag_effects(
         ],
         layout=_layout(
             xaxis={
-                "title": {"text": f"Difference in {name} (days with tag − without)"},
+                # Two lines: one is cut off at phone width.
+                "title": {"text": f"Difference in {name}<br>days with tag − without"},
                 "zeroline": True,
             },
             height=max(240, 28 * len(ordered) + 100),
@@ -314,7 +315,7 @@ def correlation_matrix(
                 mode="markers+text",
                 marker={
                     "symbol": "square",
-                    "size": 36,
+                    "size": 38,
                     "color": [r if r is not None else 0 for _, _, r, _ in cells],
                     "colorscale": "RdBu",
                     "cmin": -1,
@@ -325,7 +326,15 @@ def correlation_matrix(
                     f"{r:+.2f}<br>n={count}" if r is not None else f"–<br>n={count}"
                     for _, _, r, count in cells
                 ],
-                textfont={"size": 11, "color": "#111111"},
+                # Light text on the strong colours, dark on the pale ones:
+                # readable in light and dark mode alike.
+                textfont={
+                    "size": 9,
+                    "color": [
+                        "#ffffff" if r is not None and abs(r) >= 0.5 else "#111111"
+                        for _, _, r, _ in cells
+                    ],
+                },
                 hovertemplate="%{y} / %{x}: %{text}<extra></extra>",
                 showlegend=False,
             )

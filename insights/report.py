@@ -14,8 +14,6 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import numpy as np
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
 from insights import charts, series, stats
@@ -57,26 +55,15 @@ class Section:
     empty: str = ""
     header: list[str] = field(default_factory=list)
     rows: list[list] = field(default_factory=list)
+    # The colour key of a chart coloured by value: (lowest, highest), in words.
+    colour_key: tuple[str, str] | None = None
+    # Too many days to read at phone width: the chart scrolls sideways.
+    wide: bool = False
 
     @property
     def inline_table(self) -> bool:
         """Short tables go with the page; long ones are fetched when opened."""
         return len(self.rows) <= INLINE_ROWS
-
-    def body_html(self) -> SafeString:
-        """The data table's rows as HTML: a five-year timeline has thousands
-        of cells, which the template language renders ten times slower."""
-        if not self.rows:
-            return format_html(
-                '<tr><td colspan="{}">No data.</td></tr>', len(self.header)
-            )
-        # Every cell is escaped here (tested in test_data_tables_escape_every_cell).
-        return mark_safe(  # noqa: S308
-            "".join(
-                "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
-                for row in self.rows
-            )
-        )
 
 
 @dataclass(frozen=True)
@@ -614,6 +601,11 @@ def _calendar(data: series.Series, metric: Metric, values: dict) -> Section:
             scale=(metric.scale_min, metric.scale_max),
         )
     )
+    section.colour_key = (
+        f"{metric.scale_min} {metric.low_label}".strip(),
+        f"{metric.scale_max} {metric.high_label}".strip(),
+    )
+    section.wide = len(last_year) > 120
     if len(last_year) < len(data.days):
         section.findings.append("Shows the last 365 days of the range.")
     return section

@@ -13,17 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    Avg,
-    BooleanField,
-    Case,
-    Count,
-    Min,
-    OuterRef,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Count, Min, Sum
 
 from accounts.models import User
 from journal.models import Entry, Metric, Rating
@@ -115,6 +105,40 @@ def default_substance(user: User) -> Substance | None:
     )
 
 
+def _ratings(
+    user: User,
+    start: dt.date,
+    end: dt.date,
+    first_dose_at: Mapping[dt.date, dt.datetime],
+) -> list[tuple[dt.date, int, bool, float, int]]:
+    """Each day's mean rating per metric, split on dose days into check-ins
+    made before the day's first dose and the rest: (day, metric id, before,
+    mean, count). Days without a dose are averaged by the database; the few
+    ratings of dose days are read one by one and split here (comparing each
+    with the day's first dose in SQL cost a subquery per rating)."""
+    ratings = Rating.objects.filter(entry__user=user, entry__day__range=(start, end))
+    dose_days = list(first_dose_at)
+    # Sums rather than means: whole numbers come back without a conversion
+    # per row.
+    rows = [
+        (day, metric_id, False, total / n, n)
+        for day, metric_id, total, n in ratings.exclude(entry__day__in=dose_days)
+        .values("entry__day", "metric_id")
+        .annotate(total=Sum("value"), n=Count("id"))
+        .values_list("entry__day", "metric_id", "total", "n")
+    ]
+    totals: dict[tuple[dt.date, int, bool], list[int]] = defaultdict(lambda: [0, 0])
+    for day, moment, metric_id, value in ratings.filter(
+        entry__day__in=dose_days
+    ).values_list("entry__day", "entry__occurred_at", "metric_id", "value"):
+        first = first_dose_at.get(day)
+        total = totals[(day, metric_id, first is not None and moment < first)]
+        total[0] += value
+        total[1] += 1
+    rows += [(*key, total / n, n) for key, (total, n) in totals.items()]
+    return rows
+
+
 def load(
     user: User, start: dt.date, end: dt.date, substance: Substance | None = None
 ) -> Series:
@@ -125,28 +149,16 @@ def load(
     if substance is not None:
         doses = doses.filter(substance=substance)
 
-    first_dose_at = (
-        doses.filter(day=OuterRef("entry__day"), skipped=False)
-        .order_by("taken_at")
-        .values("taken_at")[:1]
-    )
-    rows = (
-        Rating.objects.filter(entry__user=user, entry__day__range=(start, end))
-        .annotate(
-            before=Case(
-                When(entry__occurred_at__lt=Subquery(first_dose_at), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
-        .values("entry__day", "metric_id", "before")
-        .annotate(mean=Avg("value"), n=Count("id"))
-        .values_list("entry__day", "metric_id", "before", "mean", "n")
-    )
-
     dose_rows = list(
-        doses.filter(day__range=(start - LOOKBACK, end)).values_list("day", "skipped")
+        doses.filter(day__range=(start - LOOKBACK, end)).values_list(
+            "day", "skipped", "taken_at"
+        )
     )
+    first_dose_at: dict[dt.date, dt.datetime] = {}
+    for day, skipped, taken_at in dose_rows:
+        if not skipped and day >= start:
+            first_dose_at[day] = min(taken_at, first_dose_at.get(day, taken_at))
+    rows = _ratings(user, start, end, first_dose_at)
     first_dose = doses.filter(skipped=False).aggregate(first=Min("day"))["first"]
 
     tags: dict[dt.date, set[str]] = defaultdict(set)
@@ -170,7 +182,7 @@ def load(
         end,
         metrics=metrics,
         ratings=rows,
-        doses=dose_rows,
+        doses=[(day, skipped) for day, skipped, _ in dose_rows],
         first_dose=first_dose,
         tags=tags,
         courses=courses,
@@ -248,7 +260,9 @@ def day_phases(
     """
     longest = max((c.plan.longest_gap for c in courses), default=DEFAULT_LONGEST_GAP)
     phases = schedule.day_phases(days, taken, break_after=2 * longest)
-    planned_breaks = _planned_breaks(courses, days)
+    # Only days well after a dose can be in a planned break.
+    later = [day for day, phase in phases.items() if phase == schedule.DayPhase.LATER]
+    planned_breaks = _planned_breaks(courses, later)
     for day, phase in phases.items():
         if phase == schedule.DayPhase.BASELINE:
             if first_dose is not None and day >= first_dose:

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from accounts.http import SignedInRequest
@@ -41,9 +42,12 @@ def _range(request: SignedInRequest, form: RangeForm) -> tuple[dt.date, dt.date,
     would cost a worker seconds and megabytes to say nothing."""
     today = request.profile.local_day()
     data = form.cleaned_data if form.is_valid() else {}
-    chosen = data.get("range") or "90d"
     # Asked for every range (not only "all"), so the query count is the same.
     first = min(series.first_day(request.user) or today, today)
+    # Unasked, the range fits the data: all of it while it spans up to 90
+    # days (a new journal fills the chart), the last 90 days after that.
+    default = "all" if (today - first).days < RANGES["90d"] else "90d"
+    chosen = data.get("range") or default
     if chosen in RANGES:
         return today - dt.timedelta(days=RANGES[chosen] - 1), today, chosen
     if chosen == "all":
@@ -77,8 +81,14 @@ def _report(request: SignedInRequest, charts=report.CHARTS):
     )
 
 
+# Insights pages carry their charts' data (a year of days is ~100 KB of JSON),
+# so they are sent compressed, with the random padding Django's gzip adds
+# against BREACH-style guessing. Other pages are small and sent as they are.
+
+
 @login_required
 @require_safe
+@gzip_page
 def insights_index(request: SignedInRequest) -> HttpResponse:
     form, chosen, result = _report(request)
     context = {
@@ -101,6 +111,7 @@ def insights_index(request: SignedInRequest) -> HttpResponse:
 
 @login_required
 @require_safe
+@gzip_page
 def chart_table(request: SignedInRequest, chart: str) -> HttpResponse:
     """One chart's data table: asked for by the page when the table is opened
     (long tables are not sent with the page), or as a page of its own."""

@@ -8,8 +8,8 @@ import random
 from django.utils import timezone
 
 from accounts.models import Profile, User
-from journal.models import Entry, Metric, Prompt, Rating, Tag, WeeklyReview
-from journal.services import metrics_create_defaults
+from journal.models import Entry, Metric, Prompt, Tag, WeeklyReview
+from journal.services import EntryDraft, entries_add_many, metrics_create_defaults
 
 TAGS = [
     ("walk", 0.35), ("work", 0.55), ("meditation", 0.25), ("friends", 0.2),
@@ -78,7 +78,7 @@ def seed_journal(
     today = profile.local_day(now)
     start = today - dt.timedelta(days=365 * years)
     mood_level = 6.0
-    entries: list[Entry] = []
+    drafts: list[EntryDraft] = []
     plans: list[tuple[dict[str, float], list[Tag]]] = []
     day = start
     while day <= today:
@@ -114,31 +114,19 @@ def seed_journal(
                 note = rng.choice(NOTES)
                 if moment > now:
                     continue  # drawn all the same, so earlier days never change
-                entries.append(
-                    Entry(
-                        user=user,
-                        day=profile.local_day(moment),
-                        occurred_at=moment,
-                        note=note,
-                    )
-                )
+                drafts.append(EntryDraft(occurred_at=moment, note=note))
                 plans.append((values, chosen))
         day += dt.timedelta(days=1)
 
-    _answer_prompts(entries, dose_days, rng)
-    entries = Entry.objects.bulk_create(entries, batch_size=1000)
-    ratings = []
-    links = []
-    for entry, (values, chosen) in zip(entries, plans, strict=True):
-        for key, value in values.items():
-            if rng.random() < 0.93:
-                metric = metrics[key]
-                ratings.append(
-                    Rating(entry=entry, metric=metric, value=_clamp(value, metric))
-                )
-        links.extend(Entry.tags.through(entry_id=entry.pk, tag_id=t.pk) for t in chosen)
-    Rating.objects.bulk_create(ratings, batch_size=2000)
-    Entry.tags.through.objects.bulk_create(links, batch_size=2000)
+    _answer_prompts(drafts, profile, dose_days, rng)
+    for draft, (values, chosen) in zip(drafts, plans, strict=True):
+        draft.ratings = {
+            metrics[key]: _clamp(value, metrics[key])
+            for key, value in values.items()
+            if rng.random() < 0.93
+        }
+        draft.tag_names = [tag.name for tag in chosen]
+    written = entries_add_many(user=user, profile=profile, drafts=drafts)
     _weekly_reviews(user, profile, today, rng)
     Prompt.objects.create(
         owner=user,
@@ -146,7 +134,7 @@ def seed_journal(
         phases=Prompt.encode_phases(["off_day", "after_2"]),
         kind=Prompt.Kind.REFLECTION,
     )
-    return len(entries)
+    return written.entries
 
 
 REVIEW_ANSWERS = [
@@ -192,7 +180,10 @@ def _phase(day: dt.date, dose_days: set[dt.date], first_dose: dt.date | None) ->
 
 
 def _answer_prompts(
-    entries: list[Entry], dose_days: set[dt.date], rng: random.Random
+    drafts: list[EntryDraft],
+    profile: Profile,
+    dose_days: set[dt.date],
+    rng: random.Random,
 ) -> None:
     """Answer a built-in prompt of the day's phase on about half the entries."""
     by_phase: dict[str, list[Prompt]] = {}
@@ -200,11 +191,12 @@ def _answer_prompts(
         for phase in prompt.phase_list:
             by_phase.setdefault(phase, []).append(prompt)
     first_dose = min(dose_days) if dose_days else None
-    for entry in entries:
+    for draft in drafts:
         if rng.random() < 0.5:
-            choices = by_phase.get(_phase(entry.day, dose_days, first_dose))
+            day = profile.local_day(draft.occurred_at)
+            choices = by_phase.get(_phase(day, dose_days, first_dose))
             if choices:
                 prompt = rng.choice(choices)
-                entry.prompt = prompt
-                entry.prompt_text = prompt.text
-                entry.prompt_answer = rng.choice(ANSWERS)
+                draft.prompt = prompt
+                draft.prompt_text = prompt.text
+                draft.prompt_answer = rng.choice(ANSWERS)

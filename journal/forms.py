@@ -19,6 +19,11 @@ RATING_FIELD = re.compile(rf"^{RATING_PREFIX}(.+)$")
 # clock runs fast), never more.
 CLOCK_SKEW = dt.timedelta(minutes=10)
 TAG_NAME_MAX = 40
+# Offered to a person with no tags yet: ticked ones become their tags.
+STARTER_TAGS = [
+    "walk", "exercise", "meditation", "nature", "friends",
+    "work", "stress", "good sleep", "caffeine", "alcohol",
+]  # fmt: skip
 
 
 def validate_note_size(value: str) -> None:
@@ -83,6 +88,12 @@ class EntryForm(forms.Form):
         widget=forms.TextInput(
             attrs={"list": "tag-suggestions", "autocomplete": "off"}
         ),
+    )
+    starter_tags = forms.MultipleChoiceField(
+        label="Tags to start with",
+        required=False,
+        choices=[(name, name) for name in STARTER_TAGS],
+        widget=forms.CheckboxSelectMultiple,
     )
     prompt = forms.ModelChoiceField(
         queryset=Prompt.objects.none(), required=False, widget=forms.HiddenInput
@@ -171,6 +182,8 @@ class EntryForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if "new_tags" in cleaned:
+            cleaned["new_tags"] += cleaned.get("starter_tags", [])
         for key in self.data:
             match = RATING_FIELD.match(key)
             if match and key not in self.fields:
@@ -285,7 +298,15 @@ class JournalFilterForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search notes"}),
     )
-    tag = forms.CharField(label="Tag", required=False, max_length=TAG_NAME_MAX)
+    tag = forms.CharField(
+        label="Tag",
+        required=False,
+        max_length=TAG_NAME_MAX,
+        # The person's tags are offered as they type (templates/journal/list.html).
+        widget=forms.TextInput(
+            attrs={"list": "journal-tag-names", "autocomplete": "off"}
+        ),
+    )
     start = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

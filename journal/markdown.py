@@ -8,7 +8,6 @@ browser fetch from wherever the note points.
 from __future__ import annotations
 
 import nh3
-from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
 _parser = MarkdownIt("commonmark", {"html": False, "breaks": True}).disable("image")
@@ -20,13 +19,14 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
 
 
-def render_note(text: str) -> SafeString:
-    html = _parser.render(text)
-    clean = nh3.clean(
-        html,
+def render_note(text: str) -> str:
+    """Sanitised HTML for a note. Entries keep it beside the note (they render
+    it when saved), so a change to the parser options or the allowed tags needs
+    a migration that renders every entry again, as journal 0007 did."""
+    return nh3.clean(
+        _parser.render(text),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
-    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above

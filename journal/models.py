@@ -4,7 +4,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.safestring import SafeString, mark_safe
 
+from journal.markdown import render_note
 from protocols.phases import PromptPhase
 
 NOTE_MAX_BYTES = 100_000
@@ -206,6 +208,10 @@ class Entry(models.Model):
     )
     prompt_text = models.CharField(max_length=500, blank=True)
     prompt_answer = models.TextField(blank=True)
+    # The note and the answer as sanitised HTML, rendered when they are written
+    # (save() and the bulk writes in journal.services), never on a page view.
+    note_html = models.TextField(blank=True, editable=False)
+    prompt_answer_html = models.TextField(blank=True, editable=False)
     # Set by the form, so that a retried or double-tapped submit saves once.
     client_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -223,6 +229,31 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"Entry of {self.day}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.render_notes()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "note_html",
+                "prompt_answer_html",
+            }
+        super().save(*args, **kwargs)
+
+    def render_notes(self) -> None:
+        """Fill the HTML fields from the Markdown ones."""
+        self.note_html = render_note(self.note) if self.note else ""
+        self.prompt_answer_html = (
+            render_note(self.prompt_answer) if self.prompt_answer else ""
+        )
+
+    @property
+    def note_markup(self) -> SafeString:
+        return mark_safe(self.note_html)  # noqa: S308 - sanitised by render_note
+
+    @property
+    def prompt_answer_markup(self) -> SafeString:
+        return mark_safe(self.prompt_answer_html)  # noqa: S308 - as note_markup
 
 
 class Rating(models.Model):

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Prefetch, QuerySet
+from django.db.models import Avg, Count, Max, Q, QuerySet
 
 from accounts.models import User
 from journal.models import Entry, Metric, Rating, Tag
@@ -15,42 +15,74 @@ from journal.search import search_entries
 
 DAYS_PER_PAGE = 10
 SUGGESTED_TAGS = 12
+RECENT_TAG_DAYS = 30
 
 
 def visible_metrics(user: User) -> list[Metric]:
     return list(Metric.objects.filter(user=user, hidden=False))
 
 
-def entries_with_details(user: User) -> QuerySet[Entry]:
-    """The user's entries with their ratings (in metric order) and tags."""
-    return Entry.objects.filter(user=user).prefetch_related(
-        Prefetch(
-            "ratings",
-            queryset=Rating.objects.select_related("metric").order_by(
-                "metric__position", "metric_id"
-            ),
-        ),
-        Prefetch("tags", queryset=Tag.objects.order_by("name")),
-    )
+@dataclass
+class EntryCard:
+    """An entry as its card shows it (templates/journal/entry.jinja)."""
+
+    entry: Entry
+    ratings: list[tuple[str, int]]  # (metric name, value), in metric order
+    tag_names: list[str]
 
 
-def day_entries(user: User, day: dt.date) -> list[Entry]:
-    return list(entries_with_details(user).filter(day=day))
+def entry_cards(entries: QuerySet[Entry]) -> list[EntryCard]:
+    """Entries with their ratings and tags: three queries, and plain values
+    rather than a model instance for every rating, metric and tag."""
+    entries = list(entries)
+    ids = [entry.pk for entry in entries]
+    if not ids:
+        return []
+    ratings = defaultdict(list)
+    for entry_id, name, value in (
+        Rating.objects.filter(entry_id__in=ids)
+        .order_by("metric__position", "metric_id")
+        .values_list("entry_id", "metric__name", "value")
+    ):
+        ratings[entry_id].append((name, value))
+    tags = defaultdict(list)
+    for entry_id, name in (
+        Entry.tags.through.objects.filter(entry_id__in=ids)
+        .order_by("tag__name")
+        .values_list("entry_id", "tag__name")
+    ):
+        tags[entry_id].append(name)
+    return [EntryCard(e, ratings[e.pk], tags[e.pk]) for e in entries]
 
 
-def suggested_tags(user: User, selected: list[str] = ()) -> tuple[list[Tag], list[str]]:
-    """The most used tags as one-tap chips, and every tag name for the
-    autocomplete list."""
+def day_entries(user: User, day: dt.date) -> list[EntryCard]:
+    return entry_cards(Entry.objects.filter(user=user, day=day))
+
+
+def suggested_tags(
+    user: User, today: dt.date, selected: list[str] = ()
+) -> tuple[list[Tag], list[str]]:
+    """The person's tags as one-tap chips, most used lately first (uses in
+    the last RECENT_TAG_DAYS, then the latest use, then all uses), and every
+    tag name for the autocomplete list. Tags ticked on a form sent back stay
+    among the chips."""
+    since = today - dt.timedelta(days=RECENT_TAG_DAYS)
     tags = list(
-        Tag.objects.filter(user=user)
-        .annotate(uses=Count("entries"))
-        .order_by("-uses", "name")
+        Tag.objects.filter(user=user).annotate(
+            uses=Count("entries"),
+            recent=Count("entries", filter=Q(entries__day__gte=since)),
+            last=Max("entries__day"),
+        )
+    )
+    ranked = sorted(
+        tags,
+        key=lambda t: (-t.recent, -(t.last or dt.date.min).toordinal(), -t.uses),
     )
     chosen = {str(pk) for pk in selected}
-    chips = [t for t in tags[:SUGGESTED_TAGS]] + [
-        t for t in tags[SUGGESTED_TAGS:] if str(t.pk) in chosen
+    chips = ranked[:SUGGESTED_TAGS] + [
+        t for t in ranked[SUGGESTED_TAGS:] if str(t.pk) in chosen
     ]
-    return sorted(chips, key=lambda t: t.name.lower()), [t.name for t in tags]
+    return chips, [t.name for t in tags]
 
 
 def day_means(user: User, days: list[dt.date]) -> dict[dt.date, dict[int, float]]:
@@ -69,7 +101,7 @@ def day_means(user: User, days: list[dt.date]) -> dict[dt.date, dict[int, float]
 @dataclass
 class DayGroup:
     day: dt.date
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[EntryCard] = field(default_factory=list)
     means: list[tuple[Metric, float]] = field(default_factory=list)
     doses: list = field(default_factory=list)  # DoseLog rows, filled by the view
 
@@ -101,21 +133,29 @@ def journal_page(
         entries = entries.filter(day__lte=end)
     entries = search_entries(entries, text)
     paged = entries.filter(day__lt=before) if before else entries
-    days = list(
-        paged.order_by("-day")
-        .values_list("day", flat=True)
-        .distinct()[: days_per_page + 1]
-    )
+    if text or tag:
+        # The search runs once: its matches come back as (entry, day) rows.
+        found = list(paged.order_by().values_list("pk", "day"))
+        days = sorted({day for _, day in found}, reverse=True)[: days_per_page + 1]
+    else:
+        days = list(
+            paged.order_by("-day")
+            .values_list("day", flat=True)
+            .distinct()[: days_per_page + 1]
+        )
     more = len(days) > days_per_page
     days = days[:days_per_page]
     if not days:
         return JournalPage(days=[], next_before=None)
 
-    matching = entries.filter(day__in=days).values("pk")
-    details = entries_with_details(user).filter(pk__in=matching)
+    if text or tag:
+        shown = set(days)
+        matching = [pk for pk, day in found if day in shown]
+    else:
+        matching = entries.filter(day__in=days).values("pk")
     groups = {day: DayGroup(day=day) for day in days}
-    for entry in details:
-        groups[entry.day].entries.append(entry)
+    for card in entry_cards(Entry.objects.filter(user=user, pk__in=matching)):
+        groups[card.entry.day].entries.append(card)
     means = day_means(user, days)
     for day, group in groups.items():
         group.means = [
@@ -136,6 +176,13 @@ class MonthDay:
     fraction: float | None
     entries: int
 
+    @property
+    def shade(self) -> str:
+        """The colour class (0–4) for the value's place on its scale, best = 4."""
+        if self.fraction is None:
+            return "none"
+        return str(min(4, max(0, int(self.fraction * 5))))
+
 
 def month_grid(
     user: User, year: int, month: int, metric: Metric | None, first_weekday: int = 0
@@ -152,7 +199,9 @@ def month_grid(
     values: dict[dt.date, float] = {}
     if metric is not None:
         values = dict(
-            Rating.objects.filter(metric=metric, entry__day__range=(first, last))
+            Rating.objects.filter(
+                entry__user=user, entry__day__range=(first, last), metric=metric
+            )
             .values("entry__day")
             .annotate(mean=Avg("value"))
             .values_list("entry__day", "mean")
@@ -194,7 +243,9 @@ def mood_fell_sharply(
     week_start = today - dt.timedelta(days=6)
     daily = (
         Rating.objects.filter(
-            metric=mood, entry__day__range=(today - dt.timedelta(days=27), today)
+            entry__user=user,
+            entry__day__range=(today - dt.timedelta(days=27), today),
+            metric=mood,
         )
         .values("entry__day")
         .annotate(mean=Avg("value"))

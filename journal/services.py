@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 
 from accounts.models import Profile, User
 from journal.models import Entry, Metric, Prompt, Rating, Tag
+
+BULK_BATCH = 1000
 
 DEFAULT_METRICS = [
     # key, name, low label, high label, lower is better
@@ -49,15 +52,35 @@ def metrics_create_defaults(*, user: User) -> list[Metric]:
 # --- Entries -----------------------------------------------------------------
 
 
+def rating_problem(metric: Metric, value: object) -> str | None:
+    """Why `value` cannot be a rating of `metric`, or None when it can."""
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    if not whole or value not in metric.values:
+        return (
+            f"{value!r} is outside {metric.scale_min}–{metric.scale_max}, "
+            f"the scale of {metric.name!r}."
+        )
+    return None
+
+
 def tags_resolve(*, user: User, names: Iterable[str]) -> list[Tag]:
-    """The user's tags with these names, created when new (case-insensitive)."""
-    tags = []
-    for name in dict.fromkeys(n.strip() for n in names if n.strip()):
-        tag = Tag.objects.filter(user=user, name__iexact=name).first()
-        if tag is None:
-            tag = Tag.objects.create(user=user, name=name)
-        tags.append(tag)
-    return tags
+    """The user's tags with these names, created when new (case-insensitive),
+    in the order given, each once."""
+    wanted: dict[str, str] = {}  # the first spelling of each name
+    for name in names:
+        if name.strip():
+            wanted.setdefault(name.strip().lower(), name.strip())
+    if not wanted:
+        return []
+    found = {
+        tag.name.lower(): tag
+        for tag in Tag.objects.filter(user=user)
+        if tag.name.lower() in wanted
+    }
+    missing = [name for lower, name in wanted.items() if lower not in found]
+    for tag in Tag.objects.bulk_create(Tag(user=user, name=n) for n in missing):
+        found[tag.name.lower()] = tag
+    return [found[lower] for lower in wanted]
 
 
 @transaction.atomic
@@ -135,17 +158,109 @@ def entry_update(
     return entry
 
 
-def _set_ratings(entry: Entry, ratings: Mapping[Metric, int]) -> None:
+def _check_ratings(user_id: int, ratings: Mapping[Metric, int]) -> None:
     for metric, value in ratings.items():
-        if metric.user_id != entry.user_id:
+        if metric.user_id != user_id:
             raise ValueError("A rating must use one of the entry owner's metrics.")
-        if value not in metric.values:
-            raise ValueError(f"{value} is outside {metric.name}'s scale.")
+        problem = rating_problem(metric, value)
+        if problem:
+            raise ValueError(problem)
+
+
+def _set_ratings(entry: Entry, ratings: Mapping[Metric, int]) -> None:
+    _check_ratings(entry.user_id, ratings)
     entry.ratings.filter(metric__in=list(ratings)).delete()
     Rating.objects.bulk_create(
         Rating(entry=entry, metric=metric, value=value)
         for metric, value in ratings.items()
     )
+
+
+@dataclass
+class EntryDraft:
+    """An entry to write with others in one go (imports, demo data)."""
+
+    occurred_at: dt.datetime
+    note: str = ""
+    ratings: Mapping[Metric, int] = field(default_factory=dict)
+    tag_names: Sequence[str] = ()
+    prompt: Prompt | None = None
+    prompt_text: str = ""
+    prompt_answer: str = ""
+
+
+@dataclass
+class Written:
+    entries: int = 0
+    duplicates: int = 0
+    new_tags: int = 0
+
+
+@transaction.atomic
+def entries_add_many(
+    *, user: User, profile: Profile, drafts: Iterable[EntryDraft]
+) -> Written:
+    """Write many entries in a few bulk inserts, with what entry_create does
+    for one: every rating checked against its metric's scale, tags resolved
+    by name (case-insensitive, new ones created), the notes rendered. An entry
+    with the same moment and note as one already in the journal (or earlier
+    in `drafts`) is a duplicate and skipped. Raises ValueError and writes
+    nothing when a rating is invalid."""
+    seen = set(Entry.objects.filter(user=user).values_list("occurred_at", "note"))
+    written = Written()
+    new: list[EntryDraft] = []
+    for draft in drafts:
+        key = (draft.occurred_at, draft.note)
+        if key in seen:
+            written.duplicates += 1
+            continue
+        seen.add(key)
+        _check_ratings(user.pk, draft.ratings)
+        new.append(draft)
+    if not new:
+        return written
+    tag_count = Tag.objects.filter(user=user).count()
+    tags = {
+        tag.name.lower(): tag
+        for tag in tags_resolve(
+            user=user, names=[n for draft in new for n in draft.tag_names]
+        )
+    }
+    written.new_tags = Tag.objects.filter(user=user).count() - tag_count
+    entries = []
+    for draft in new:
+        entry = Entry(
+            user=user,
+            day=profile.local_day(draft.occurred_at),
+            occurred_at=draft.occurred_at,
+            note=draft.note,
+            prompt=draft.prompt,
+            prompt_text=draft.prompt_text,
+            prompt_answer=draft.prompt_answer,
+        )
+        entry.render_notes()
+        entries.append(entry)
+    entries = Entry.objects.bulk_create(entries, batch_size=BULK_BATCH)
+    Rating.objects.bulk_create(
+        (
+            Rating(entry=entry, metric=metric, value=value)
+            for entry, draft in zip(entries, new, strict=True)
+            for metric, value in draft.ratings.items()
+        ),
+        batch_size=BULK_BATCH,
+    )
+    links = {
+        (entry.pk, tags[name.strip().lower()].pk)
+        for entry, draft in zip(entries, new, strict=True)
+        for name in draft.tag_names
+        if name.strip()
+    }
+    Entry.tags.through.objects.bulk_create(
+        (Entry.tags.through(entry_id=e, tag_id=t) for e, t in sorted(links)),
+        batch_size=BULK_BATCH,
+    )
+    written.entries = len(entries)
+    return written
 
 
 def entry_delete(*, entry: Entry) -> None:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("entries/new/", views.entry_create, name="entry_create"),
     path("entries/<int:entry_id>/edit/", views.entry_edit, name="entry_edit"),
     path("entries/<int:entry_id>/delete/", views.entry_delete, name="entry_delete"),
+    path("entries/<int:entry_id>/undo/", views.entry_undo, name="entry_undo"),
     path("prompts/swap/", views.prompt_swap, name="prompt_swap"),
     path("practice/", views.practice, name="practice"),
     path("journal/", views.journal_list, name="list"),

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import (
     require_http_methods,
     require_POST,
@@ -27,7 +28,14 @@ from journal.forms import (
     PromptForm,
     WeeklyReviewForm,
 )
-from journal.models import Entry, Metric, Prompt, PromptSwitchedOff, WeeklyReview
+from journal.models import (
+    Entry,
+    Metric,
+    Prompt,
+    PromptSwitchedOff,
+    Tag,
+    WeeklyReview,
+)
 from journal.prompt_library import DOSE_DAY
 from journal.prompts import prompt_for_day, swap_prompt
 from protocols.queries import active_protocol, doses_by_day
@@ -63,7 +71,7 @@ def _checkin_context(request: SignedInRequest, form: EntryForm | None = None) ->
         prompt = form.cleaned_data["prompt"]  # keep the prompt the answer was for
     # A form sent back with errors keeps every tag that was ticked as a chip.
     selected = form.data.getlist("tags") if form.is_bound else []
-    chips, tag_names = queries.suggested_tags(request.user, selected)
+    chips, tag_names = queries.suggested_tags(request.user, today, selected)
     form.fields["tags"].widget.choices = [(t.pk, t.name) for t in chips]
     return {
         **dose_context,
@@ -73,16 +81,36 @@ def _checkin_context(request: SignedInRequest, form: EntryForm | None = None) ->
         "day": today,
         "form": form,
         "tag_names": tag_names,
+        # A first check-in offers a few tags to start with.
+        "starter_tags": not tag_names,
         "entries": queries.day_entries(request.user, today),
         "has_metrics": bool(metrics),
         "visible_metrics": metrics,
     }
 
 
+# How long after saving a check-in its Undo still works.
+UNDO_WINDOW = dt.timedelta(minutes=10)
+
+
+def _undoable(request: SignedInRequest, entry_id) -> Entry | None:
+    """The person's entry with this id, if it was saved moments ago."""
+    entry_id = str(entry_id)
+    if not (entry_id.isascii() and entry_id.isdigit()) or len(entry_id) > 18:
+        return None
+    return Entry.objects.filter(
+        user=request.user,
+        pk=int(entry_id),
+        created_at__gte=timezone.now() - UNDO_WINDOW,
+    ).first()
+
+
 @login_required
 @require_safe
 def today(request: SignedInRequest) -> HttpResponse:
     context = _checkin_context(request)
+    # After a save without JavaScript: "Saved", with Undo, by today's entries.
+    context["saved_entry"] = _undoable(request, request.GET.get("saved", ""))
     # A hidden mood metric is not rated any more: nothing to watch.
     context["mood_fell"] = queries.mood_fell_sharply(
         request.user, context["day"], context["visible_metrics"]
@@ -118,6 +146,34 @@ def entry_create(request: SignedInRequest) -> HttpResponse:
     )
     if created:
         messages.success(request, f"Check-in saved for {entry.day:%A, %-d %B}.")
+    if request.htmx:
+        response = render(
+            request,
+            "journal/today.html#checkin",
+            {**_checkin_context(request), "saved_entry": entry},
+        )
+        # Where the person looks next: the "saved" line by today's entries.
+        response["HX-Reswap"] = "outerHTML show:#saved:top"
+        return response
+    return redirect(f"{reverse('journal:today')}?saved={entry.pk}#saved")
+
+
+@login_required
+@require_POST
+def entry_undo(request: SignedInRequest, entry_id: int) -> HttpResponse:
+    """Undo a check-in just saved (within UNDO_WINDOW; later, delete it from
+    the journal)."""
+    entry = _undoable(request, entry_id)
+    if entry is None:
+        get_entry_for_user(request, entry_id)  # another person's: 404
+        messages.error(
+            request,
+            "That check-in was saved too long ago to undo here; "
+            "delete it from the journal instead.",
+        )
+    else:
+        services.entry_delete(entry=entry)
+        messages.success(request, "Check-in removed.")
     if request.htmx:
         return render(request, "journal/today.html#checkin", _checkin_context(request))
     return redirect("journal:today")
@@ -156,7 +212,7 @@ def entry_edit(request: SignedInRequest, entry_id: int) -> HttpResponse:
             initial=EntryForm.initial_for(entry, profile),
         )
         status = 200
-    _, tag_names = queries.suggested_tags(request.user)
+    _, tag_names = queries.suggested_tags(request.user, profile.local_day())
     return render(
         request,
         "journal/entry_form.html",
@@ -211,6 +267,10 @@ def journal_list(request: SignedInRequest) -> HttpResponse:
         query["before"] = page.next_before.isoformat()
     context = {
         "filters": filters,
+        # Read only where the full page shows the tag filter's suggestions.
+        "tag_names": Tag.objects.filter(user=request.user).values_list(
+            "name", flat=True
+        ),
         "page": page,
         "next_query": query.urlencode(),
         "filtered": filtered,
@@ -496,13 +556,16 @@ def week_review(
         return redirect("journal:week_of", start.year, start.month, start.day)
     previous = start - weekly.WEEK
     context = {
-        "summary": weekly.summarise(request.user, start),
+        "summary": weekly.summarise(
+            request.user, start, today=request.profile.local_day()
+        ),
         "end": start + dt.timedelta(days=6),
         "prompts": prompts,
         "form": form,
         "review": review,
         "previous": previous,
         "following": start + weekly.WEEK if start < current else None,
+        "min_days": weekly.MIN_DAYS,
     }
     status = 422 if request.method == "POST" else 200
     return render(request, "journal/week.html", context, status=status)

@@ -23,8 +23,9 @@ from django.db import transaction
 from accounts.models import User
 from accounts.moments import moment_problem
 from accounts.services import profile_for
-from journal.models import NOTE_MAX_BYTES, Entry, Metric, Tag
-from portability.importer import ImportProblem, ImportReport, NewEntry, write_entries
+from journal.models import NOTE_MAX_BYTES, Metric
+from journal.services import EntryDraft
+from portability.importer import ImportProblem, ImportReport, write_entries
 
 MAX_BYTES = 5 * 1024 * 1024
 # Daylio's five default moods on Titrate's 1–10 mood scale.
@@ -174,10 +175,8 @@ def import_rows(
                 f"({mood_metric.scale_min}–{mood_metric.scale_max})."
             )
     profile = profile_for(user)
-    tags = {t.name.lower(): t for t in Tag.objects.filter(user=user)}
-    seen = set(Entry.objects.filter(user=user).values_list("occurred_at", "note"))
     report = ImportReport()
-    new: list[NewEntry] = []
+    drafts: list[EntryDraft] = []
     for row in sorted(rows, key=lambda r: (r.moment_date, r.moment_time, r.line)):
         moment = dt.datetime.combine(
             row.moment_date, row.moment_time, tzinfo=profile.tzinfo
@@ -187,17 +186,15 @@ def import_rows(
             raise ImportProblem(
                 f"Line {row.line}: {row.moment_date} cannot be imported: {problem}."
             )
-        if (moment, row.note) in seen:
-            report.skip("entries")
-            continue
-        entry = Entry(
-            user=user, occurred_at=moment, day=profile.local_day(moment), note=row.note
+        drafts.append(
+            EntryDraft(
+                occurred_at=moment,
+                note=row.note,
+                ratings={mood_metric: moods[row.mood.lower()]},
+                tag_names=list(row.activities),
+            )
         )
-        new.append(
-            (entry, {mood_metric: moods[row.mood.lower()]}, list(row.activities))
-        )
-        seen.add((moment, row.note))
-    write_entries(user, new, tags, report)
+    write_entries(user, profile, drafts, report)
     return report
 
 

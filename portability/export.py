@@ -164,6 +164,28 @@ def _flat(value):
     return "" if value is None else value
 
 
+def _entry_rows(document: dict) -> list[dict]:
+    """Entries for a spreadsheet: one column per metric (in the metrics'
+    order, named after the metric; "(rating)" added when the name is taken by
+    another column), empty where an entry has no rating for it."""
+    fixed = ["occurred_at", "day", "note", "tags"]
+    columns = {}
+    for metric in document["metrics"]:
+        name = metric["name"]
+        columns[name] = f"{name} (rating)" if name in fixed else name
+    rows = []
+    for entry in document["entries"]:
+        row = {key: entry[key] for key in fixed}
+        row.update({column: "" for column in columns.values()})
+        for name, value in entry["ratings"].items():
+            row[columns[name]] = value
+        row.update(
+            {k: entry[k] for k in ("prompt_key", "prompt_text", "prompt_answer")}
+        )
+        rows.append(row)
+    return rows
+
+
 def export_zip(user: User) -> bytes:
     """One CSV file a table, in a zip, for spreadsheets."""
     document = export_document(user)
@@ -171,7 +193,7 @@ def export_zip(user: User) -> bytes:
         "profile": [document["profile"]],
         "metrics": document["metrics"],
         "tags": [{"name": name} for name in document["tags"]],
-        "entries": document["entries"],
+        "entries": _entry_rows(document),
         "own_prompts": document["own_prompts"],
         "substances": document["substances"],
         "protocols": document["protocols"],

@@ -22,17 +22,16 @@ from accounts.moments import moment_problem
 from accounts.services import profile_for
 from journal.models import (
     NOTE_MAX_BYTES,
-    Entry,
     Metric,
     Prompt,
     PromptSwitchedOff,
-    Rating,
-    Tag,
     WeeklyReview,
 )
+from journal.services import EntryDraft, entries_add_many, rating_problem
 from portability.export import FORMAT, SCHEMA_VERSION
-from protocols.models import DoseLog, Protocol, SafetyScreen, Substance
+from protocols.models import Protocol, SafetyScreen, Substance
 from protocols.safety import QUESTIONS
+from protocols.services import DoseDraft, DoseProblem, doses_add_many
 
 MAX_BYTES = 20 * 1024 * 1024
 # Rows written in one INSERT (Django lowers it where SQLite allows fewer
@@ -374,34 +373,19 @@ def _text_size(value: str, where: str) -> str:
 
 
 def _import_entries(user, profile, document, metrics, report) -> None:
-    """Checks every entry first, then writes them in bulk: a large file
-    finishes in seconds, and a bad row leaves nothing written."""
-    tags = {t.name.lower(): t for t in Tag.objects.filter(user=user)}
-    builtins = dict(Prompt.objects.filter(owner=None).values_list("key", "id"))
-    seen = set(Entry.objects.filter(user=user).values_list("occurred_at", "note"))
-    new: list[NewEntry] = []
+    """Checks every entry first, then writes them in bulk through the journal's
+    service: a large file finishes in seconds, and a bad row leaves nothing
+    written."""
+    builtins = {p.key: p for p in Prompt.objects.filter(owner=None)}
+    drafts: list[EntryDraft] = []
     for index, row in enumerate(_list(document, "entries")):
         where = f"entries[{index}]"
+        # The file's own "day" is not trusted: it follows from the moment.
         occurred_at = _moment(row, "occurred_at", where, profile)
         note = _text_size(_get(row, "note", where, str), f"{where}.note")
-        if (occurred_at, note) in seen:
-            report.skip("entries")
-            continue
         prompt_text = _get(row, "prompt_text", where, str)
         if len(prompt_text) > 500:
             raise ImportProblem(f"{where}.prompt_text: longer than 500 characters.")
-        entry = Entry(
-            user=user,
-            occurred_at=occurred_at,
-            # The file's own "day" is not trusted: it follows from the moment.
-            day=profile.local_day(occurred_at),
-            note=note,
-            prompt_id=builtins.get(_get(row, "prompt_key", where, str, optional=True)),
-            prompt_text=prompt_text,
-            prompt_answer=_text_size(
-                _get(row, "prompt_answer", where, str), f"{where}.prompt_answer"
-            ),
-        )
         ratings = {}
         for metric_name, value in _get(row, "ratings", where, dict).items():
             metric = metrics.get(metric_name.lower())
@@ -414,13 +398,9 @@ def _import_entries(user, profile, document, metrics, report) -> None:
                     f"{where}.ratings: {metric.name!r} is rated twice "
                     f"(as {metric_name!r} too)."
                 )
-            whole = isinstance(value, int) and not isinstance(value, bool)
-            if not whole or value not in metric.values:
-                raise ImportProblem(
-                    f"{where}.ratings.{metric_name}: {value!r} is outside "
-                    f"{metric.scale_min}–{metric.scale_max}, the scale of your "
-                    f"metric {metric.name!r}."
-                )
+            problem = rating_problem(metric, value)
+            if problem:
+                raise ImportProblem(f"{where}.ratings.{metric_name}: {problem}")
             ratings[metric] = value
         names = []
         for name in _get(row, "tags", where, list):
@@ -428,82 +408,67 @@ def _import_entries(user, profile, document, metrics, report) -> None:
                 raise ImportProblem(f"{where}.tags: {name!r} is not a tag name.")
             _no_nul(name, f"{where}.tags")
             names.append(name.strip())
-        new.append((entry, ratings, names))
-        seen.add((occurred_at, note))
-    write_entries(user, new, tags, report)
-
-
-NewEntry = tuple[Entry, dict[Metric, int], list[str]]
+        drafts.append(
+            EntryDraft(
+                occurred_at=occurred_at,
+                note=note,
+                ratings=ratings,
+                tag_names=names,
+                prompt=builtins.get(_get(row, "prompt_key", where, str, optional=True)),
+                prompt_text=prompt_text,
+                prompt_answer=_text_size(
+                    _get(row, "prompt_answer", where, str), f"{where}.prompt_answer"
+                ),
+            )
+        )
+    write_entries(user, profile, drafts, report)
 
 
 def write_entries(
-    user: User, new: list[NewEntry], tags: dict[str, Tag], report: ImportReport
+    user: User, profile: Profile, drafts: list[EntryDraft], report: ImportReport
 ) -> None:
-    """Write checked entries with their ratings and tags in a few bulk inserts.
-
-    `tags` maps the lower-cased names of the user's tags to them.
-    """
-    if not new:
-        return
-    wanted = {n.lower(): n for _, _, names in new for n in names}
-    missing = [name for lower, name in wanted.items() if lower not in tags]
-    for tag in Tag.objects.bulk_create(
-        [Tag(user=user, name=name) for name in missing], batch_size=BATCH
+    written = entries_add_many(user=user, profile=profile, drafts=drafts)
+    for kind, count in (
+        ("tags", written.new_tags),
+        ("entries", written.entries),
     ):
-        tags[tag.name.lower()] = tag
-        report.add("tags")
-    entries = Entry.objects.bulk_create([e for e, _, _ in new], batch_size=BATCH)
-    Rating.objects.bulk_create(
-        (
-            Rating(entry=entry, metric=metric, value=value)
-            for entry, (_, ratings, _) in zip(entries, new, strict=True)
-            for metric, value in ratings.items()
-        ),
-        batch_size=BATCH,
-    )
-    links = {
-        (entry.pk, tags[name.lower()].pk)
-        for entry, (_, _, names) in zip(entries, new, strict=True)
-        for name in names
-    }
-    Entry.tags.through.objects.bulk_create(
-        (Entry.tags.through(entry_id=e, tag_id=t) for e, t in sorted(links)),
-        batch_size=BATCH,
-    )
-    report.added["entries"] = report.added.get("entries", 0) + len(entries)
+        if count:
+            report.added[kind] = report.added.get(kind, 0) + count
+    if written.duplicates:
+        report.skipped["entries"] = (
+            report.skipped.get("entries", 0) + written.duplicates
+        )
 
 
 def _import_doses(user, profile, document, substances, protocols, report) -> None:
-    seen = set(
-        DoseLog.objects.filter(user=user).values_list(
-            "taken_at", "substance_id", "skipped"
-        )
-    )
+    """Checks each row's shape here; protocols.services writes them, with its
+    own checks of every field and of duplicates."""
+    drafts = []
     for index, row in enumerate(_list(document, "doses")):
         where = f"doses[{index}]"
         substance = _substance(substances, _get(row, "substance", where, str), where)
-        taken_at = _moment(row, "taken_at", where, profile)
-        skipped = _get(row, "skipped", where, bool)
-        if (taken_at, substance.pk, skipped) in seen:
-            report.skip("doses")
-            continue
         ref = _get(row, "protocol", where, int, optional=True)
         if ref is not None and ref not in protocols:
             raise ImportProblem(f"{where}.protocol: no protocol with ref {ref}.")
-        dose = DoseLog(
-            user=user,
-            taken_at=taken_at,
-            day=profile.local_day(taken_at),
-            substance=substance,
-            amount=_amount(row, "amount", where),
-            unit=_get(row, "unit", where, str),
-            protocol=protocols.get(ref),
-            skipped=skipped,
-            notes=_get(row, "notes", where, str),
+        drafts.append(
+            DoseDraft(
+                taken_at=_moment(row, "taken_at", where, profile),
+                substance=substance,
+                amount=_amount(row, "amount", where),
+                unit=_get(row, "unit", where, str),
+                protocol=protocols.get(ref),
+                skipped=_get(row, "skipped", where, bool),
+                notes=_get(row, "notes", where, str),
+            )
         )
-        _save(dose, where)
-        seen.add((taken_at, substance.pk, skipped))
-        report.add("doses")
+    try:
+        written, duplicates = doses_add_many(user=user, profile=profile, drafts=drafts)
+    except DoseProblem as problem:
+        raise ImportProblem(f"doses[{problem.index}]: {problem}") from None
+    if written:
+        report.added["doses"] = report.added.get("doses", 0) + written
+    if duplicates:
+        report.skipped["doses"] = report.skipped.get("doses", 0) + duplicates
 
 
 def _import_reviews(user, document, report) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import wraps
 
 from allauth.account.adapter import get_adapter
 from allauth.core import ratelimit
@@ -152,25 +153,34 @@ class ImportForm(UploadForm):
     file = forms.FileField(label="A Titrate export (.json)")
 
 
-def _refused(request, form: UploadForm, template: str) -> HttpResponse:
-    form.is_valid()  # puts the size error next to the field
-    return render(request, template, {"form": form}, status=413)
+def upload_view(form_class: type[UploadForm], template: str):
+    """A signed-in upload page (GET and POST) whose size is checked before
+    anything reads the body. The CSRF middleware would read the whole body
+    first, so the view is exempt from it and the decorated function, which
+    gets the request and the bound form, is csrf_protect-ed instead; a body
+    over the limit is refused with 413 and the error next to the field."""
+
+    def decorate(handle):
+        protected = csrf_protect(handle)
+
+        @csrf_exempt
+        @login_required
+        @require_http_methods(["GET", "POST"])
+        @wraps(handle)
+        def view(request: SignedInRequest) -> HttpResponse:
+            form = form_class(request)
+            if form.too_large:
+                form.is_valid()  # puts the size error next to the field
+                return render(request, template, {"form": form}, status=413)
+            return protected(request, form)
+
+        return view
+
+    return decorate
 
 
-# Uploads skip the CSRF middleware, which would read the whole body before its
-# size is known; csrf_protect checks them once the size is acceptable.
-@csrf_exempt
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_export(request: SignedInRequest) -> HttpResponse:
-    form = ImportForm(request)
-    if form.too_large:
-        return _refused(request, form, "portability/import.html")
-    return _import_export(request, form)
-
-
-@csrf_protect
-def _import_export(request: SignedInRequest, form: ImportForm) -> HttpResponse:
+@upload_view(ImportForm, "portability/import.html")
+def import_export(request: SignedInRequest, form: ImportForm) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             report = import_document(
@@ -193,19 +203,9 @@ class DaylioUploadForm(UploadForm):
     file = forms.FileField(label="Daylio CSV export")
 
 
-@csrf_exempt  # as import_export
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_daylio(request: SignedInRequest) -> HttpResponse:
+@upload_view(DaylioUploadForm, "portability/import_daylio.html")
+def import_daylio(request: SignedInRequest, form: DaylioUploadForm) -> HttpResponse:
     """Step one: upload. The file waits in its own row while moods are mapped."""
-    form = DaylioUploadForm(request)
-    if form.too_large:
-        return _refused(request, form, "portability/import_daylio.html")
-    return _import_daylio(request, form)
-
-
-@csrf_protect
-def _import_daylio(request: SignedInRequest, form: DaylioUploadForm) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             raw = form.cleaned_data["file"].read()

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import Profile, User
@@ -131,6 +134,8 @@ def dose_log(
     """Record a dose (or a skipped planned one). Returns (dose, created)."""
     if substance.user_id != user.pk or (protocol and protocol.user_id != user.pk):
         raise ValueError("Doses use the user's own substances and protocols.")
+    if not skipped and amount is None:
+        raise ValueError("A dose taken needs an amount.")
     if client_token is not None:
         existing = DoseLog.objects.filter(user=user, client_token=client_token).first()
         if existing:
@@ -181,6 +186,81 @@ def dose_log_planned(
         protocol=protocol,
         skipped=skipped,
     )
+
+
+@dataclass(frozen=True)
+class DoseDraft:
+    """A dose to write with others in one go (imports)."""
+
+    taken_at: dt.datetime
+    substance: Substance
+    amount: Decimal | None
+    unit: str
+    protocol: Protocol | None = None
+    skipped: bool = False
+    notes: str = ""
+
+
+class DoseProblem(ValueError):
+    """A draft that cannot be written; `index` is its place in the drafts."""
+
+    def __init__(self, index: int, message: str):
+        super().__init__(message)
+        self.index = index
+
+
+@transaction.atomic
+def doses_add_many(
+    *, user: User, profile: Profile, drafts: Sequence[DoseDraft]
+) -> tuple[int, int]:
+    """Write many doses at once, checked as dose_log checks one: the user's
+    own substances and protocols, every field valid. A dose with the same
+    moment, substance and skipped mark as one already logged (or earlier in
+    `drafts`) is a duplicate and skipped. Returns (written, duplicates);
+    raises DoseProblem and writes nothing when a draft is invalid."""
+    seen = set(
+        DoseLog.objects.filter(user=user).values_list(
+            "taken_at", "substance_id", "skipped"
+        )
+    )
+    new, duplicates = [], 0
+    for index, draft in enumerate(drafts):
+        key = (draft.taken_at, draft.substance.pk, draft.skipped)
+        if key in seen:
+            duplicates += 1
+            continue
+        seen.add(key)
+        if draft.substance.user_id != user.pk or (
+            draft.protocol and draft.protocol.user_id != user.pk
+        ):
+            raise DoseProblem(index, "Doses use your own substances and protocols.")
+        if not draft.skipped and draft.amount is None:
+            # The database's check lets a missing amount through (NULL).
+            raise DoseProblem(index, "amount: a dose taken needs an amount.")
+        dose = DoseLog(
+            user=user,
+            taken_at=draft.taken_at,
+            day=profile.local_day(draft.taken_at),
+            substance=draft.substance,
+            amount=draft.amount,
+            unit=draft.unit,
+            protocol=draft.protocol,
+            skipped=draft.skipped,
+            notes=draft.notes,
+        )
+        try:
+            dose.full_clean(exclude=["client_token"])
+        except ValidationError as error:
+            raise DoseProblem(
+                index,
+                "; ".join(
+                    f"{name}: {' '.join(messages)}"
+                    for name, messages in error.message_dict.items()
+                ),
+            ) from None
+        new.append(dose)
+    DoseLog.objects.bulk_create(new, batch_size=1000)
+    return len(new), duplicates
 
 
 @transaction.atomic

@@ -47,7 +47,8 @@ def bench_templates(settings):
         {
             **settings.TEMPLATES[0],
             "DIRS": [*settings.TEMPLATES[0]["DIRS"], BENCH_TEMPLATES],
-        }
+        },
+        *settings.TEMPLATES[1:],
     ]
 
 
@@ -76,6 +77,7 @@ def client_fetch(client: Client):
     return fetch
 
 
+@pytest.mark.slow
 def test_every_benchmark_page_answers_with_its_queries_counted(tiny, bench_templates):
     paths = page_paths(tiny)
     assert list(paths) == [name for name, _ in PAGES]
@@ -158,6 +160,11 @@ def test_rows_compare_each_page_with_the_baseline_and_check_the_targets():
         "today first load": True,
     }
     assert "insights_all" in table(rows)
+    transfer = {"today": {"bytes": 50_000}, "insights_all": {"bytes": 400_000}}
+    phone = {what: met for what, _, met in check_targets(rows, transfer, 2400.0)}
+    assert phone["insights_all first load"] is False  # 391 KB > 350 KB
+    assert phone["insights_all LCP, phone, 4× slower CPU"] is True
+    assert check_targets(rows, transfer, 2600.0)[-1][2] is False
 
 
 def test_the_server_runs_with_production_settings():
@@ -166,6 +173,7 @@ def test_the_server_runs_with_production_settings():
     assert len(env["SECRET_KEY"]) >= 50
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_wrk_and_the_reporter_script_measure_a_live_page(live_server, tiny):
     wrk = shutil.which("wrk")

@@ -18,7 +18,9 @@ ROUTES = our_routes()
 
 PATH_VALUES = ["0", "1", "99999999999999999999", "%00", "x" * 300]
 # Every query parameter a view of ours reads.
-QUERY_NAMES = ["range", "start", "end", "metric", "q", "tag", "before", "substance"]
+QUERY_NAMES = [
+    "range", "start", "end", "metric", "q", "tag", "before", "substance", "saved",
+]  # fmt: skip
 QUERY_VALUES = [
     "0001-01-01",
     "9999-12-31",
@@ -27,6 +29,7 @@ QUERY_VALUES = [
     "a\x00b",
     "<b>x</b>",
     "x" * 5000,
+    "²",  # a digit to str.isdigit, not to int()
 ]
 
 
@@ -66,6 +69,7 @@ PARTS = 4
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 @pytest.mark.parametrize("part", range(PARTS))
 def test_no_query_parameter_makes_a_server_error(client_and_values, part):
     client, valid = client_and_values

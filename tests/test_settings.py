@@ -43,6 +43,7 @@ def production(**extra: str) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_check_deploy_reports_no_issues(tmp_path):
     result = run_manage(
         "check",
@@ -65,6 +66,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert not (tmp_path / "secret_key").exists()
 
 
+@pytest.mark.slow
 def test_production_reads_the_secret_key_from_a_file(tmp_path):
     key_file = tmp_path / "key"
     key_file.write_text(secrets.token_urlsafe(50))
@@ -76,6 +78,7 @@ def test_production_reads_the_secret_key_from_a_file(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow
 def test_development_generates_a_secret_key_once_and_keeps_it(tmp_path):
     printed = "from django.conf import settings; print(settings.SECRET_KEY)"
     first = run_manage("shell", "-v", "0", "-c", printed, tmp_path=tmp_path)

@@ -286,9 +286,22 @@
     if (note) note.focus();
   }
 
+  // Undo after a save is offered for a few seconds, then the line just says
+  // "Saved" (the server accepts it for ten minutes, for pages without this).
+  var UNDO_SECONDS = 10;
+  function expireUndo(root) {
+    root.querySelectorAll("form[data-undo]").forEach(function (form) {
+      window.setTimeout(function () {
+        if (!form.contains(document.activeElement)) form.remove();
+        else form.addEventListener("focusout", function () { form.remove(); });
+      }, UNDO_SECONDS * 1000);
+    });
+  }
+
   window.addEventListener("online", sendDrafts);
   document.addEventListener("htmx:load", function (event) {
     if (event.detail.elt.id === "checkin") showDrafts();
+    expireUndo(event.detail.elt);
   });
 
   if ("serviceWorker" in navigator) {
@@ -302,5 +315,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     presetTimezones(document);
     sendDrafts();
+    expireUndo(document);
   });
 })();

@@ -16,6 +16,8 @@
         layout[key] = Object.assign({}, layout[key], {
           gridcolor: "rgba(127, 127, 127, 0.25)",
           zerolinecolor: "rgba(127, 127, 127, 0.6)",
+          // Room for long labels and titles at any width: none is cut off.
+          automargin: true,
         });
       });
       layout.autosize = true;
@@ -24,6 +26,9 @@
         responsive: true,
       });
       element.dataset.drawn = "true";
+      // A chart wider than the screen opens on its latest days.
+      var scroller = element.closest(".chart-scroll");
+      if (scroller) scroller.scrollLeft = scroller.scrollWidth;
     });
   }
 

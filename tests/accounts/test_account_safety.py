@@ -91,11 +91,28 @@ def test_a_sign_in_ends_after_its_absolute_lifetime_however_active(owner):
     client = sign_in()
     session = client.session
     assert abs(session[SIGNED_IN] - time.time()) < 60
-    session[SIGNED_IN] = int(time.time()) - 15 * 24 * 3600
+    session[SIGNED_IN] = int(time.time()) - 29 * 24 * 3600  # daily use for 29 days
+    session.save()
+    assert client.get("/journal/").status_code == 200
+    session = client.session
+    session[SIGNED_IN] = int(time.time()) - 31 * 24 * 3600
     session.save()
     response = client.get("/journal/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_staying_signed_in_is_the_default_and_can_be_unticked(anon_client, owner):
+    page = anon_client.get(LOGIN).content.decode()
+    box = page.split('name="remember"')[1].split(">")[0]
+    assert "checked" in box and "Stay signed in on this device" in page
+    kept = Client()
+    kept.post(LOGIN, {"login": "owner", "password": PASSWORD, "remember": "on"})
+    assert kept.session.get_expire_at_browser_close() is False
+    assert kept.session.get_expiry_age() == 30 * 24 * 3600
+    shared = Client()
+    shared.post(LOGIN, {"login": "owner", "password": PASSWORD})
+    assert shared.session.get_expire_at_browser_close() is True
 
 
 def test_an_active_recent_sign_in_stays(owner):

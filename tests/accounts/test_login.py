@@ -137,3 +137,23 @@ def test_the_totp_page_shows_its_qr_code_as_an_inline_image(anon_client, owner):
     sign_in_and_confirm_password(anon_client)
     html = anon_client.get("/accounts/2fa/totp/activate/").content.decode()
     assert 'src="data:image/svg+xml;base64,' in html
+
+
+@pytest.mark.django_db
+def test_two_factor_without_email_set_up_needs_no_verified_address(
+    anon_client, owner, settings
+):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=owner,
+        email=owner.email or "owner@example.test",
+        defaults={"verified": False, "primary": True},
+    )
+    assert settings.MFA_ALLOW_UNVERIFIED_EMAIL  # no EMAIL_HOST, no open sign-up
+    sign_in_and_confirm_password(anon_client)
+    assert anon_client.get("/accounts/2fa/totp/activate/").status_code == 200
+    # With email set up, the address must be verified first, and the page says so.
+    settings.MFA_ALLOW_UNVERIFIED_EMAIL = False
+    response = anon_client.get("/accounts/2fa/totp/activate/", follow=True)
+    assert b"until you have verified your email address" in response.content

@@ -89,3 +89,57 @@ def test_users_see_their_sessions_and_end_the_others(owner):
     laptop.post("/accounts/sessions/", {"action": "logout"})
     assert laptop.get("/").status_code == 200
     assert phone.get("/").status_code == 302
+
+
+FIREFOX_ANDROID = "Mozilla/5.0 (Android 14; Mobile; rv:128.0) Gecko/128.0 Firefox/128.0"
+SAFARI_IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
+
+
+def test_the_sessions_page_names_devices_in_words(owner):
+    phone = Client(HTTP_USER_AGENT=FIREFOX_ANDROID)
+    laptop = Client(HTTP_USER_AGENT=SAFARI_IPHONE)
+    for client in (phone, laptop):
+        client.post(LOGIN, {"login": "owner", "password": PASSWORD})
+        client.get("/")  # a request notes when the sign-in was last used
+    html = laptop.get("/accounts/sessions/").content.decode()
+    assert "<strong>Firefox Mobile on Android</strong>" in html
+    assert (
+        '<strong>Mobile Safari on iOS</strong> <span class="badge">this device' in html
+    )
+    assert html.count("Last seen just now") == 2
+    assert "Gecko/128.0" not in html  # no raw user-agent string
+    assert 'href="/settings/"' in html
+
+
+def test_an_empty_or_odd_user_agent_still_reads_as_words():
+    from accounts.devices import describe
+
+    assert describe("") == "An unknown browser"
+    assert describe("curl/8.0") == "curl"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/accounts/email/", "/accounts/password/change/", "/accounts/2fa/"],
+)
+def test_account_pages_lead_back_to_settings(owner_client, path):
+    html = owner_client.get(path).content.decode()
+    assert '<p class="back-link"><a href="/settings/">‹ Settings</a></p>' in html
+
+
+def test_a_sign_in_used_hours_ago_says_so(owner):
+    import time
+
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.devices import last_seen
+    from accounts.middleware import LAST_SEEN
+
+    store = SessionStore()
+    store[LAST_SEEN] = int(time.time()) - 2 * 3600 - 30
+    store.create()
+    assert last_seen(store.session_key) == "2\xa0hours ago"
+    assert last_seen("no-such-session") == ""

@@ -49,6 +49,11 @@ def test_a_check_in_on_a_phone_saves_without_reloading_the_page(
     assert "clear" in entry_card.locator("strong").all_inner_texts()
     # The form is fresh again for the next check-in.
     expect(page.locator("#id_note")).to_have_value("")
+    # "Saved", with Undo, is where the person looks: scrolled into view.
+    saved = page.locator("#saved")
+    expect(saved).to_be_in_viewport()
+    expect(saved).to_contain_text("Saved at")
+    expect(saved.get_by_role("button", name="Undo")).to_be_visible()
     screenshot(page, "checkin-saved-phone")
     watch.assert_clean()
 
@@ -167,4 +172,17 @@ def test_another_prompt_asks_before_discarding_a_typed_answer(phone_page, live_s
     page.get_by_role("button", name="Another prompt").click()
     expect(page.locator("#prompt-block")).not_to_have_text(before)
     assert page.locator("#id_prompt_answer").input_value() == ""
+    watch.assert_clean()
+
+
+def test_undo_after_saving_takes_the_check_in_back(phone_page, live_server):
+    user = make_user("owner")
+    page, watch = phone_page
+    sign_in(page, live_server)
+    page.fill("#id_note", "saved by mistake")
+    page.get_by_role("button", name="Save check-in").click()
+    page.locator("#saved").get_by_role("button", name="Undo").click()
+    page.get_by_text("Check-in removed.").wait_for()
+    assert page.locator("article.entry").count() == 0
+    assert not Entry.objects.filter(user=user).exists()
     watch.assert_clean()

@@ -91,7 +91,10 @@ def audit(page, watch: PageWatch, url: str) -> list[str]:
     problems = []
     if response is None or response.status >= 400:
         problems.append(f"{url}: HTTP {response and response.status}")
-    page.wait_for_load_state("networkidle")
+    # Loaded, and no htmx request under way (networkidle would wait half a
+    # second of quiet on every page).
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
     results = page.evaluate(
         "axe.run(document, {resultTypes: ['violations']})"
         ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact,"

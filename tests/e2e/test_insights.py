@@ -25,6 +25,9 @@ def test_insights_render_charts_under_the_production_policy(
         "() => document.querySelectorAll('.js-plotly-plot').length === 5"
     )
     assert page.locator(".js-plotly-plot .main-svg").count() >= 5
+    # The intervals are drawn (the bundle must include plotly's error bars).
+    assert page.locator("#figure-tags .errorbar").count() > 0
+    assert page.locator("#figure-phases .errorbar").count() > 0
     policy = page.evaluate(
         "fetch(location.href).then(r => r.headers.get('content-security-policy'))"
     )

@@ -158,6 +158,7 @@ def test_other_users_data_never_reaches_charts_or_csv(owner_client, owner, other
     assert b"their-tag" not in owner_client.get("/insights/tags.csv?range=all").content
 
 
+@pytest.mark.slow
 def test_the_query_count_is_the_same_at_30_days_and_5_years():
     call_command("seed_demo", "--user", "demo", "--years", "5")
     client = Client()
@@ -287,3 +288,51 @@ def test_long_tables_come_when_opened_short_ones_with_the_page(owner_client, own
 
 def test_an_unknown_table_is_not_found(owner_client):
     assert owner_client.get("/insights/nothing/table/").status_code == 404
+
+
+def test_insights_are_sent_compressed_and_journal_pages_are_not(owner_client, owner):
+    import gzip
+
+    make_entry(owner, note="hello")
+    plain = owner_client.get("/insights/").content
+    squeezed = owner_client.get("/insights/", HTTP_ACCEPT_ENCODING="gzip")
+    assert squeezed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in squeezed["Vary"]
+    assert len(squeezed.content) < len(plain) / 2
+    assert b"Read these with care" in gzip.decompress(squeezed.content)
+    table = owner_client.get("/insights/timeline/table/", HTTP_ACCEPT_ENCODING="gzip")
+    assert table["Content-Encoding"] == "gzip"
+    journal = owner_client.get("/journal/", HTTP_ACCEPT_ENCODING="gzip")
+    assert not journal.has_header("Content-Encoding")
+
+
+def test_the_default_range_fits_a_new_journal_then_shows_90_days(owner_client, owner):
+    today = owner.profile.local_day()
+    for offset in range(5):
+        make_entry(owner, day=today - dt.timedelta(days=offset), mood=5 + offset % 3)
+    html = owner_client.get("/insights/").content.decode()
+    timeline = figures(html)["timeline"]
+    first = (today - dt.timedelta(days=4)).isoformat()
+    assert timeline["data"][0]["x"][0] == first  # the chart starts at the data
+    assert re.search(r'value="all"[^>]*checked', html)
+    make_entry(owner, day=today - dt.timedelta(days=200), mood=6)
+    html = owner_client.get("/insights/").content.decode()
+    assert re.search(r'value="90d"[^>]*checked', html)
+    start = figures(html)["timeline"]["data"][0]["x"][0]
+    assert start >= (today - dt.timedelta(days=89)).isoformat()
+
+
+def test_the_day_by_day_chart_has_a_colour_key_and_scrolls_on_a_phone(
+    owner_client, owner
+):
+    today = owner.profile.local_day()
+    for offset in range(0, 200, 2):
+        make_entry(owner, day=today - dt.timedelta(days=offset), mood=3 + offset % 5)
+    html = owner_client.get("/insights/?range=1y").content.decode()
+    section = html.split('id="section-calendar"')[1].split("</section>")[0]
+    assert '<div class="chart-scroll" role="region" tabindex="0"' in section
+    assert (
+        "<span>1 Very low</span>" in section and "<span>10 Very good</span>" in section
+    )
+    short = owner_client.get("/insights/?range=30d").content.decode()
+    assert "chart-scroll" not in short.split('id="section-calendar"')[1]

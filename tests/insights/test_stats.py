@@ -247,6 +247,26 @@ def test_rolling_mean_over_calendar_days():
     assert stats.rolling_mean({}, days) == [None] * 6
 
 
+@given(
+    st.dictionaries(st.integers(0, 60), st.floats(1, 10, allow_nan=False), max_size=40),
+    st.lists(st.integers(-5, 70), max_size=30),
+    st.integers(1, 10),
+)
+def test_rolling_mean_is_the_mean_of_each_window(offsets, picked, window):
+    values = {D(2026, 1, 1) + dt.timedelta(days=k): v for k, v in offsets.items()}
+    days = [D(2026, 1, 1) + dt.timedelta(days=k) for k in picked]
+    for day, mean in zip(days, stats.rolling_mean(values, days, window), strict=True):
+        inside = [
+            values[day - dt.timedelta(days=i)]
+            for i in range(window)
+            if day - dt.timedelta(days=i) in values
+        ]
+        if inside:
+            assert mean == pytest.approx(sum(inside) / len(inside), rel=1e-12)
+        else:
+            assert mean is None
+
+
 def test_tag_effects_compare_days_with_and_without_each_tag():
     values = {D(2026, 1, d): v for d, v in enumerate([7, 8, 7, 8, 7, 4, 5, 4, 5, 4], 1)}
     tags = {D(2026, 1, d): {"walk"} for d in range(1, 6)}

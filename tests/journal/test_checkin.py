@@ -34,8 +34,8 @@ def test_a_plain_post_saves_and_redirects(checkin, owner, metrics):
         new_tags="walk, Walk , coffee",
     )
     assert response.status_code == 302
-    assert response["Location"] == "/"
     entry = Entry.objects.get(user=owner)
+    assert response["Location"] == f"/?saved={entry.pk}#saved"
     assert {r.metric.key: r.value for r in entry.ratings.all()} == {
         "mood": 7,
         "anxiety": 3,

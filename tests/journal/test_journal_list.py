@@ -132,3 +132,15 @@ def test_notes_are_rendered_as_safe_markdown(owner_client, owner):
     assert "<strong>bold</strong>" in html
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_names_on_entry_cards_are_escaped(owner_client, owner, metrics):
+    metrics["mood"].name = "<i>Mood</i>"
+    metrics["mood"].save()
+    make_entry(owner, note="n", tags=["<b>bold</b> & co"])
+    for url in ("/", "/journal/"):
+        html = owner_client.get(url).content.decode()
+        assert "&lt;b&gt;bold&lt;/b&gt; &amp; co</a>" in html
+        assert "?tag=%3Cb%3Ebold%3C/b%3E%20%26%20co" in html
+        assert '<span class="rating-name">&lt;i&gt;Mood&lt;/i&gt;</span>' in html
+        assert "<b>bold</b>" not in html

@@ -80,6 +80,7 @@ def query_counts(client) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.slow
 def test_query_counts_are_the_same_at_10_and_1000_entries(
     owner_client, owner, other_user
 ):

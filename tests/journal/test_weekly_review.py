@@ -28,23 +28,89 @@ def test_the_summary_compares_weeks_and_counts_doses(owner):
     make_dose(owner, day=MONDAY)
     make_dose(owner, day=MONDAY + dt.timedelta(days=2), skipped=True)
     make_dose(owner, day=MONDAY + dt.timedelta(days=3))  # not planned
-    summary = summarise(owner, MONDAY)
+    summary = summarise(owner, MONDAY, today=MONDAY + dt.timedelta(days=6))
     mood = next(row for row in summary.metrics if row.metric.key == "mood")
-    assert (mood.this_week, mood.last_week, mood.change, mood.better) == (7, 4, 3, True)
+    assert (mood.this_week, mood.last_week, mood.change) == (7, 4, 3)
+    assert mood.better is None  # two days against one: too few to call it
     assert (summary.planned, summary.planned_taken, summary.taken, summary.skipped) == (
         4,
         1,
         2,
         1,
     )
+    assert summary.planned_ahead == 0
 
 
-def test_lower_is_better_metrics_read_a_fall_as_better(owner, metrics):
-    for day, value in ((MONDAY, 2), (MONDAY - dt.timedelta(days=2), 6)):
-        entry = make_entry(owner, day=day, mood=None)
-        entry.ratings.create(metric=metrics["anxiety"], value=value)
-    row = next(r for r in summarise(owner, MONDAY).metrics if r.metric.key == "anxiety")
-    assert row.change == -4 and row.better is True
+def test_planned_days_still_ahead_are_not_missed(owner_client, owner):
+    make_protocol(owner, kind="every_other_day", start_date=MONDAY)  # 8, 10, 12, 14
+    make_dose(owner, day=MONDAY)
+    summary = summarise(owner, MONDAY, today=MONDAY + dt.timedelta(days=2))
+    assert (summary.planned, summary.planned_taken, summary.planned_ahead) == (2, 1, 2)
+
+
+def week_of(owner, metric, this_week, last_week):
+    for offset, value in enumerate(this_week):
+        entry = make_entry(owner, day=MONDAY + dt.timedelta(days=offset), mood=None)
+        entry.ratings.create(metric=metric, value=value)
+    for offset, value in enumerate(last_week):
+        entry = make_entry(owner, day=MONDAY - dt.timedelta(days=offset + 1), mood=None)
+        entry.ratings.create(metric=metric, value=value)
+    rows = summarise(owner, MONDAY, today=MONDAY + dt.timedelta(days=6)).metrics
+    return next(r for r in rows if r.metric == metric)
+
+
+def test_a_change_within_the_ups_and_downs_is_not_called_better(owner, metrics):
+    row = week_of(owner, metrics["mood"], [6, 7, 5, 6, 7], [6, 6, 5, 7, 6])
+    assert row.change == pytest.approx(0.2)
+    assert (row.clear, row.better) == (False, None)
+    tiny = week_of(owner, metrics["energy"], [5, 6, 5, 5], [6, 5, 6, 5, 5])
+    assert tiny.change < 0 and tiny.better is None
+
+
+def test_a_clear_change_is_called_better_or_worse(owner, metrics):
+    up = week_of(owner, metrics["mood"], [8, 8, 9, 8, 9], [4, 5, 4, 5, 4])
+    assert up.clear and up.better is True
+    calmer = week_of(owner, metrics["anxiety"], [2, 2, 3, 2, 2], [7, 6, 7, 7, 6])
+    assert calmer.change < 0 and calmer.better is True
+    tired = week_of(owner, metrics["energy"], [3, 2, 3, 3, 2], [7, 8, 7, 8, 7])
+    assert tired.better is False
+
+
+@pytest.mark.slow
+def test_weeks_with_no_change_are_rarely_called_better_or_worse():
+    import math
+
+    import numpy as np
+
+    from journal.models import Metric
+    from journal.weekly import MetricWeek
+
+    rng = np.random.default_rng(7)
+    metric = Metric(name="Mood", scale_min=1, scale_max=10)
+    called = tried = 0
+    for _ in range(4000):
+        noise, carried = np.zeros(14), 0.0
+        for day in range(14):  # lag-1 correlation 0.7, unit variance
+            carried = 0.7 * carried + rng.normal() * math.sqrt(1 - 0.7**2)
+            noise[day] = carried
+        ratings = np.clip(np.round(6 + 1.5 * noise), 1, 10)
+        kept = rng.random(14) > 0.15  # a few days without a check-in
+        row = MetricWeek(
+            metric,
+            this_days=list(ratings[7:][kept[7:]]),
+            last_days=list(ratings[:7][kept[:7]]),
+        )
+        tried += 1
+        called += row.better is not None
+    assert called / tried <= 0.06
+
+
+def test_the_page_marks_only_clear_changes(owner_client, owner, metrics):
+    week_of(owner, metrics["mood"], [8, 8, 9, 8, 9], [4, 5, 4, 5, 4])
+    week_of(owner, metrics["focus"], [6, 7, 5, 6, 7], [6, 6, 5, 7, 6])
+    html = owner_client.get("/journal/week/2026/6/8/").content.decode()
+    assert html.count("(better)") == 1 and "(worse)" not in html
+    assert "at least 3 rated days in each week" in html
 
 
 def test_the_review_page_shows_the_weeks_answers_and_two_prompts(owner_client, owner):

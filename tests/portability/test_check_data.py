@@ -59,3 +59,15 @@ def test_a_moment_python_cannot_read_is_found_and_deleted(owner):
     assert f"entry {entry.pk} of owner" in check()
     check("--delete-outside-limits")
     assert not Entry.objects.filter(pk=entry.pk).exists()
+
+
+def test_a_taken_dose_without_an_amount_is_listed(owner):
+    from protocols.models import DoseLog
+    from tests.factories import make_dose
+
+    dose = make_dose(owner, day=dt.date(2026, 3, 1))
+    DoseLog.objects.filter(pk=dose.pk).update(amount=None)  # as an old import could
+    make_dose(owner, day=dt.date(2026, 3, 2), skipped=True)
+    output = check()
+    assert f"dose {dose.pk} of owner on 2026-03-01: taken, but with no amount" in output
+    assert output.count("no amount") == 1

@@ -37,6 +37,10 @@ def test_the_full_date_layout_with_a_byte_order_mark(owner):
     evening = entries[2]
     assert evening.note == "**Great day**\n\nFirst line\nSecond line"
     assert "<br>" not in evening.note
+    assert (
+        evening.note_html
+        == "<p><strong>Great day</strong></p>\n<p>First line<br>\nSecond line</p>\n"
+    )
     assert sorted(t.name for t in evening.tags.all()) == ["friends", "work"]
     assert [r.value for e in entries for r in e.ratings.all()] == [1, 5, 9]
 

@@ -20,12 +20,18 @@ def without_volatile(document: dict) -> dict:
     return {k: v for k, v in document.items() if k != "exported_at"}
 
 
+@pytest.mark.slow
 def test_a_round_trip_into_a_fresh_account_is_exact():
     call_command("seed_demo", "--user", "demo", "--years", "1")
     original = export_document(User.objects.get(username="demo"))
     fresh = make_user("fresh")
     import_document(fresh, json.loads(json.dumps(original)))
     assert without_volatile(export_document(fresh)) == without_volatile(original)
+    # Imported notes are rendered as they are written, as a check-in's are.
+    for entry in Entry.objects.filter(user=fresh):
+        assert bool(entry.note_html) == bool(entry.note)
+        assert bool(entry.prompt_answer_html) == bool(entry.prompt_answer)
+    assert Entry.objects.filter(user=fresh).exclude(note_html="").exists()
 
 
 def test_importing_the_same_file_twice_adds_nothing(owner):
@@ -156,6 +162,7 @@ def test_the_import_command(tmp_path, owner, other_user):
         call_command("import_data", str(path), "--user", "owner")
 
 
+@pytest.mark.slow
 def test_export_wipe_import_gives_back_the_same_journal(tmp_path):
     """The per-user backup path in the README: export, lose it all, import."""
     call_command("seed_demo", "--user", "demo", "--years", "1")

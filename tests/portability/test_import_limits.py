@@ -196,6 +196,7 @@ def test_a_daylio_nul_or_a_giant_field_is_a_clear_problem(owner):
 # --- Large files ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_large_import_is_written_in_bulk(
     owner, other_user, django_assert_max_num_queries
 ):
@@ -241,14 +242,21 @@ def test_an_upload_over_the_limit_is_refused_before_its_body_is_read(owner, url,
     assert f"larger than {limit} MB".encode() in response.content
 
 
-def test_an_upload_still_needs_its_csrf_token(owner):
+@pytest.mark.parametrize("url", ["/settings/import/daylio/", "/settings/import/"])
+def test_an_upload_still_needs_its_csrf_token(owner, url):
     from django.test import Client
+
+    from journal.models import Entry
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(owner)
     upload = SimpleUploadedFile("d.csv", HEADER.encode())
-    assert client.post("/settings/import/daylio/", {"file": upload}).status_code == 403
+    assert client.post(url, {"file": upload}).status_code == 403
     assert not PendingUpload.objects.exists()
+    assert not Entry.objects.filter(user=owner).exists()
+    # Signed out, the page asks to sign in first, whatever the body.
+    client.logout()
+    assert client.post(url, {"file": upload})["Location"].startswith("/accounts/login/")
 
 
 # --- What stays behind -------------------------------------------------------------

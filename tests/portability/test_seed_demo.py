@@ -17,6 +17,7 @@ def test_it_creates_the_demo_user_who_can_sign_in(anon_client):
     assert response.status_code == 302
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_running_it_again_refreshes_rather_than_duplicates():
     call_command("seed_demo", "--user", "demo", "--password", "one")
@@ -52,6 +53,7 @@ def journal_snapshot(user) -> list:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_it_fills_a_journal_the_same_way_every_time():
     call_command("seed_demo", "--user", "demo", "--years", "1")

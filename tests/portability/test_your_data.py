@@ -59,6 +59,27 @@ def test_the_csv_export_is_a_zip_of_tables_with_formulas_escaped(owner_client, o
     assert rows[0]["tags"] == "'@home"
 
 
+def test_the_csv_export_has_one_column_per_metric(owner_client, owner, metrics):
+    from journal.models import Rating
+
+    metrics["sleep"].name = "note"  # a name another column already has
+    metrics["sleep"].save()
+    entry = make_entry(owner, mood=7)
+    Rating.objects.create(entry=entry, metric=metrics["anxiety"], value=3)
+    make_entry(owner, mood=None, note="no ratings")
+    archive = zipfile.ZipFile(
+        io.BytesIO(owner_client.post("/settings/export.zip").content)
+    )
+    reader = csv.DictReader(io.StringIO(archive.read("entries.csv").decode()))
+    assert reader.fieldnames[:9] == [
+        "occurred_at", "day", "note", "tags",
+        "Mood", "Anxiety", "Energy", "Focus", "note (rating)",
+    ]  # fmt: skip
+    rated, bare = sorted(reader, key=lambda row: row["note"])
+    assert (rated["Mood"], rated["Anxiety"], rated["Energy"]) == ("7", "3", "")
+    assert bare["note"] == "no ratings" and bare["Mood"] == ""
+
+
 def test_exports_need_a_post(owner_client):
     assert owner_client.get("/settings/export.json").status_code == 405
 

@@ -163,6 +163,9 @@ def test_today_offers_the_planned_dose_on_a_planned_day(owner_client, owner):
     html = owner_client.get("/").content.decode()
     assert "plans a dose today" in html
     assert 'hx-post="/protocol/doses/planned/"' in html
+    # The dose comes first on a planned day, before the check-in form.
+    assert html.index('id="today-dose"') < html.index('id="checkin-heading"')
+    assert html.count('id="today-dose"') == 1
 
 
 def test_today_says_when_nothing_is_planned(owner_client, owner):
@@ -170,6 +173,7 @@ def test_today_says_when_nothing_is_planned(owner_client, owner):
     html = owner_client.get("/").content.decode()
     assert "No dose planned today" in html
     assert "Next planned:" in html
+    assert html.index('id="today-dose"') > html.index('id="checkin-heading"')
 
 
 def test_one_tap_logs_the_planned_dose_once(owner_client, owner):

@@ -2,8 +2,9 @@
 
 Finds rows an older version let in that the journal cannot show: entries and
 doses whose moment lies outside 1970 to tomorrow (some cannot even be read
-back), journal days that do not follow from the moment, and ratings outside
-their metric's scale. It changes nothing unless asked.
+back), journal days that do not follow from the moment, ratings outside
+their metric's scale, and doses marked taken without an amount (the database
+check lets a missing amount through). It changes nothing unless asked.
 """
 
 from __future__ import annotations
@@ -75,6 +76,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"rating {pk} (entry {entry_id}): {metric} = {value} is outside the "
                 "metric's scale; it is kept and shown until the person edits it"
+            )
+        no_amount = DoseLog.objects.filter(
+            skipped=False, amount__isnull=True
+        ).values_list("pk", "user__username", "day")
+        for pk, username, day in no_amount:
+            problems += 1
+            self.stdout.write(
+                f"dose {pk} of {username} on {day}: taken, but with no amount; "
+                "the person can add it on the dose's edit page"
             )
         if not problems:
             self.stdout.write(self.style.SUCCESS("No problems found."))

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import User
+from portability.cli import account_and_file
 from portability.importer import ImportProblem, import_document, parse
 
 
@@ -18,13 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True, help="Username to import into")
 
     def handle(self, *args, path: str, user: str, **options):
-        account = User.objects.filter(username=user).first()
-        if account is None:
-            raise CommandError(f"No user named {user!r}.")
-        try:
-            raw = Path(path).read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+        account, raw = account_and_file(user, path)
         try:
             report = import_document(account, parse(raw))
         except ImportProblem as problem:

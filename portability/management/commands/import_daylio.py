@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.models import User
 from portability import daylio
+from portability.cli import account_and_file
 from portability.importer import ImportProblem
 
 
@@ -36,13 +34,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path, user, mood_map, dry_run, **options):
-        account = User.objects.filter(username=user).first()
-        if account is None:
-            raise CommandError(f"No user named {user!r}.")
-        try:
-            raw = Path(path).read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+        account, raw = account_and_file(user, path)
         try:
             rows = daylio.parse(raw)
             mapping = daylio.parse_mapping(mood_map)

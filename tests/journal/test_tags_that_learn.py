@@ -1,0 +1,83 @@
+"""Tags on the check-in: ranked by recent use, a few to start with, and the
+Journal's tag filter offering the person's tags."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from journal.forms import STARTER_TAGS
+from journal.models import Entry, Tag
+from journal.queries import SUGGESTED_TAGS, suggested_tags
+from tests.factories import make_entry
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 6, 30)
+
+
+def chip_names(html: str) -> list[str]:
+    return re.findall(r'class="chip chip-tag"><input[^>]*><span>([^<]+)</span>', html)
+
+
+def test_chips_put_what_was_used_lately_first(owner):
+    for back in range(20):  # used a lot, but months ago
+        make_entry(owner, day=TODAY - dt.timedelta(days=200 + back), tags=["old habit"])
+    for back in range(3):
+        make_entry(owner, day=TODAY - dt.timedelta(days=back), tags=["walk"])
+    make_entry(owner, day=TODAY - dt.timedelta(days=10), tags=["yoga", "walk"])
+    make_entry(owner, day=TODAY - dt.timedelta(days=40), tags=["swim"])
+    chips, names = suggested_tags(owner, TODAY)
+    assert [t.name for t in chips] == ["walk", "yoga", "swim", "old habit"]
+    assert sorted(names) == ["old habit", "swim", "walk", "yoga"]
+
+
+def test_only_the_first_chips_show_and_a_ticked_rare_one_stays(owner):
+    for i in range(SUGGESTED_TAGS + 3):
+        make_entry(owner, day=TODAY - dt.timedelta(days=i), tags=[f"tag{i:02d}"])
+    rare = Tag.objects.get(user=owner, name=f"tag{SUGGESTED_TAGS + 2:02d}")
+    chips, _ = suggested_tags(owner, TODAY)
+    assert len(chips) == SUGGESTED_TAGS and rare not in chips
+    chips, _ = suggested_tags(owner, TODAY, [str(rare.pk)])
+    assert chips[-1] == rare
+
+
+def test_a_first_check_in_offers_tags_to_start_with(owner_client, owner, checkin):
+    html = owner_client.get("/").content.decode()
+    assert chip_names(html) == STARTER_TAGS
+    assert "tick any that fit" in html
+    response = checkin(starter_tags=["walk", "good sleep"], new_tags="Walk, tea")
+    assert response.status_code == 302
+    entry = Entry.objects.get(user=owner)
+    # One tag per name, spelt as the person typed it.
+    assert sorted(t.name for t in entry.tags.all()) == ["Walk", "good sleep", "tea"]
+    # With tags of their own, the person sees those instead.
+    html = owner_client.get("/").content.decode()
+    assert "tick any that fit" not in html
+    assert sorted(chip_names(html)) == ["Walk", "good sleep", "tea"]
+
+
+def test_ignoring_the_starter_tags_adds_none(owner, checkin):
+    checkin(note="no tags today")
+    assert not Tag.objects.filter(user=owner).exists()
+
+
+def test_a_starter_tag_that_is_not_offered_is_refused(owner, checkin):
+    response = checkin(starter_tags=["<script>"])
+    assert response.status_code == 422
+    assert not Entry.objects.filter(user=owner).exists()
+
+
+def test_the_journal_tag_filter_offers_the_persons_tags(
+    owner_client, owner, other_user
+):
+    make_entry(owner, tags=["walk"])
+    make_entry(other_user, tags=["their tag"])
+    html = owner_client.get("/journal/").content.decode()
+    assert 'list="journal-tag-names"' in html
+    datalist = html.split('<datalist id="journal-tag-names">')[1].split("</datalist>")[
+        0
+    ]
+    assert '<option value="walk">' in datalist and "their tag" not in datalist
