@@ -77,6 +77,7 @@ def _checkin_context(request: SignedInRequest, form: EntryForm | None = None) ->
         **dose_context,
         "prompt": prompt,
         "swap_allowed": True,
+        "remember_sections": True,
         "practice_link": phase == DOSE_DAY,
         "day": today,
         "form": form,

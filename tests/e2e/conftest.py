@@ -128,3 +128,11 @@ def screenshot(page, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     print(f"screenshot: {path}")
     return path
+
+
+def open_section(page, name: str) -> None:
+    """Open one of the check-in's sections (note, tags, prompt, time) as a
+    person does, by tapping its heading; an open one stays open."""
+    section = page.locator(f"details[data-section='{name}']")
+    if not section.evaluate("details => details.open"):
+        section.locator("summary").click()

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from journal.models import Entry
 from tests.conftest import PASSWORD, make_user
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import open_section, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,12 +32,15 @@ def test_a_check_in_on_a_phone_saves_without_reloading_the_page(
         has=page.get_by_role("radio", name="7", exact=True)
     )
     box = chip.bounding_box()
-    assert box["height"] >= 44 and box["width"] >= 44, box
+    # A scale is one row: thumb-high segments, each wider than WCAG's 24 px.
+    assert box["height"] >= 44 and box["width"] >= 24, box
     seven.click()
     page.get_by_role("group", name="Sleep quality").get_by_role(
         "radio", name="4", exact=True
     ).click()
+    open_section(page, "tags")
     page.fill("#id_new_tags", "walk, sunshine")
+    open_section(page, "note")
     page.fill("#id_note", "Felt **clear** after the walk.")
     screenshot(page, "checkin-phone")
     page.get_by_role("button", name="Save check-in").click()
@@ -67,6 +70,7 @@ def test_leaving_with_an_unsaved_note_asks_first(phone_page, live_server):
     make_user("owner")
     page, watch = phone_page
     sign_in(page, live_server)
+    open_section(page, "note")
     page.fill("#id_note", "half a thought")
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
@@ -103,6 +107,7 @@ def test_another_prompt_and_the_guided_practice_run_under_the_policy(
     page, watch = phone_page
     sign_in(page, live_server)
     page.evaluate("window.__sameDocument = true")
+    open_section(page, "prompt")
     before = page.locator("#prompt-text").inner_text()
     page.get_by_role("button", name="Another prompt").click()
     page.wait_for_function(
@@ -140,7 +145,13 @@ def test_the_check_in_works_by_keyboard_alone(phone_page, live_server):
     )
     for _ in range(7):  # from "no rating" along to 7
         page.keyboard.press("ArrowRight")
-    tab_until("() => document.activeElement.id === 'id_note'")
+    # The note's section opens from the keyboard, the cursor already inside.
+    tab_until(
+        "() => document.activeElement.tagName === 'SUMMARY'"
+        " && document.activeElement.textContent.trim().startsWith('Note')"
+    )
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_note"
     page.keyboard.type("Typed without a mouse.")
     tab_until("() => document.activeElement.textContent.trim() === 'Save check-in'")
     page.keyboard.press("Enter")
@@ -158,6 +169,7 @@ def test_another_prompt_asks_before_discarding_a_typed_answer(phone_page, live_s
     make_user("owner")
     page, watch = phone_page
     sign_in(page, live_server)
+    open_section(page, "prompt")
     block = page.locator("#prompt-block")
     before = block.inner_text()
     page.fill("#id_prompt_answer", "Half an answer")
@@ -179,6 +191,7 @@ def test_undo_after_saving_takes_the_check_in_back(phone_page, live_server):
     user = make_user("owner")
     page, watch = phone_page
     sign_in(page, live_server)
+    open_section(page, "note")
     page.fill("#id_note", "saved by mistake")
     page.get_by_role("button", name="Save check-in").click()
     page.locator("#saved").get_by_role("button", name="Undo").click()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, PageWatch, screenshot
+from tests.e2e.conftest import DESKTOP, PHONE, PageWatch, open_section, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,7 +52,9 @@ def test_sign_up_protocol_dose_check_in_journal_calendar_insights(
     page.get_by_role("group", name="Mood").get_by_role(
         "radio", name="8", exact=True
     ).check()
+    open_section(page, "prompt")
     page.fill("#id_prompt_answer", "To notice small things.")
+    open_section(page, "note")
     page.fill("#id_note", "First day of the protocol.")
     page.get_by_role("button", name="Save check-in").click()
     page.get_by_text("Check-in saved").wait_for()
@@ -63,7 +65,7 @@ def test_sign_up_protocol_dose_check_in_journal_calendar_insights(
     page.get_by_role("group", name="Mood").get_by_role(
         "radio", name="6", exact=True
     ).check()
-    page.locator("details.when summary").click()
+    open_section(page, "time")
     earlier = page.evaluate(
         "() => { const d = new Date(Date.now() - 2 * 864e5);"
         " return d.toLocaleDateString('en-CA'); }"

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from journal.models import Entry
 from tests.conftest import PASSWORD, make_user
-from tests.e2e.conftest import PHONE, PageWatch, screenshot
+from tests.e2e.conftest import PHONE, PageWatch, open_section, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -82,6 +82,7 @@ def test_a_check_in_written_offline_is_kept_and_sent_when_back_online(
     page.get_by_role("group", name="Mood").get_by_role(
         "radio", name="7", exact=True
     ).check()
+    open_section(page, "note")
     page.fill("#id_note", "Written on the train, no signal.")
     page.get_by_role("button", name="Save check-in").click()
     expect(page.get_by_text("You are offline. This check-in is kept")).to_be_visible()
