@@ -1,0 +1,123 @@
+"""A check-in in seconds on a phone, measured as a person does it: every tap
+counted, nothing scrolled, the confirmation where they are looking.
+
+The screenshots of Today before and after saving, light and dark, are written
+to test-artifacts/screenshots/today-phone-{light,dark}-{before,after}.png.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from journal.models import Entry
+from tests.conftest import PASSWORD, make_user
+from tests.e2e.conftest import ARTIFACTS, PHONE, PageWatch
+from tests.factories import make_entry
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# The issue's bar: mood, anxiety, one existing tag and a one-line note in at
+# most six taps besides the typing, without scrolling.
+MAX_TAPS = 6
+
+
+class Thumb:
+    """Taps what a person can see and reach; counts the taps; fails if the
+    target is off-screen or covered (by the sticky Save bar or the tab bar)."""
+
+    def __init__(self, page):
+        self.page = page
+        self.taps = 0
+
+    def tap(self, locator) -> None:
+        expect(locator).to_be_in_viewport(ratio=1)
+        reachable = locator.evaluate(
+            """target => {
+                const box = target.getBoundingClientRect();
+                const hit = document.elementFromPoint(
+                    box.left + box.width / 2, box.top + box.height / 2);
+                return hit !== null && (target.contains(hit) || hit.contains(target)
+                    || target.closest('label')?.contains(hit) === true);
+            }"""
+        )
+        assert reachable, f"covered: {locator}"
+        locator.tap()
+        self.taps += 1
+
+
+@pytest.fixture(params=["light", "dark"])
+def phone(request, browser, live_server):
+    context = browser.new_context(
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        color_scheme=request.param,
+        timezone_id="Europe/Berlin",
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield request.param, page, PageWatch(page, live_server.url)
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    # What the person sees: the viewport, not the whole page.
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def test_mood_anxiety_a_tag_and_a_note_in_six_taps_without_scrolling(
+    phone, live_server
+):
+    scheme, page, watch = phone
+    user = make_user("owner")
+    yesterday = user.profile.local_day() - dt.timedelta(days=1)
+    make_entry(user, day=yesterday, tags=["walk", "work", "coffee"])
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_login", "owner")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + "/")
+    # Opening Today later in the day, as from the home screen.
+    page.goto(live_server.url + "/")
+    shot(page, f"today-phone-{scheme}-before")
+
+    thumb = Thumb(page)
+    thumb.tap(
+        page.get_by_role("group", name="Mood").locator("label.chip", has_text="7")
+    )
+    thumb.tap(
+        page.get_by_role("group", name="Anxiety").locator(
+            "label.chip", has=page.get_by_role("radio", name="3", exact=True)
+        )
+    )
+    thumb.tap(page.locator("details[data-section=tags] > summary"))
+    thumb.tap(page.locator("label.chip", has_text="walk"))
+    thumb.tap(page.locator("details[data-section=note] > summary"))
+    # The note's section puts the cursor in the note: typing needs no tap.
+    assert page.evaluate("document.activeElement.id") == "id_note"
+    page.keyboard.type("Slept well, calm morning.")
+    assert page.evaluate("window.scrollY") == 0, "the check-in needed a scroll"
+    thumb.tap(page.get_by_role("button", name="Save check-in"))
+    assert thumb.taps <= MAX_TAPS
+
+    # Saved: the status is announced, the new entry is in view, with Undo.
+    status = page.locator("[role=status]", has_text="Check-in saved")
+    expect(status).to_have_count(1)
+    saved = page.locator("#saved")
+    expect(saved).to_be_in_viewport()
+    expect(saved.get_by_role("button", name="Undo")).to_be_visible()
+    expect(page.locator("article.entry").first).to_be_in_viewport()
+    shot(page, f"today-phone-{scheme}-after")
+    watch.assert_clean()
+
+    entry = Entry.objects.get(user=user, day=user.profile.local_day())
+    ratings = {r.metric.key: r.value for r in entry.ratings.select_related("metric")}
+    assert ratings == {"mood": 7, "anxiety": 3}
+    assert list(entry.tags.values_list("name", flat=True)) == ["walk"]
+    assert entry.note == "Slept well, calm morning."
