@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Profile
-from accounts.moments import EARLIEST_DAY
+from accounts.moments import EARLIEST_DAY, moment_problem
 from protocols import safety, schedule
 from protocols.models import MAX_AMOUNT, DoseLog, Protocol, Substance
 
@@ -217,6 +217,33 @@ class DoseForm(forms.Form):
             "skipped": data["skipped"],
             "notes": data["notes"],
         }
+
+
+class PlannedDoseForm(forms.Form):
+    """Today's one tap: "Took it" or "Skipped it" for the planned dose.
+
+    A tap made offline is sent later with the moment it was made (an
+    absolute ISO 8601 time, as offline check-ins are), so it is filed under
+    the day it happened, not the day the connection came back.
+    """
+
+    action = forms.ChoiceField(choices=[("take", "Took it"), ("skip", "Skipped it")])
+    moment = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, profile: Profile, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.profile = profile
+
+    def clean_moment(self) -> dt.datetime:
+        moment = self.cleaned_data.get("moment")
+        if moment is None:
+            return timezone.now()
+        if moment > timezone.now() + CLOCK_SKEW:
+            raise ValidationError("A dose cannot be logged in the future.")
+        problem = moment_problem(moment, self.profile.tzinfo)
+        if problem:
+            raise ValidationError(f"This dose cannot be logged: {problem}.")
+        return moment
 
 
 class SubstanceForm(forms.ModelForm):

@@ -22,7 +22,13 @@ from accounts.http import SignedInRequest
 from accounts.weeks import weekday_names
 from config.http import partial_template, post_or_none
 from protocols import ical, queries, safety, schedule, services
-from protocols.forms import DoseForm, ProtocolForm, SafetyScreenForm, SubstanceForm
+from protocols.forms import (
+    DoseForm,
+    PlannedDoseForm,
+    ProtocolForm,
+    SafetyScreenForm,
+    SubstanceForm,
+)
 from protocols.models import CalendarFeed, DoseLog, Protocol, SafetyScreen, Substance
 from protocols.phases import DayState
 from protocols.today import today_dose_context
@@ -226,36 +232,52 @@ def dose_new(request: SignedInRequest) -> HttpResponse:
 @login_required
 @require_POST
 def dose_planned(request: SignedInRequest) -> HttpResponse:
-    """Today's one tap: the planned dose taken, or skipped."""
-    action = request.POST.get("action")
-    if action not in ("take", "skip"):
+    """Today's one tap: the planned dose taken, or skipped (now, or at the
+    moment an offline tap was made)."""
+    form = PlannedDoseForm(request.POST, profile=request.profile)
+    if not form.is_valid() and form.has_error("action"):
         return HttpResponse("action must be take or skip", status=400)
-    protocol = queries.active_protocol(request.user)
-    profile = request.profile
-    today = profile.local_day()
-    if protocol is None or not schedule.is_planned(protocol.plan, today):
-        messages.error(request, "No dose is planned for today.")
-    else:
-        dose, created = services.dose_log_planned(
-            user=request.user,
-            profile=profile,
-            protocol=protocol,
-            taken_at=timezone.now(),
-            skipped=action == "skip",
-        )
-        if created:
-            messages.success(
-                request,
-                "Planned dose logged." if action == "take" else "Marked as skipped.",
-            )
-            _warn(request, dose)
+    problem = _log_planned(request, form)
+    if problem:
+        messages.error(request, problem)
     if request.htmx:
+        # A refusal is 422, so a tap sent later from this device's offline
+        # queue is kept for the person to see rather than counted as saved.
         return render(
             request,
             "protocols/includes/today_dose.html#today-dose",
             {**today_dose_context(request), "oob_messages": True},
+            status=422 if problem else 200,
         )
     return redirect("journal:today")
+
+
+def _log_planned(request: SignedInRequest, form: PlannedDoseForm) -> str:
+    """Log the tapped planned dose; why not, in words, if it cannot be."""
+    if not form.is_valid():
+        return form.errors["moment"][0]
+    profile = request.profile
+    skipped = form.cleaned_data["action"] == "skip"
+    taken_at = form.cleaned_data["moment"]
+    protocol = queries.active_protocol(request.user)
+    day = profile.local_day(taken_at)
+    if protocol is None or not schedule.is_planned(protocol.plan, day):
+        if day == profile.local_day():
+            return "No dose is planned for today."
+        return f"No dose was planned for {day:%A %-d %B}."
+    dose, created = services.dose_log_planned(
+        user=request.user,
+        profile=profile,
+        protocol=protocol,
+        taken_at=taken_at,
+        skipped=skipped,
+    )
+    if created:
+        messages.success(
+            request, "Marked as skipped." if skipped else "Planned dose logged."
+        )
+        _warn(request, dose)
+    return ""
 
 
 @login_required

@@ -74,8 +74,10 @@
     }
   });
 
-  // Check-ins written offline. A check-in the server cannot be reached for is
-  // kept in this browser's localStorage and sent when the connection returns.
+  // Check-ins written offline, and the dose card's "Took it" / "Skipped it"
+  // tapped offline (drafts of kind "dose"). What the server cannot be
+  // reached for is kept in this browser's localStorage and sent when the
+  // connection returns.
   // Each draft names the signed-in user who wrote it (data-user on <body>);
   // one written on the offline page names nobody, so it is never sent on its
   // own: Today offers to put it into the check-in form. A draft leaves the
@@ -107,9 +109,22 @@
     }
   }
 
+  // The button a form was sent with ("Took it" or "Skipped it"): FormData
+  // of the form alone leaves it out.
+  var submitters = new WeakMap();
+  document.addEventListener("submit", function (event) {
+    if (event.submitter) submitters.set(event.target, event.submitter);
+  });
+
+  function draftKind(form) {
+    return form.getAttribute("data-offline-draft") || "checkin";
+  }
+
   function keepDraft(form, user) {
     var fields = [];
-    new FormData(form).forEach(function (value, name) {
+    var submitter = submitters.get(form);
+    var data = submitter && submitter.form === form ? new FormData(form, submitter) : new FormData(form);
+    data.forEach(function (value, name) {
       if (name !== "csrfmiddlewaretoken" && typeof value === "string") {
         fields.push([name, value]);
       }
@@ -129,6 +144,7 @@
     var drafts = loadDrafts().filter(function (d) { return d.id !== id; });
     drafts.push({
       id: id,
+      kind: draftKind(form),
       user: user,
       action: form.getAttribute("action") || form.getAttribute("data-action"),
       fields: fields,
@@ -148,7 +164,18 @@
     var form = event.detail.elt && event.detail.elt.closest("form[data-offline-draft]");
     if (!form) return;
     keepDraft(form, currentUser());
-    say(form, "You are offline. This check-in is kept on this device and is sent when the connection returns.");
+    if (draftKind(form) === "dose") {
+      var submitter = submitters.get(form);
+      var tapped = submitter ? "\u201c" + submitter.textContent.trim() + "\u201d" : "This";
+      say(form, tapped + " is waiting: you are offline. It is kept on this device and sent when the connection returns.");
+      // Kept once: a second tap would only queue the same dose again.
+      // (After htmx has re-enabled them at the end of the failed request.)
+      window.setTimeout(function () {
+        form.querySelectorAll("button").forEach(function (button) { button.disabled = true; });
+      });
+    } else {
+      say(form, "You are offline. This check-in is kept on this device and is sent when the connection returns.");
+    }
   });
 
   // The offline page's form never goes to the server by itself.
@@ -168,7 +195,9 @@
       method: "POST",
       body: body,
       credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken() },
+      // As htmx would send it: the server then answers a refusal with 422
+      // rather than a redirect to a page that only mentions it.
+      headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
     }).then(function (response) {
       // Saved: the server answers with (or redirects to) a page of the app,
       // never the login page.
@@ -179,7 +208,7 @@
   }
 
   var sending = false;
-  var announce = 0; // drafts just sent, for Today to say so
+  var announce = []; // drafts just sent, for Today to say so
 
   function sendDrafts() {
     var user = currentUser();
@@ -195,13 +224,13 @@
       };
       var sent = ids("saved");
       var refused = ids("refused");
+      announce = results.filter(function (r) { return r.saved === "saved"; }).map(function (r) { return r.draft; });
       storeDrafts(loadDrafts().filter(function (d) { return sent.indexOf(d.id) === -1; }).map(function (d) {
         // A draft the server refused waits for its writer to look at it.
         if (refused.indexOf(d.id) !== -1) d.failed = true;
         return d;
       }));
       sending = false;
-      announce = sent.length;
       if (sent.length && window.htmx && document.getElementById("checkin")) {
         // Today's list of entries, fresh; the swap shows the drafts again.
         window.htmx.ajax("GET", window.location.pathname, { target: "#checkin", select: "#checkin", swap: "outerHTML" });
@@ -216,38 +245,66 @@
   function showDrafts() {
     var box = document.getElementById("drafts");
     if (!box) return;
-    var sentCount = announce;
-    announce = 0;
+    var sent = announce;
+    announce = [];
     var user = currentUser();
-    var waiting = loadDrafts().filter(function (d) { return d.user !== user || d.failed; });
+    var drafts = loadDrafts();
+    var waiting = drafts.filter(function (d) { return d.user !== user || d.failed; });
+    // This person's own, not refused, still waiting for the server.
+    var queued = drafts.filter(function (d) { return d.user === user && !d.failed; });
     box.replaceChildren();
-    if (sentCount) {
+    var sentDoses = sent.filter(function (d) { return d.kind === "dose"; }).length;
+    var sentCheckins = sent.length - sentDoses;
+    if (sentCheckins) {
       var done = document.createElement("p");
-      done.textContent = sentCount === 1
+      done.textContent = sentCheckins === 1
         ? "A check-in written offline has been saved."
-        : sentCount + " check-ins written offline have been saved.";
+        : sentCheckins + " check-ins written offline have been saved.";
       box.append(done);
+    }
+    if (sentDoses) {
+      var doseDone = document.createElement("p");
+      doseDone.textContent = "The dose you logged offline has been saved.";
+      box.append(doseDone);
+    }
+    if (queued.length) {
+      var pending = document.createElement("p");
+      pending.textContent = (queued.length === 1 ? "One entry written" : queued.length + " entries written") +
+        " offline on this device " + (queued.length === 1 ? "is" : "are") +
+        " waiting to be sent. They go as soon as the server can be reached.";
+      box.append(pending);
     }
     waiting.forEach(function (draft) {
       var item = document.createElement("div");
       item.className = "draft";
       var text = document.createElement("p");
-      var note = draft.fields.find(function (f) { return f[0] === "note"; });
-      var when = new Date(draft.savedAt);
-      text.textContent = "A check-in written offline on " + when.toLocaleString() + " is waiting" +
-        (draft.failed ? " (it could not be saved as it was)" : "") +
-        (note && note[1] ? ": \u201c" + note[1].slice(0, 80) + (note[1].length > 80 ? "\u2026" : "") + "\u201d" : ".");
-      var use = document.createElement("button");
-      use.type = "button";
-      use.className = "button";
-      use.textContent = "Put it in the check-in form";
-      use.addEventListener("click", function () { useDraft(draft.id); });
+      var when = new Date(draft.savedAt).toLocaleString();
+      var problem = draft.failed ? " (it could not be saved as it was)" : "";
+      var use;
+      if (draft.kind === "dose") {
+        var action = draft.fields.find(function (f) { return f[0] === "action"; });
+        text.textContent = (action && action[1] === "skip" ? "A skipped dose" : "A dose taken") +
+          ", logged offline on " + when + ", is waiting" + problem + ".";
+        use = document.createElement("a");
+        use.className = "button";
+        use.href = box.getAttribute("data-dose-url");
+        use.textContent = "Log it by hand";
+      } else {
+        var note = draft.fields.find(function (f) { return f[0] === "note"; });
+        text.textContent = "A check-in written offline on " + when + " is waiting" + problem +
+          (note && note[1] ? ": \u201c" + note[1].slice(0, 80) + (note[1].length > 80 ? "\u2026" : "") + "\u201d" : ".");
+        use = document.createElement("button");
+        use.type = "button";
+        use.className = "button";
+        use.textContent = "Put it in the check-in form";
+        use.addEventListener("click", function () { useDraft(draft.id); });
+      }
       var drop = document.createElement("button");
       drop.type = "button";
       drop.className = "button quiet";
       drop.textContent = "Discard";
       drop.addEventListener("click", function () {
-        if (window.confirm("Discard this check-in? It cannot be recovered.")) {
+        if (window.confirm(draft.kind === "dose" ? "Discard this dose? It cannot be recovered." : "Discard this check-in? It cannot be recovered.")) {
           storeDrafts(loadDrafts().filter(function (d) { return d.id !== draft.id; }));
           showDrafts();
         }

@@ -193,3 +193,72 @@ def test_a_draft_written_by_someone_else_on_this_device_is_never_sent(
     page.get_by_role("button", name="Put it in the check-in form").click()
     expect(page.locator("#id_note")).to_have_value("Not yours to send")
     assert not Entry.objects.exists()
+
+
+def test_took_it_tapped_offline_waits_and_is_sent_once_back_online(phone, live_server):
+    from protocols.models import DoseLog
+    from tests.factories import make_protocol
+
+    context, page, watch = phone
+    user = make_user("owner")
+    make_protocol(user, start_date=user.profile.local_day())
+    base = live_server.url
+    sign_in_with_worker(page, base)
+
+    context.set_offline(True)
+    card = page.locator("#today-dose")
+    card.get_by_role("button", name="Took it").click()
+    # Never silent: the card says it waits, and a second tap cannot queue it twice.
+    expect(card.get_by_role("status")).to_contain_text("waiting")
+    expect(card.get_by_role("button", name="Took it")).to_be_disabled()
+    drafts = page.evaluate(DRAFTS)
+    assert len(drafts) == 1 and drafts[0]["kind"] == "dose"
+    assert ["action", "take"] in drafts[0]["fields"]
+    tapped = dt.datetime.fromisoformat(
+        dict(drafts[0]["fields"])["moment"].replace("Z", "+00:00")
+    )
+    assert not DoseLog.objects.exists()
+    screenshot(page, "offline-dose-waiting-phone")
+
+    # Back online, the open page sends it by itself.
+    context.set_offline(False)
+    saved = page.get_by_text("The dose you logged offline has been saved.")
+    expect(saved).to_be_visible()
+    expect(page.locator("#today-dose")).to_contain_text("Took Psilocybin")
+    dose = DoseLog.objects.get(user=user)
+    # Logged at the moment of the tap, not when the connection came back.
+    assert dose.taken_at == tapped.replace(microsecond=dose.taken_at.microsecond)
+    assert (dose.skipped, dose.day) == (False, user.profile.local_day())
+    assert page.evaluate(DRAFTS) == []
+    page.reload()
+    assert DoseLog.objects.filter(user=user).count() == 1
+    # htmx reports the request that found no network; nothing else may fail.
+    offline = ("ERR_INTERNET_DISCONNECTED", "htmx:sendError", "htmx:afterRequest")
+    assert [e for e in watch.console_errors if not any(o in e for o in offline)] == []
+    assert watch.foreign_requests == []
+    assert watch.csp_violations() == []
+
+
+def test_a_dose_tap_the_server_refuses_waits_with_a_way_to_log_it(phone, live_server):
+    from protocols.models import DoseLog
+
+    context, page, _ = phone
+    make_user("owner")  # no protocol: nothing was planned that day
+    base = live_server.url
+    sign_in_with_worker(page, base)
+    page.evaluate(
+        "user => localStorage.setItem('titrate.drafts.v1', JSON.stringify([{"
+        "id: 'd', kind: 'dose', user: user, action: '/protocol/doses/planned/',"
+        " savedAt: new Date().toISOString(),"
+        " fields: [['action', 'take'], ['moment', new Date().toISOString()]]}]))",
+        page.evaluate("() => document.body.dataset.user"),
+    )
+    page.reload()
+    expect(page.get_by_text("A dose taken, logged offline on")).to_contain_text(
+        "could not be saved as it was"
+    )
+    expect(page.get_by_role("link", name="Log it by hand")).to_have_attribute(
+        "href", "/protocol/doses/new/"
+    )
+    assert page.evaluate(DRAFTS)[0]["failed"] is True
+    assert not DoseLog.objects.exists()

@@ -216,6 +216,58 @@ def test_one_tap_needs_a_known_action(owner_client, owner):
     assert not DoseLog.objects.exists()
 
 
+def _tap(client, action: str, moment: str):
+    return client.post(
+        "/protocol/doses/planned/",
+        {"action": action, "moment": moment},
+        headers={"HX-Request": "true"},
+    )
+
+
+def test_a_tap_made_offline_yesterday_is_filed_under_yesterday(owner_client, owner):
+    yesterday = owner.profile.local_day() - dt.timedelta(days=1)
+    make_protocol(owner, start_date=yesterday)  # yesterday planned, today not
+    tapped = dt.datetime.combine(yesterday, dt.time(8, 30), tzinfo=owner.profile.tzinfo)
+    response = _tap(owner_client, "take", tapped.astimezone(dt.UTC).isoformat())
+    assert response.status_code == 200
+    dose = DoseLog.objects.get(user=owner)
+    assert (dose.day, dose.taken_at, dose.skipped) == (yesterday, tapped, False)
+    # Sent twice (a retry after a lost answer): still one dose.
+    _tap(owner_client, "take", tapped.isoformat())
+    assert DoseLog.objects.filter(user=owner).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("moment", "message"),
+    [
+        ("2999-01-01T08:00:00+00:00", "cannot be logged in the future"),
+        ("last tuesday", "Enter a valid date/time"),
+        ("1969-07-20T20:17:00+00:00", "before 1970"),
+    ],
+)
+def test_a_tap_with_an_impossible_moment_is_refused(
+    owner_client, owner, moment, message
+):
+    make_protocol(owner, start_date=owner.profile.local_day())
+    response = _tap(owner_client, "take", moment)
+    # 422: the device's offline queue keeps it for the person to see.
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not DoseLog.objects.exists()
+
+
+def test_a_tap_sent_for_a_day_without_a_planned_dose_is_refused(owner_client, owner):
+    today = owner.profile.local_day()
+    make_protocol(owner, start_date=today)  # today planned, yesterday not
+    yesterday_noon = dt.datetime.combine(
+        today - dt.timedelta(days=1), dt.time(12), tzinfo=owner.profile.tzinfo
+    )
+    response = _tap(owner_client, "skip", yesterday_noon.isoformat())
+    assert response.status_code == 422
+    assert "No dose was planned for" in response.content.decode()
+    assert not DoseLog.objects.exists()
+
+
 def test_editing_and_deleting_a_dose(owner_client, owner, substances):
     dose = make_dose(owner, day=dt.date(2026, 2, 10))
     response = owner_client.post(
