@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-fast lint format demo serve migrate collectstatic lock clean vendor-plotly bench profile stats-check
+.PHONY: help run test test-fast lint format demo serve migrate collectstatic lock clean vendor-plotly bench profile stats-check messages
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -117,6 +117,9 @@ lock: ## Re-pin requirements.txt from the direct dependencies in pyproject.toml
 	  echo "# Direct dependencies are listed in pyproject.toml; regenerate with 'make lock'."; \
 	  .venv-lock/bin/pip freeze; } > requirements.txt
 	rm -rf .venv-lock
+
+messages: $(VENV)/.runtime ## Recompile locale/ after editing its .po (needs GNU gettext's msgfmt)
+	$(MANAGE) compilemessages --locale en --ignore "$(VENV)*"
 
 clean: ## Remove the virtualenv and collected static files (keeps data/)
 	rm -rf $(VENV) staticfiles

@@ -266,6 +266,8 @@ MFA_ALLOW_UNVERIFIED_EMAIL = not EMAIL_HOST and REGISTRATION != "open"
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_timezone("TIME_ZONE", "UTC")
 USE_I18N = True
+# English only; the catalog rewords django-allauth's Title Case in sentence case.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

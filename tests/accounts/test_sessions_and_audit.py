@@ -143,3 +143,50 @@ def test_a_sign_in_used_hours_ago_says_so(owner):
     store.create()
     assert last_seen(store.session_key) == "2\xa0hours ago"
     assert last_seen("no-such-session") == ""
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/accounts/email/", "Email addresses"),
+        ("/accounts/password/change/", "Change password"),
+        ("/accounts/2fa/", "Two-factor authentication"),
+        ("/accounts/sessions/", "Where you are signed in"),
+    ],
+)
+def test_account_pages_speak_in_sentence_case(owner_client, path, heading):
+    import re
+
+    html = owner_client.get(path).content.decode()
+    assert re.findall(r"<h1[^>]*>\s*([^<]+?)\s*<", html) == [heading]
+    # No Title Case in headings, buttons or labels (allauth's own wording).
+    texts = re.findall(r"<(?:h[1-3]|button|label|legend|a)[^>]*>([^<]+)<", html)
+    title_case = [
+        t.strip()
+        for t in texts
+        if re.search(r"\s(?!IP\b|TOTP\b)[A-Z][a-z]", t.strip())
+        and not t.strip().startswith("‹")
+    ]
+    assert title_case == []
+
+
+def test_the_compiled_catalog_matches_its_source():
+    import gettext
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    folder = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
+    source = (folder / "django.po").read_text()
+    pairs = re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"$', source, re.MULTILINE)
+    with (folder / "django.mo").open("rb") as compiled:
+        catalog = gettext.GNUTranslations(compiled)
+    # Entries with a context are looked up with it; the rest plainly.
+    plain = [
+        (msgid, text)
+        for msgid, text in pairs
+        if "msgctxt" not in source.split(f'msgid "{msgid}"')[0].splitlines()[-1]
+    ]
+    assert len(plain) > 40
+    assert [(i, catalog.gettext(i)) for i, _ in plain] == plain
