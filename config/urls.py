@@ -14,6 +14,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("offline/", views.offline, name="offline"),
     path("sw.js", views.service_worker, name="service_worker"),
+    # For whatever asks the old way (feed readers, bookmarks, some browsers
+    # on non-HTML pages); pages name their icon with <link rel="icon">.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("settings/", include("accounts.urls")),

@@ -5,7 +5,7 @@ import logging
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -63,3 +63,10 @@ SHELL_FILES = (
     "icons/icon-192.png",
     "manifest.webmanifest",
 )
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """The app's icon, for whatever asks for /favicon.ico the old way (feed
+    readers, bookmarks); pages name it with <link rel="icon">."""
+    return redirect(static("icons/icon-192.png"), permanent=True)

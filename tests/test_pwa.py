@@ -49,3 +49,9 @@ def test_pages_register_the_worker_and_link_the_manifest(owner_client):
     html = owner_client.get("/").content.decode()
     assert 'rel="manifest"' in html and 'rel="apple-touch-icon"' in html
     assert "data-offline-draft" in html and 'id="drafts"' in html
+
+
+def test_the_old_favicon_address_leads_to_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].startswith("/static/icons/icon-192")

@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 OUR_MODULES = ("config", "accounts", "journal", "protocols", "insights", "portability")
 
 # View names that anonymous visitors may open.
-PUBLIC_ROUTES = {"healthz", "offline", "service_worker", "protocols:feed"}
+PUBLIC_ROUTES = {"healthz", "offline", "service_worker", "favicon", "protocols:feed"}
 
 
 @dataclass(frozen=True)

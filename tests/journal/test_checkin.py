@@ -314,3 +314,35 @@ def test_a_steady_mood_shows_no_crisis_note(owner_client, owner):
     for offset in range(20):
         make_entry(owner, day=today - dt.timedelta(days=offset), mood=6 - offset % 2)
     assert "dropped a lot" not in owner_client.get("/").content.decode()
+
+
+def _section(html: str, name: str) -> str:
+    """The opening tag of one of the check-in's sections."""
+    start = html.index(f'data-section="{name}"')
+    return html[html.rindex("<details", 0, start) : html.index(">", start) + 1]
+
+
+def test_todays_sections_start_closed_and_are_remembered(owner_client, metrics):
+    html = owner_client.get("/").content.decode()
+    for name in ("note", "tags", "prompt", "time"):
+        tag = _section(html, name)
+        assert " open" not in tag and "data-remember" in tag, tag
+
+
+def test_a_refused_check_in_opens_the_sections_that_hold_its_values(checkin, owner):
+    response = checkin(note="é" * 50_001, new_tags="walk", date="1969-12-31")
+    html = response.content.decode()
+    assert response.status_code == 422
+    for name in ("note", "tags", "time"):
+        assert " open" in _section(html, name), name
+    assert " open" not in _section(html, "prompt")
+
+
+def test_editing_an_entry_shows_its_note_and_tags_open(owner_client, owner):
+    from tests.factories import make_entry
+
+    entry = make_entry(owner, note="kept", tags=["walk"])
+    html = owner_client.get(f"/entries/{entry.pk}/edit/").content.decode()
+    for name in ("note", "tags", "time"):
+        tag = _section(html, name)
+        assert " open" in tag and "data-remember" not in tag, (name, tag)
