@@ -34,7 +34,7 @@ def test_the_first_user_becomes_the_instance_admin_and_lands_on_today(anon_clien
 @pytest.mark.django_db
 def test_first_user_mode_closes_sign_up_after_the_first_account(anon_client, owner):
     response = anon_client.get(SIGNUP)
-    assert b"Sign Up Closed" in response.content
+    assert b"Sign up closed" in response.content
     anon_client.post(SIGNUP, signup_data("mallory"))
     assert not User.objects.filter(username="mallory").exists()
 

@@ -13,8 +13,8 @@ PAGES = [
     ("/protocol/", "Protocol"),
     ("/insights/", "Insights"),
     ("/settings/", "Settings"),
-    ("/accounts/2fa/", "Two-Factor Authentication"),
-    ("/accounts/password/change/", "Change Password"),
+    ("/accounts/2fa/", "Two-factor authentication"),
+    ("/accounts/password/change/", "Change password"),
 ]
 
 
