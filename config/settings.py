@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "journal",
     "protocols",
     "insights",
+    "experiments",
     "portability",
 ]
 

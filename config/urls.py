@@ -23,5 +23,6 @@ urlpatterns = [
     path("settings/", include("portability.urls")),
     path("protocol/", include("protocols.urls")),
     path("insights/", include("insights.urls")),
+    path("experiments/", include("experiments.urls")),
     path("", include("journal.urls")),
 ]

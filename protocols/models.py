@@ -144,6 +144,9 @@ class DoseLog(models.Model):
         related_name="doses",
     )
     skipped = models.BooleanField(default=False)
+    # A capsule of a blinded experiment: active or placebo, and so its
+    # amount, unknown here (the experiment knows, once unblinded).
+    blinded = models.BooleanField(default=False)
     notes = models.TextField(blank=True, max_length=5000)
     client_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -156,13 +159,16 @@ class DoseLog(models.Model):
                 fields=["user", "client_token"], name="dose_client_token_unique"
             ),
             models.CheckConstraint(
-                condition=models.Q(skipped=True) | models.Q(amount__gt=0),
+                condition=models.Q(skipped=True)
+                | models.Q(blinded=True)
+                | models.Q(amount__gt=0),
                 name="dose_taken_has_amount",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{'Skipped' if self.skipped else 'Dose'} on {self.day}"
+        kind = "Skipped" if self.skipped else "Capsule" if self.blinded else "Dose"
+        return f"{kind} on {self.day}"
 
 
 class SafetyScreen(models.Model):

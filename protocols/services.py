@@ -188,6 +188,26 @@ def dose_log_planned(
     )
 
 
+def dose_log_blinded(
+    *, user: User, profile: Profile, taken_at: dt.datetime, substance: Substance
+) -> tuple[DoseLog, bool]:
+    """A capsule of a blinded experiment: taken, content unknown (no amount)."""
+    if substance.user_id != user.pk:
+        raise ValueError("Doses use the user's own substances.")
+    dose = DoseLog(
+        user=user,
+        taken_at=taken_at,
+        day=profile.local_day(taken_at),
+        substance=substance,
+        amount=None,
+        unit=substance.unit,
+        blinded=True,
+    )
+    dose.full_clean(exclude=["client_token"])
+    dose.save()
+    return dose, True
+
+
 @dataclass(frozen=True)
 class DoseDraft:
     """A dose to write with others in one go (imports)."""

@@ -416,7 +416,21 @@
     });
   }
 
+  // A page that records what its link stands for (an experiment envelope's
+  // code) sends its form at once; without JavaScript it is one tap.
+  function autoSubmit(root) {
+    root.querySelectorAll("form[data-auto-submit]").forEach(function (form) {
+      form.removeAttribute("data-auto-submit");
+      form.requestSubmit();
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
+    autoSubmit(document);
     presetTimezones(document);
     restoreSections(document);
     sendDrafts();

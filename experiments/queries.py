@@ -1,0 +1,183 @@
+"""Reads for the experiment pages: the person's spread for the design page,
+and the data behind a verdict."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Prefetch
+from django.http import Http404
+
+from accounts.models import User
+from experiments import analysis, power
+from experiments.models import Envelope, Experiment, Guess
+from insights import stats
+from journal import queries as journal_queries
+from journal.models import Metric
+
+NOISE_DAYS = 120  # the recent days the person's spread is measured on
+MIN_NOISE_DAYS = 14
+
+
+def experiment_for_user(user: User, experiment_id: int) -> Experiment:
+    experiment = (
+        Experiment.objects.select_related("substance", "primary_metric")
+        .filter(user=user, pk=experiment_id)
+        .first()
+    )
+    if experiment is None:
+        raise Http404("No such experiment.")
+    return experiment
+
+
+def running(user: User) -> Experiment | None:
+    """The experiment under way, if any (one at a time)."""
+    return (
+        Experiment.objects.select_related("substance", "primary_metric")
+        .filter(
+            user=user, status__in=[Experiment.Status.RUNNING, Experiment.Status.PAUSED]
+        )
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Spread:
+    sd: float
+    carry_over: float
+    measured: bool
+    days: int
+
+
+def spread(user: User, metric: Metric, today: dt.date) -> Spread:
+    """The metric's day-to-day spread and carry-over over the recent days, or
+    the stated defaults when there are too few."""
+    days = [today - dt.timedelta(days=i) for i in range(NOISE_DAYS)]
+    means = journal_queries.day_means(user, days)
+    values = {d: m[metric.pk] for d, m in means.items() if metric.pk in m}
+    if len(values) >= MIN_NOISE_DAYS:
+        noise = stats.estimate_noise(values, dict.fromkeys(values, "all"))
+        if noise.sd is not None:
+            return Spread(noise.sd, noise.carry_over, True, len(values))
+    return Spread(power.DEFAULT_SD, power.DEFAULT_CARRY_OVER, False, len(values))
+
+
+def offsets(weekdays: Sequence[int], start: dt.date) -> list[int]:
+    """The dose days' places within each experiment week (0 = its first day)."""
+    return sorted((d - start.weekday()) % 7 for d in weekdays)
+
+
+def plan(
+    design: str, weeks: int, weekdays: Sequence[int], start: dt.date, person: Spread
+) -> power.Plan:
+    """The design page's promise, kept in the cache: it is the same for the
+    same inputs (the simulation has a fixed seed)."""
+    places = offsets(weekdays, start)
+    key = (
+        f"experiments:plan:v1:{design}:{weeks}:{','.join(map(str, places))}:"
+        f"{person.sd:.2f}:{person.carry_over:.2f}:{person.measured}"
+    )
+    found = cache.get(key)
+    if found is None:
+        found = power.plan(
+            design,
+            weeks,
+            places,
+            round(person.sd, 2),
+            round(person.carry_over, 2),
+            person.measured,
+        )
+        cache.set(key, found, 60 * 60 * 24)
+    return found
+
+
+def _openings(experiment: Experiment) -> list[analysis.Opening]:
+    envelopes = experiment.envelopes.prefetch_related(
+        Prefetch("guesses", queryset=Guess.objects.order_by("day", "id"))
+    )
+    result = []
+    for envelope in envelopes:
+        if experiment.design == Experiment.Design.OPEN_WEEKS:
+            day = experiment.start_date + dt.timedelta(days=7 * envelope.week)
+        elif envelope.day is None:
+            continue
+        else:
+            day = envelope.day
+        guesses = list(envelope.guesses.all())
+        # The week's guess if there is one, else the last guess made.
+        weekly = [g for g in guesses if g.kind == Guess.Kind.WEEK]
+        final = (weekly or guesses or [None])[-1]
+        result.append(
+            analysis.Opening(day, envelope.active, final.answer if final else None)
+        )
+    return result
+
+
+def last_day(experiment: Experiment, today: dt.date) -> dt.date:
+    """The last day the analysis covers."""
+    end = experiment.end_date
+    if experiment.status == Experiment.Status.STOPPED and experiment.ended_at:
+        end = min(end, experiment.user.profile.local_day(experiment.ended_at))
+    return min(end, today)
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    metric: Metric
+    primary: bool
+    result: analysis.Result
+    words: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    results: list[MetricResult]  # the primary first, then the exploratory ones
+    units: list[analysis.Unit]  # the primary metric's, for the table
+    envelopes_opened: int
+    envelopes_total: int
+
+
+def verdict(experiment: Experiment, today: dt.date) -> Verdict:
+    """The analysis of every visible metric, the primary one first. Only for
+    an unblinded (or open) experiment: the caller checks."""
+    openings = _openings(experiment)
+    end = last_day(experiment, today)
+    days = [
+        experiment.start_date + dt.timedelta(days=i)
+        for i in range((end - experiment.start_date).days + 1)
+    ]
+    means = journal_queries.day_means(experiment.user, days)
+    metrics = [experiment.primary_metric] + [
+        m
+        for m in journal_queries.visible_metrics(experiment.user)
+        if m.pk != experiment.primary_metric_id
+    ]
+    unit_word = (
+        "dose day" if experiment.design == Experiment.Design.DOSE_DAYS else "week"
+    )
+    results, primary_units = [], []
+    for metric in metrics:
+        values = {d: m[metric.pk] for d, m in means.items() if metric.pk in m}
+        units = analysis.units(experiment.design, openings, values, end)
+        result = analysis.analyse(units, seed=experiment.pk)
+        words = analysis.verdict(result, metric.name, unit_word, metric.lower_is_better)
+        results.append(MetricResult(metric, not results, result, words))
+        if not primary_units:
+            primary_units = units
+    return Verdict(
+        results=results,
+        units=primary_units,
+        envelopes_opened=len(openings),
+        envelopes_total=experiment.envelopes.count(),
+    )
+
+
+def envelopes_for_sheets(
+    experiment: Experiment,
+) -> tuple[list[Envelope], list[Envelope]]:
+    """The active sheet's envelopes and the placebo sheet's."""
+    envelopes = list(experiment.envelopes.order_by("token"))
+    return [e for e in envelopes if e.active], [e for e in envelopes if not e.active]

@@ -1,0 +1,251 @@
+"""Every write to an experiment goes through here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Profile, User
+from experiments.models import Envelope, Experiment, Guess
+from journal.models import Metric
+from protocols import services as dose_services
+from protocols.models import DoseLog, Substance
+
+Design = Experiment.Design
+Status = Experiment.Status
+
+
+def envelope_count(design: str, weeks: int, weekdays: list[int]) -> int:
+    return weeks * len(weekdays) if design == Design.DOSE_DAYS else weeks
+
+
+def experiment_create(
+    *,
+    user: User,
+    substance: Substance,
+    amount: Decimal,
+    primary_metric: Metric,
+    design: str,
+    weeks: int,
+    weekdays: list[int],
+    start_date: dt.date,
+) -> Experiment:
+    """A planned experiment with its envelopes, half of them active.
+
+    Envelopes are written in a random order, so not even their ids follow
+    the allocation. In the open design the server draws the weeks' order.
+    """
+    if substance.user_id != user.pk or primary_metric.user_id != user.pk:
+        raise ValueError("An experiment uses the user's own substance and metric.")
+    rng = random.SystemRandom()
+    with transaction.atomic():
+        experiment = Experiment(
+            user=user,
+            substance=substance,
+            amount=amount,
+            unit=substance.unit,
+            primary_metric=primary_metric,
+            design=design,
+            weeks=weeks,
+            dose_weekdays=",".join(str(d) for d in sorted(set(weekdays))),
+            start_date=start_date,
+        )
+        experiment.full_clean()
+        experiment.save()
+        count = envelope_count(design, weeks, weekdays)
+        allocation = [True] * (count // 2) + [False] * (count - count // 2)
+        rng.shuffle(allocation)
+        Envelope.objects.bulk_create(
+            Envelope(
+                experiment=experiment,
+                active=active,
+                week=index if design == Design.OPEN_WEEKS else None,
+            )
+            for index, active in enumerate(allocation)
+        )
+    return experiment
+
+
+def experiment_start(experiment: Experiment, planned_power: dict) -> None:
+    if experiment.status != Status.PLANNED:
+        return
+    experiment.status = Status.RUNNING
+    experiment.started_at = timezone.now()
+    experiment.planned_power = planned_power
+    experiment.save(update_fields=["status", "started_at", "planned_power"])
+
+
+def experiment_pause(experiment: Experiment) -> None:
+    if experiment.status == Status.RUNNING:
+        experiment.status = Status.PAUSED
+        experiment.save(update_fields=["status"])
+
+
+def experiment_resume(experiment: Experiment) -> None:
+    if experiment.status == Status.PAUSED:
+        experiment.status = Status.RUNNING
+        experiment.save(update_fields=["status"])
+
+
+def experiment_stop(experiment: Experiment, reason: str) -> None:
+    """Stopping early is allowed and recorded; the analysis uses what there is."""
+    if experiment.is_open or experiment.status == Status.PLANNED:
+        experiment.status = Status.STOPPED
+        experiment.ended_at = timezone.now()
+        experiment.stop_reason = reason
+        experiment.save(update_fields=["status", "ended_at", "stop_reason"])
+
+
+def experiment_unblind(experiment: Experiment) -> None:
+    """Reveal the allocation: only once the planned weeks are over, or after
+    stopping."""
+    if experiment.unblinded_at is not None:
+        return
+    if experiment.is_open:
+        experiment.status = Status.FINISHED
+        experiment.ended_at = timezone.now()
+    experiment.unblinded_at = timezone.now()
+    experiment.save(update_fields=["status", "ended_at", "unblinded_at"])
+
+
+def experiment_delete(experiment: Experiment) -> None:
+    """Removes the experiment, its envelopes and guesses. The capsules in the
+    dose log stay: they were taken."""
+    experiment.delete()
+
+
+class EnvelopeRefused(ValueError):
+    """Why an envelope's code cannot be recorded, in words for the person."""
+
+
+@dataclass(frozen=True)
+class Opened:
+    envelope: Envelope
+    created: bool  # False: this person had already opened it (a reload)
+
+
+def envelope_open(
+    *, user: User, profile: Profile, token: str, now: dt.datetime | None = None
+) -> Opened:
+    """Record the envelope behind a scanned code as opened (and its capsule
+    taken) now. Refused, with nothing changed, for a code of another person
+    or of an experiment that is not under way, and for a second envelope on
+    the same dose day (or in the same week, for weekly blocks)."""
+    now = now or timezone.now()
+    day = profile.local_day(now)
+    with transaction.atomic():
+        envelope = (
+            Envelope.objects.select_for_update()
+            .select_related("experiment__substance")
+            .filter(token=token, experiment__user=user)
+            .first()
+        )
+        if envelope is None or not envelope.experiment.blinded:
+            raise EnvelopeRefused(
+                "This code is not one of your envelopes. Nothing was recorded."
+            )
+        experiment = envelope.experiment
+        if envelope.opened_at is not None:
+            return Opened(envelope, False)
+        if experiment.status == Status.PLANNED:
+            raise EnvelopeRefused(
+                "This experiment has not started yet. Start it first; nothing "
+                "was recorded."
+            )
+        if experiment.status == Status.PAUSED:
+            raise EnvelopeRefused(
+                "This experiment is paused. Resume it to open envelopes; nothing "
+                "was recorded."
+            )
+        if not experiment.is_open:
+            raise EnvelopeRefused(
+                "This envelope belongs to an experiment that has ended. Nothing "
+                "was recorded."
+            )
+        opened = experiment.envelopes.exclude(day=None)
+        if experiment.design == Design.DOSE_DAYS:
+            clash = opened.filter(day=day).first()
+            when = "today"
+        else:
+            clash = opened.filter(day__gt=day - dt.timedelta(days=7)).first()
+            when = "in the last seven days"
+        if clash is not None:
+            raise EnvelopeRefused(
+                f"An envelope was already opened {when} (on {clash.day:%A %-d %B}). "
+                "Keep this one for the next "
+                f"{'dose day' if experiment.design == Design.DOSE_DAYS else 'week'}; "
+                "nothing was recorded."
+            )
+        dose, _ = dose_services.dose_log_blinded(
+            user=user, profile=profile, taken_at=now, substance=experiment.substance
+        )
+        envelope.opened_at = now
+        envelope.day = day
+        envelope.dose = dose
+        envelope.save(update_fields=["opened_at", "day", "dose"])
+    return Opened(envelope, True)
+
+
+def current_envelope(experiment: Experiment, day: dt.date) -> Envelope | None:
+    """The envelope whose capsules are today's: today's (dose days), or the
+    one opened in the last seven days (weekly blocks); the week's (open)."""
+    if experiment.design == Design.OPEN_WEEKS:
+        week = experiment.week_of(day)
+        return None if week is None else experiment.envelopes.filter(week=week).first()
+    opened = experiment.envelopes.exclude(day=None).filter(day__lte=day)
+    if experiment.design == Design.DOSE_DAYS:
+        return opened.filter(day=day).first()
+    return opened.filter(day__gt=day - dt.timedelta(days=7)).order_by("-day").first()
+
+
+def capsule_take(
+    *, experiment: Experiment, profile: Profile, now: dt.datetime | None = None
+) -> DoseLog | None:
+    """A later dose day of a weekly envelope: its next capsule, logged blind
+    (once a day). None when no envelope is open for today."""
+    now = now or timezone.now()
+    day = profile.local_day(now)
+    if not experiment.is_open or current_envelope(experiment, day) is None:
+        return None
+    existing = DoseLog.objects.filter(
+        user=experiment.user, day=day, blinded=True, substance=experiment.substance
+    ).first()
+    if existing:
+        return existing
+    dose, _ = dose_services.dose_log_blinded(
+        user=experiment.user,
+        profile=profile,
+        taken_at=now,
+        substance=experiment.substance,
+    )
+    return dose
+
+
+def guess_record(
+    *,
+    experiment: Experiment,
+    envelope: Envelope,
+    kind: str,
+    day: dt.date,
+    answer: str,
+    confidence: int,
+) -> Guess:
+    """A guess, which the person may change the same day."""
+    if envelope.experiment_id != experiment.pk or not experiment.is_open:
+        raise ValueError("Guesses are for an envelope of a running experiment.")
+    guess, _ = Guess.objects.update_or_create(
+        envelope=envelope,
+        kind=kind,
+        day=day,
+        defaults={
+            "experiment": experiment,
+            "answer": answer,
+            "confidence": confidence,
+        },
+    )
+    return guess
