@@ -18,6 +18,7 @@ from insights import stats
 from journal import queries as journal_queries
 from journal.models import Metric
 
+BLINDED = [Experiment.Design.WEEKLY, Experiment.Design.DOSE_DAYS]
 NOISE_DAYS = 120  # the recent days the person's spread is measured on
 MIN_NOISE_DAYS = 14
 
@@ -31,6 +32,12 @@ def experiment_for_user(user: User, experiment_id: int) -> Experiment:
     if experiment is None:
         raise Http404("No such experiment.")
     return experiment
+
+
+def is_own_envelope(user: User, token: str) -> bool:
+    return Envelope.objects.filter(
+        token=token, experiment__user=user, experiment__design__in=BLINDED
+    ).exists()
 
 
 def running(user: User) -> Experiment | None:

@@ -122,6 +122,13 @@ def experiment_delete(experiment: Experiment) -> None:
 class EnvelopeRefused(ValueError):
     """Why an envelope's code cannot be recorded, in words for the person."""
 
+    def __init__(self, message: str, *, unknown: bool = False):
+        super().__init__(message)
+        self.unknown = unknown  # not one of this person's envelopes at all
+
+
+NOT_YOURS = "This code is not one of your envelopes. Nothing was recorded."
+
 
 @dataclass(frozen=True)
 class Opened:
@@ -146,9 +153,7 @@ def envelope_open(
             .first()
         )
         if envelope is None or not envelope.experiment.blinded:
-            raise EnvelopeRefused(
-                "This code is not one of your envelopes. Nothing was recorded."
-            )
+            raise EnvelopeRefused(NOT_YOURS, unknown=True)
         experiment = envelope.experiment
         if envelope.opened_at is not None:
             return Opened(envelope, False)

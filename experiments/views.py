@@ -154,6 +154,13 @@ def envelope_scan(request: SignedInRequest, token: str) -> HttpResponse:
     """Where a sticker's code leads. Opening the page records the envelope
     (app.js sends the form at once; without JavaScript one tap does)."""
     if request.method == "GET":
+        if not queries.is_own_envelope(request.user, token):
+            return render(
+                request,
+                "experiments/scan.html",
+                {"token": token, "refused": services.NOT_YOURS},
+                status=404,
+            )
         return render(request, "experiments/scan.html", {"token": token})
     try:
         opened = services.envelope_open(
@@ -164,7 +171,7 @@ def envelope_scan(request: SignedInRequest, token: str) -> HttpResponse:
             request,
             "experiments/scan.html",
             {"token": token, "refused": str(refusal)},
-            status=409,
+            status=404 if refusal.unknown else 409,
         )
     experiment = opened.envelope.experiment
     if opened.created:

@@ -5,7 +5,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Q, RestrictedError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -398,7 +398,15 @@ def metric_visibility(request: SignedInRequest, metric_id: int) -> HttpResponse:
 def metric_delete(request: SignedInRequest, metric_id: int) -> HttpResponse:
     metric = get_metric_for_user(request, metric_id)
     if request.method == "POST":
-        count = services.metric_delete(metric=metric)
+        try:
+            count = services.metric_delete(metric=metric)
+        except RestrictedError:
+            messages.error(
+                request,
+                f"{metric.name} is the primary outcome of an experiment, so it "
+                "stays while the experiment does. You can hide it instead.",
+            )
+            return redirect("journal:metrics")
         messages.success(
             request,
             f"Deleted {metric.name} and its {count} rating{'s' if count != 1 else ''}.",

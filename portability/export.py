@@ -122,6 +122,7 @@ def export_document(user: User) -> dict:
                 "unit": d.unit,
                 "protocol": protocol_refs.get(d.protocol_id),
                 "skipped": d.skipped,
+                "blinded": d.blinded,
                 "notes": d.notes,
             }
             for d in DoseLog.objects.filter(user=user)

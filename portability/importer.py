@@ -459,6 +459,8 @@ def _import_doses(user, profile, document, substances, protocols, report) -> Non
                 protocol=protocols.get(ref),
                 skipped=_get(row, "skipped", where, bool),
                 notes=_get(row, "notes", where, str),
+                # Files written before experiments have no such key.
+                blinded=_get(row, "blinded", where, bool, optional=True) or False,
             )
         )
     try:

@@ -219,6 +219,7 @@ class DoseDraft:
     protocol: Protocol | None = None
     skipped: bool = False
     notes: str = ""
+    blinded: bool = False  # an experiment capsule: no amount
 
 
 class DoseProblem(ValueError):
@@ -254,7 +255,9 @@ def doses_add_many(
             draft.protocol and draft.protocol.user_id != user.pk
         ):
             raise DoseProblem(index, "Doses use your own substances and protocols.")
-        if not draft.skipped and draft.amount is None:
+        if draft.blinded and draft.amount is not None:
+            raise DoseProblem(index, "amount: an experiment capsule has none.")
+        if not draft.skipped and not draft.blinded and draft.amount is None:
             # The database's check lets a missing amount through (NULL).
             raise DoseProblem(index, "amount: a dose taken needs an amount.")
         dose = DoseLog(
@@ -266,6 +269,7 @@ def doses_add_many(
             unit=draft.unit,
             protocol=draft.protocol,
             skipped=draft.skipped,
+            blinded=draft.blinded,
             notes=draft.notes,
         )
         try:

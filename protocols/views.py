@@ -284,6 +284,10 @@ def _log_planned(request: SignedInRequest, form: PlannedDoseForm) -> str:
 @require_http_methods(["GET", "POST"])
 def dose_edit(request: SignedInRequest, dose_id: int) -> HttpResponse:
     dose = get_dose_for_user(request, dose_id)
+    if dose.blinded:
+        # Its content is the experiment's to reveal; a mistaken one is deleted.
+        messages.info(request, "An experiment capsule cannot be edited, only deleted.")
+        return redirect("protocols:index")
     profile = request.profile
     form = DoseForm(
         post_or_none(request),
@@ -344,7 +348,9 @@ def substance_delete(request: SignedInRequest, substance_id: int) -> HttpRespons
         messages.success(request, f"Deleted {substance.name}.")
     except (ProtectedError, RestrictedError):
         messages.error(
-            request, f"{substance.name} is used by protocols or doses, so it stays."
+            request,
+            f"{substance.name} is used by protocols, doses or experiments, "
+            "so it stays.",
         )
     return redirect("protocols:substances")
 

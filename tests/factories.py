@@ -104,6 +104,33 @@ def make_prompt(
     )
 
 
+def make_experiment(
+    user,
+    *,
+    design: str = "weekly",
+    weeks: int = 4,
+    weekdays=(0, 3),
+    start_date: dt.date | None = None,
+    start: bool = True,
+):
+    """An experiment with its envelopes, started unless `start` is False."""
+    from experiments import services as experiment_services
+
+    experiment = experiment_services.experiment_create(
+        user=user,
+        substance=Substance.objects.filter(user=user).first(),
+        amount=Decimal("100"),
+        primary_metric=mood_metric(user),
+        design=design,
+        weeks=weeks,
+        weekdays=list(weekdays),
+        start_date=start_date or user.profile.local_day(),
+    )
+    if start:
+        experiment_services.experiment_start(experiment, {})
+    return experiment
+
+
 def register_walker_object_types() -> None:
     from tests.walker import register_object_type
 
@@ -112,6 +139,12 @@ def register_walker_object_types() -> None:
     register_object_type("protocol_id", lambda user: make_protocol(user))
     register_object_type("prompt_id", lambda user: make_prompt(user))
     register_object_type("dose_id", lambda user: make_dose(user))
+    register_object_type("experiment_id", lambda user: make_experiment(user))
+    register_object_type(
+        "token",
+        lambda user: make_experiment(user).envelopes.first(),
+        url_value=lambda envelope: envelope.token,
+    )
     register_object_type(
         "substance_id",
         lambda user: Substance.objects.create(user=user, name=f"S {next(_numbers)}"),

@@ -15,7 +15,10 @@ from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-OUR_MODULES = ("config", "accounts", "journal", "protocols", "insights", "portability")
+OUR_MODULES = (
+    "config", "accounts", "journal", "protocols", "insights", "experiments",
+    "portability",
+)  # fmt: skip
 
 # View names that anonymous visitors may open.
 PUBLIC_ROUTES = {"healthz", "offline", "service_worker", "favicon", "protocols:feed"}

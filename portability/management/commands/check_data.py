@@ -78,7 +78,7 @@ class Command(BaseCommand):
                 "metric's scale; it is kept and shown until the person edits it"
             )
         no_amount = DoseLog.objects.filter(
-            skipped=False, amount__isnull=True
+            skipped=False, blinded=False, amount__isnull=True
         ).values_list("pk", "user__username", "day")
         for pk, username, day in no_amount:
             problems += 1

@@ -1,0 +1,265 @@
+"""Designing, running and unblinding an experiment, through its pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from experiments import services
+from experiments.models import Envelope, Experiment, Guess
+from journal.models import Entry, Rating
+from protocols.models import DoseLog, SafetyScreen
+from tests.factories import make_experiment, mood_metric
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def screened(owner):
+    SafetyScreen.objects.create(user=owner, answers={})
+    return owner
+
+
+def design_data(owner, **changes) -> dict:
+    data = {
+        "substance": owner.substances.first().pk,
+        "amount": "100",
+        "primary_metric": mood_metric(owner).pk,
+        "design": "weekly",
+        "weeks": "8",
+        "weekdays": ["0", "3"],
+        "start_date": owner.profile.local_day().isoformat(),
+    }
+    return {**data, **changes}
+
+
+def test_the_safety_screen_comes_first(owner_client, owner):
+    response = owner_client.get("/experiments/new/")
+    assert response.status_code == 302 and response["Location"] == "/protocol/safety/"
+
+
+def test_planning_an_experiment_makes_half_its_envelopes_active(owner_client, screened):
+    response = owner_client.post(
+        "/experiments/new/", design_data(screened, design="dose_days", weeks="6")
+    )
+    experiment = Experiment.objects.get(user=screened)
+    assert response["Location"] == f"/experiments/{experiment.pk}/"
+    assert experiment.status == "planned" and experiment.weekdays == [0, 3]
+    envelopes = list(experiment.envelopes.all())
+    assert len(envelopes) == 12
+    assert sum(e.active for e in envelopes) == 6
+    assert len({e.token for e in envelopes}) == 12
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"weekdays": []}, "weekdays", "This field is required"),
+        ({"weekdays": ["0", "1", "2", "3"]}, "weekdays", "one to three"),
+        ({"weeks": "5"}, "weeks", "Select a valid choice"),
+        ({"amount": "0"}, "amount", "greater than or equal to 0.01"),
+        ({"start_date": "2001-01-01"}, "start_date", "today or a day ahead"),
+    ],
+)
+def test_a_bad_design_is_refused_next_to_its_field(
+    owner_client, screened, changes, field, message
+):
+    response = owner_client.post("/experiments/new/", design_data(screened, **changes))
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not Experiment.objects.exists()
+
+
+def test_another_users_metric_cannot_be_the_primary_outcome(
+    owner_client, screened, other_user
+):
+    data = design_data(screened, primary_metric=mood_metric(other_user).pk)
+    assert owner_client.post("/experiments/new/", data).status_code == 422
+    assert not Experiment.objects.exists()
+
+
+def test_the_planned_experiment_says_how_long_it_needs(owner_client, owner):
+    experiment = make_experiment(owner, start=False, weeks=4)
+    html = owner_client.get(f"/experiments/{experiment.pk}/").content.decode()
+    assert "How long it needs" in html
+    assert "about even odds (50% power)" in html
+    assert "a typical day-to-day spread of 1.5 points" in html  # no data yet
+    assert "no result could be called clear" in html  # 4 weekly envelopes
+
+
+def test_the_sheets_show_codes_and_no_token(owner_client, owner):
+    experiment = make_experiment(owner, start=False, weeks=4)
+    html = owner_client.get(f"/experiments/{experiment.pk}/sheets/").content.decode()
+    assert html.count('src="data:image/svg+xml') == 4
+    assert "Sheet 1 of 2: active envelopes" in html
+    for envelope in experiment.envelopes.all():
+        assert envelope.token not in html
+
+
+def scan(client, token: str):
+    return client.post(f"/experiments/e/{token}/")
+
+
+def test_scanning_an_envelope_records_it_and_a_blind_capsule(owner_client, owner):
+    experiment = make_experiment(owner)
+    envelope = experiment.envelopes.first()
+    page = owner_client.get(f"/experiments/e/{envelope.token}/")
+    assert page.status_code == 200 and "data-auto-submit" in page.content.decode()
+    response = scan(owner_client, envelope.token)
+    assert response["Location"] == f"/experiments/{experiment.pk}/"
+    envelope.refresh_from_db()
+    assert envelope.opened_at is not None
+    assert envelope.day == owner.profile.local_day()
+    dose = DoseLog.objects.get(user=owner)
+    assert (dose.blinded, dose.amount, dose.skipped) == (True, None, False)
+    assert envelope.dose == dose
+    # Scanned again (a reload): nothing changes.
+    scan(owner_client, envelope.token)
+    assert DoseLog.objects.count() == 1
+
+
+def test_a_second_envelope_the_same_week_is_refused(owner_client, owner):
+    experiment = make_experiment(owner)
+    first, second = experiment.envelopes.all()[:2]
+    scan(owner_client, first.token)
+    response = scan(owner_client, second.token)
+    assert response.status_code == 409
+    assert "Keep this one for the next week" in response.content.decode()
+    second.refresh_from_db()
+    assert second.opened_at is None and DoseLog.objects.count() == 1
+
+
+def test_another_persons_code_is_refused_and_changes_nothing(owner_client, other_user):
+    theirs = make_experiment(other_user).envelopes.first()
+    for response in (
+        owner_client.get(f"/experiments/e/{theirs.token}/"),
+        scan(owner_client, theirs.token),
+    ):
+        assert response.status_code == 404
+        assert "not one of your envelopes" in response.content.decode()
+    theirs.refresh_from_db()
+    assert theirs.opened_at is None and not DoseLog.objects.exists()
+
+
+def test_a_code_of_an_ended_or_paused_experiment_is_refused(owner_client, owner):
+    ended = make_experiment(owner)
+    services.experiment_stop(ended, "")
+    response = scan(owner_client, ended.envelopes.first().token)
+    assert response.status_code == 409 and "has ended" in response.content.decode()
+    paused = make_experiment(owner)
+    services.experiment_pause(paused)
+    response = scan(owner_client, paused.envelopes.first().token)
+    assert "is paused" in response.content.decode()
+    assert not DoseLog.objects.exists()
+
+
+def test_scanning_signed_out_asks_to_sign_in_and_comes_back(client, owner):
+    token = make_experiment(owner).envelopes.first().token
+    response = client.get(f"/experiments/e/{token}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next=/experiments/e/{token}/"
+
+
+def test_a_guess_is_kept_hidden_and_can_be_changed_the_same_day(owner_client, owner):
+    experiment = make_experiment(owner, design="dose_days")
+    monday = [e for e in experiment.envelopes.all()][0]
+    scan(owner_client, monday.token)
+    url = f"/experiments/{experiment.pk}/guess/"
+    owner_client.post(url, {"answer": "active", "confidence": "70", "kind": "day"})
+    owner_client.post(url, {"answer": "placebo", "confidence": "40", "kind": "day"})
+    guess = Guess.objects.get()
+    assert (guess.answer, guess.confidence) == ("placebo", 40)
+    html = owner_client.get(f"/experiments/{experiment.pk}/").content.decode()
+    assert "Today's guess noted (Placebo, 40% sure)" in html
+    assert "The result" not in html
+
+
+def test_a_bad_guess_is_refused(owner_client, owner):
+    experiment = make_experiment(owner, design="dose_days")
+    scan(owner_client, experiment.envelopes.first().token)
+    owner_client.post(
+        f"/experiments/{experiment.pk}/guess/",
+        {"answer": "both", "confidence": "500", "kind": "day"},
+    )
+    assert not Guess.objects.exists()
+
+
+def test_nothing_reveals_the_allocation_before_unblinding(owner_client, owner):
+    experiment = make_experiment(owner, weeks=4)
+    scan(owner_client, experiment.envelopes.first().token)
+    pages = [
+        f"/experiments/{experiment.pk}/",
+        "/experiments/",
+        "/protocol/",
+        "/journal/",
+        "/",
+    ]
+    for url in pages:
+        response = owner_client.get(url)
+        body = response.content.decode()
+        assert response.status_code == 200, url
+        assert '"active": true' not in body and '"active": false' not in body, url
+        assert "Placebo</td>" not in body and "Active</td>" not in body, url
+    assert (
+        owner_client.post(f"/experiments/{experiment.pk}/unblind/").status_code == 302
+    )
+    experiment.refresh_from_db()
+    assert experiment.unblinded_at is None  # the weeks are not over
+
+
+def _rate(owner, day: dt.date, value: int) -> None:
+    moment = dt.datetime.combine(day, dt.time(12), tzinfo=owner.profile.tzinfo)
+    entry = Entry.objects.create(user=owner, day=day, occurred_at=moment)
+    Rating.objects.create(entry=entry, metric=mood_metric(owner), value=value)
+
+
+def test_stopping_early_then_unblinding_shows_the_verdict(owner_client, owner):
+    today = owner.profile.local_day()
+    start = today - dt.timedelta(days=27)
+    experiment = make_experiment(owner, weeks=4, start_date=start)
+    for week, envelope in enumerate(experiment.envelopes.order_by("pk")):
+        day = start + dt.timedelta(days=7 * week)
+        Envelope.objects.filter(pk=envelope.pk).update(
+            day=day,
+            opened_at=timezone.now() - dt.timedelta(days=27 - 7 * week),
+        )
+        for offset in range(7):
+            _rate(owner, day + dt.timedelta(days=offset), 8 if envelope.active else 5)
+    owner_client.post(f"/experiments/{experiment.pk}/stop/", {"reason": "moving"})
+    owner_client.post(f"/experiments/{experiment.pk}/unblind/")
+    experiment.refresh_from_db()
+    assert experiment.status == "stopped" and experiment.unblinded_at is not None
+    html = owner_client.get(f"/experiments/{experiment.pk}/").content.decode()
+    words = re.search(r'<p class="verdict-words"><strong>(.+?)</strong>', html)[1]
+    assert words.startswith("Mood on active weeks was 3.0 higher than on placebo")
+    assert "no clear difference. With 4 weeks no difference" in words
+    assert "Stopped early: “moving”" in html
+    assert html.count("<td>Active</td>") == 2 and html.count("<td>Placebo</td>") == 2
+
+
+def test_deleting_an_experiment_keeps_the_capsules_taken(owner_client, owner):
+    experiment = make_experiment(owner)
+    scan(owner_client, experiment.envelopes.first().token)
+    response = owner_client.post(f"/experiments/{experiment.pk}/delete/")
+    assert response["Location"] == "/experiments/"
+    assert not Experiment.objects.exists() and not Envelope.objects.exists()
+    assert DoseLog.objects.filter(blinded=True).count() == 1
+
+
+def test_only_one_experiment_runs_at_a_time(owner_client, owner):
+    make_experiment(owner)
+    second = make_experiment(owner, start=False)
+    owner_client.post(f"/experiments/{second.pk}/start/")
+    second.refresh_from_db()
+    assert second.status == "planned"
+
+
+def test_the_primary_metric_cannot_be_deleted_under_an_experiment(owner_client, owner):
+    make_experiment(owner)
+    metric = mood_metric(owner)
+    response = owner_client.post(f"/settings/metrics/{metric.pk}/delete/", follow=True)
+    assert "primary outcome of an experiment" in response.content.decode()
+    assert type(metric).objects.filter(pk=metric.pk).exists()
