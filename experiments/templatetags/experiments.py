@@ -27,3 +27,25 @@ def signed(value: float | None) -> str:
     if value is None:
         return "—"
     return f"{value:+.1f}".replace("-", "−")
+
+
+@register.inclusion_tag("experiments/includes/today.html", takes_context=True)
+def experiment_today(context) -> dict:
+    """Today's step of a running experiment, for Today: open the envelope,
+    take the week's capsule, or guess. Nothing when none runs."""
+    from experiments import queries, services
+
+    request = context["request"]
+    experiment = queries.running(request.user)
+    if experiment is None:
+        return {"experiment": None}
+    today = request.profile.local_day()
+    envelope = services.current_envelope(experiment, today)
+    return {
+        "experiment": experiment,
+        "envelope": envelope,
+        "dose_day": today.weekday() in experiment.weekdays
+        and experiment.week_of(today) is not None,
+        "guessed": envelope is not None
+        and envelope.guesses.filter(day=today).exists(),
+    }
