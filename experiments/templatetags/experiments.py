@@ -22,6 +22,14 @@ def percent(share: float | None) -> str:
 
 
 @register.filter
+def answer(value: str | None) -> str:
+    """A guess as the person chose it: "Active", "Placebo", "Can't tell"."""
+    from experiments.models import Guess
+
+    return dict(Guess.Answer.choices).get(value or "", "—")
+
+
+@register.filter
 def signed(value: float | None) -> str:
     """+0.4, −0.3 (a true minus sign)."""
     if value is None:
@@ -46,6 +54,5 @@ def experiment_today(context) -> dict:
         "envelope": envelope,
         "dose_day": today.weekday() in experiment.weekdays
         and experiment.week_of(today) is not None,
-        "guessed": envelope is not None
-        and envelope.guesses.filter(day=today).exists(),
+        "guessed": envelope is not None and envelope.guesses.filter(day=today).exists(),
     }
