@@ -54,8 +54,9 @@ test: $(VENV)/.dev collectstatic $(AXE) ## Run the whole test suite
 test-fast: $(VENV)/.dev ## The suite without browser or slow tests, for every save
 	$(BIN)/pytest -n $(TEST_WORKERS) -m "not browser and not slow" $(PYTEST_ARGS)
 
-stats-check: $(VENV)/.runtime ## Measure by simulation how calibrated Insights' statements are
+stats-check: $(VENV)/.runtime ## Measure by simulation how calibrated Insights' and experiments' statements are
 	$(MANAGE) stats_check $(STATS_ARGS)
+	$(MANAGE) experiment_stats_check $(STATS_ARGS)
 
 lint: $(VENV)/.dev ## Check code style (ruff) and the layers between apps (import-linter)
 	$(BIN)/ruff check .

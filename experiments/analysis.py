@@ -13,6 +13,7 @@ test permutes envelopes, never days, and is valid whatever the carry-over.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -92,13 +93,19 @@ def units(
     return result
 
 
+@functools.lru_cache(maxsize=64)
+def _every_arrangement(n: int, k: int) -> np.ndarray:
+    rows = np.zeros((math.comb(n, k), n), dtype=np.float64)
+    for row, chosen in enumerate(itertools.combinations(range(n), k)):
+        rows[row, list(chosen)] = 1.0
+    rows.setflags(write=False)
+    return rows
+
+
 def _arrangements(n: int, k: int, seed: int) -> np.ndarray:
     """0/1 rows: which of n units are "active" in each arrangement of k."""
     if math.comb(n, k) <= MAX_EXACT:
-        rows = np.zeros((math.comb(n, k), n), dtype=np.float64)
-        for row, chosen in enumerate(itertools.combinations(range(n), k)):
-            rows[row, list(chosen)] = 1.0
-        return rows
+        return _every_arrangement(n, k)
     rng = np.random.default_rng(seed)
     rows = np.zeros((DRAWS, n), dtype=np.float64)
     for row in range(DRAWS):

@@ -6,7 +6,9 @@ spread and carry-over; the envelopes are shuffled; a real difference of
 `effect` points is added on active days (every day of an active week in the
 weekly designs, the dose day in the dose-day design); the share of
 simulated experiments whose test gives p ≤ 0.05 is the power. Everyone is
-assumed to check in every day: missed days lower it.
+assumed to check in every day: missed days lower it. Ratings are whole
+points on the metric's scale, as a person gives them: the ties that makes
+cost some power, and the simulation has them too.
 """
 
 from __future__ import annotations
@@ -58,6 +60,15 @@ def unit_values(
     return days.reshape(days.shape[0], weeks, WEEK).mean(axis=2)
 
 
+@dataclass(frozen=True)
+class Scale:
+    """Where a person's ratings sit: their usual value and the metric's ends."""
+
+    mean: float = 6.0
+    low: int = 1
+    high: int = 10
+
+
 def power(
     design: str,
     weeks: int,
@@ -67,18 +78,30 @@ def power(
     effect: float = EFFECT,
     sims: int = SIMS,
     seed: int = 1,
+    scale: Scale = Scale(),
 ) -> float:
-    """The share of simulated experiments in which the test finds the effect."""
+    """The share of simulated experiments in which the test finds the effect.
+
+    `sd` is the spread of the person's whole-point ratings; the simulated
+    days underneath have the spread that rounding brings up to it.
+    """
     rng = np.random.default_rng(seed)
     n = weeks * len(offsets) if design == DESIGN_DOSE_DAYS else weeks
     k = n // 2
-    noise = ar1(rng, sims, weeks * WEEK, carry_over) * sd
+    latent_sd = math.sqrt(max(sd * sd - 1 / 12, 0.01))
+    days = scale.mean + latent_sd * ar1(rng, sims, weeks * WEEK, carry_over)
     labels = np.zeros((sims, n))
     for row in range(sims):
         labels[row, rng.permutation(n)[:k]] = 1.0
-    # The effect on the dose day, or on every day of an active week (so on
-    # the week's mean).
-    values = unit_values(design, noise, weeks, offsets) + effect * labels
+    # The effect on the dose day, or on every day of an active week.
+    if design == DESIGN_DOSE_DAYS:
+        positions = [w * WEEK + o for w in range(weeks) for o in offsets]
+        for unit, position in enumerate(positions):
+            days[:, position] += effect * labels[:, unit]
+    else:
+        days += effect * np.repeat(labels, WEEK, axis=1)
+    ratings = np.clip(np.rint(days), scale.low, scale.high)
+    values = unit_values(design, ratings, weeks, offsets)
     rows = _arrangements(n, k, seed)
     diffs = values @ rows.T / k - values @ (1 - rows).T / (n - k)
     observed = np.abs(
@@ -111,14 +134,15 @@ def plan(
     sd: float,
     carry_over: float,
     measured: bool,
+    scale: Scale = Scale(),
 ) -> Plan:
-    at_length = power(design, weeks, offsets, sd, carry_over)
+    at_length = power(design, weeks, offsets, sd, carry_over, scale=scale)
     half = most = None
     for length in range(4, LONGEST + 1, 2):
         value = (
             at_length
             if length == weeks
-            else power(design, length, offsets, sd, carry_over)
+            else power(design, length, offsets, sd, carry_over, scale=scale)
         )
         if half is None and value >= 0.5:
             half = length

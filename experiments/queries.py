@@ -57,6 +57,7 @@ class Spread:
     carry_over: float
     measured: bool
     days: int
+    mean: float | None = None  # the person's usual rating, when measured
 
 
 def spread(user: User, metric: Metric, today: dt.date) -> Spread:
@@ -68,7 +69,8 @@ def spread(user: User, metric: Metric, today: dt.date) -> Spread:
     if len(values) >= MIN_NOISE_DAYS:
         noise = stats.estimate_noise(values, dict.fromkeys(values, "all"))
         if noise.sd is not None:
-            return Spread(noise.sd, noise.carry_over, True, len(values))
+            mean = sum(values.values()) / len(values)
+            return Spread(noise.sd, noise.carry_over, True, len(values), mean)
     return Spread(power.DEFAULT_SD, power.DEFAULT_CARRY_OVER, False, len(values))
 
 
@@ -78,14 +80,26 @@ def offsets(weekdays: Sequence[int], start: dt.date) -> list[int]:
 
 
 def plan(
-    design: str, weeks: int, weekdays: Sequence[int], start: dt.date, person: Spread
+    design: str,
+    weeks: int,
+    weekdays: Sequence[int],
+    start: dt.date,
+    person: Spread,
+    metric: Metric,
 ) -> power.Plan:
     """The design page's promise, kept in the cache: it is the same for the
     same inputs (the simulation has a fixed seed)."""
     places = offsets(weekdays, start)
+    middle = (metric.scale_min + metric.scale_max) / 2
+    scale = power.Scale(
+        round(person.mean if person.mean is not None else middle, 1),
+        metric.scale_min,
+        metric.scale_max,
+    )
     key = (
-        f"experiments:plan:v1:{design}:{weeks}:{','.join(map(str, places))}:"
-        f"{person.sd:.2f}:{person.carry_over:.2f}:{person.measured}"
+        f"experiments:plan:v2:{design}:{weeks}:{','.join(map(str, places))}:"
+        f"{person.sd:.2f}:{person.carry_over:.2f}:{person.measured}:"
+        f"{scale.mean}:{scale.low}:{scale.high}"
     )
     found = cache.get(key)
     if found is None:
@@ -96,6 +110,7 @@ def plan(
             round(person.sd, 2),
             round(person.carry_over, 2),
             person.measured,
+            scale,
         )
         cache.set(key, found, 60 * 60 * 24)
     return found

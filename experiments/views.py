@@ -76,6 +76,7 @@ def _plan(request: SignedInRequest, experiment: Experiment):
         experiment.weekdays,
         experiment.start_date,
         person,
+        experiment.primary_metric,
     )
 
 
