@@ -17,5 +17,5 @@ urlpatterns = [
     path("<int:experiment_id>/unblind/", views.experiment_unblind, name="unblind"),
     path("<int:experiment_id>/delete/", views.experiment_delete, name="delete"),
     # What the envelopes' QR codes lead to.
-    path("e/<str:token>/", views.envelope_scan, name="scan"),
+    path("e/<slug:token>/", views.envelope_scan, name="scan"),
 ]
