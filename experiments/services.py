@@ -119,6 +119,78 @@ def experiment_delete(experiment: Experiment) -> None:
     experiment.delete()
 
 
+@dataclass(frozen=True)
+class RestoredEnvelope:
+    active: bool
+    week: int | None
+    opened_at: dt.datetime | None
+    day: dt.date | None
+    guesses: list[tuple[str, dt.date, str, int]]  # kind, day, answer, confidence
+
+
+def experiment_restore(
+    *,
+    user: User,
+    substance: Substance,
+    amount: Decimal,
+    primary_metric: Metric,
+    design: str,
+    weeks: int,
+    weekdays: list[int],
+    start_date: dt.date,
+    status: str,
+    planned_power: dict,
+    times: dict[str, dt.datetime | None],
+    stop_reason: str,
+    envelopes: list[RestoredEnvelope],
+) -> Experiment:
+    """An experiment from an export (imports), envelopes and guesses with it:
+    checked as a new one is, written in one go. New codes are drawn: the
+    old stickers belong to the old server."""
+    if substance.user_id != user.pk or primary_metric.user_id != user.pk:
+        raise ValueError("An experiment uses the user's own substance and metric.")
+    with transaction.atomic():
+        experiment = Experiment(
+            user=user,
+            substance=substance,
+            amount=amount,
+            unit=substance.unit,
+            primary_metric=primary_metric,
+            design=design,
+            weeks=weeks,
+            dose_weekdays=",".join(str(d) for d in sorted(set(weekdays))),
+            start_date=start_date,
+            status=status,
+            planned_power=planned_power,
+            stop_reason=stop_reason,
+            **times,
+        )
+        experiment.full_clean()
+        experiment.save()
+        for restored in envelopes:
+            envelope = Envelope(
+                experiment=experiment,
+                active=restored.active,
+                week=restored.week,
+                opened_at=restored.opened_at,
+                day=restored.day,
+            )
+            envelope.full_clean(exclude=["dose"])
+            envelope.save()
+            for kind, day, answer, confidence in restored.guesses:
+                guess = Guess(
+                    experiment=experiment,
+                    envelope=envelope,
+                    kind=kind,
+                    day=day,
+                    answer=answer,
+                    confidence=confidence,
+                )
+                guess.full_clean()
+                guess.save()
+    return experiment
+
+
 class EnvelopeRefused(ValueError):
     """Why an envelope's code cannot be recorded, in words for the person."""
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import profile_for
 from config.spreadsheets import safe_cell
+from experiments.models import Experiment
 from journal.models import Entry, Metric, Prompt, PromptSwitchedOff, Tag, WeeklyReview
 from protocols.models import DoseLog, Protocol, SafetyScreen, Substance
 
@@ -140,6 +141,62 @@ def export_document(user: User) -> dict:
             for r in WeeklyReview.objects.filter(user=user).order_by("week_start")
         ],
         "safety_screen": screen.answers if screen else None,
+        "experiments": [_experiment(e) for e in _experiments(user)],
+    }
+
+
+def _experiments(user: User):
+    return (
+        Experiment.objects.filter(user=user)
+        .select_related("substance", "primary_metric")
+        .prefetch_related("envelopes__guesses")
+        .order_by("created_at", "id")
+    )
+
+
+def _when(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _experiment(e: Experiment) -> dict:
+    """An experiment without its envelopes' codes, and with which envelope
+    held what only once it is unblinded (or open): before that the file
+    would tell what the person has chosen not to know."""
+    return {
+        "substance": e.substance.name,
+        "amount": _amount(e.amount),
+        "unit": e.unit,
+        "primary_metric": e.primary_metric.name,
+        "design": e.design,
+        "weeks": e.weeks,
+        "weekdays": e.weekdays,
+        "start_date": e.start_date.isoformat(),
+        "status": e.status,
+        "planned_power": e.planned_power,
+        "started_at": _when(e.started_at),
+        "ended_at": _when(e.ended_at),
+        "stop_reason": e.stop_reason,
+        "unblinded_at": _when(e.unblinded_at),
+        "envelopes": [
+            {
+                "week": envelope.week,
+                "opened_at": _when(envelope.opened_at),
+                "day": envelope.day.isoformat() if envelope.day else None,
+                "active": envelope.active if e.revealed else None,
+                "guesses": [
+                    {
+                        "kind": g.kind,
+                        "day": g.day.isoformat(),
+                        "answer": g.answer,
+                        "confidence": g.confidence,
+                    }
+                    for g in envelope.guesses.all()
+                ],
+            }
+            for envelope in sorted(
+                e.envelopes.all(), key=lambda x: (x.day or e.end_date, x.week or 0)
+            )
+        ],
     }
 
 
@@ -200,6 +257,15 @@ def export_zip(user: User) -> bytes:
         "protocols": document["protocols"],
         "doses": document["doses"],
         "weekly_reviews": document["weekly_reviews"],
+        "experiments": [
+            {k: v for k, v in e.items() if k != "envelopes"}
+            for e in document["experiments"]
+        ],
+        "experiment_envelopes": [
+            {"experiment": index, **{k: v for k, v in env.items() if k != "guesses"}}
+            for index, e in enumerate(document["experiments"], 1)
+            for env in e["envelopes"]
+        ],
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -20,6 +20,9 @@ from django.db import transaction
 from accounts.models import Profile, User
 from accounts.moments import moment_problem
 from accounts.services import profile_for
+from experiments.models import Experiment
+from experiments.services import RestoredEnvelope
+from experiments.services import experiment_restore as restore_experiment
 from journal.models import (
     NOTE_MAX_BYTES,
     Metric,
@@ -160,15 +163,17 @@ def _list(document, key) -> list:
     return value
 
 
+def _problems(error: ValidationError) -> str:
+    return "; ".join(
+        f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+    )
+
+
 def _save(instance, where: str) -> None:
     try:
         instance.full_clean()
     except ValidationError as error:
-        problems = "; ".join(
-            f"{name}: {' '.join(messages)}"
-            for name, messages in error.message_dict.items()
-        )
-        raise ImportProblem(f"{where}: {problems}") from None
+        raise ImportProblem(f"{where}: {_problems(error)}") from None
     instance.save()
 
 
@@ -193,6 +198,7 @@ def import_document(user: User, document: dict) -> ImportReport:
     _import_entries(user, profile, document, metrics, report)
     _import_doses(user, profile, document, substances, protocols, report)
     _import_reviews(user, document, report)
+    _import_experiments(user, profile, document, metrics, substances, report)
     screen = _safety_answers(document.get("safety_screen"))
     if screen is not None and not SafetyScreen.objects.filter(user=user).exists():
         SafetyScreen.objects.create(user=user, answers=screen)
@@ -471,6 +477,96 @@ def _import_doses(user, profile, document, substances, protocols, report) -> Non
         report.added["doses"] = report.added.get("doses", 0) + written
     if duplicates:
         report.skipped["doses"] = report.skipped.get("doses", 0) + duplicates
+
+
+def _optional_moment(row, key, where, profile) -> dt.datetime | None:
+    if row.get(key) is None:
+        return None
+    return _moment(row, key, where, profile)
+
+
+def _import_experiments(user, profile, document, metrics, substances, report):
+    """Experiments that are unblinded (or open) come back whole; one still
+    blinded cannot, since the file does not say which envelope held what."""
+    existing = set(
+        Experiment.objects.filter(user=user).values_list(
+            "substance__name", "design", "start_date"
+        )
+    )
+    blinded = 0
+    for index, row in enumerate(_list(document, "experiments")):
+        where = f"experiments[{index}]"
+        substance = _substance(substances, _get(row, "substance", where, str), where)
+        metric_name = _get(row, "primary_metric", where, str)
+        metric = metrics.get(metric_name.lower())
+        if metric is None:
+            raise ImportProblem(f"{where}.primary_metric: no metric {metric_name!r}.")
+        design = _get(row, "design", where, str)
+        start = _date(row, "start_date", where)
+        if (substance.name, design, start) in existing:
+            report.skip("experiments")
+            continue
+        rows = _get(row, "envelopes", where, list)
+        if any(not isinstance(e, dict) or e.get("active") is None for e in rows):
+            blinded += 1
+            continue
+        envelopes = []
+        for number, envelope in enumerate(rows):
+            at = f"{where}.envelopes[{number}]"
+            guesses = []
+            for g_index, guess in enumerate(_get(envelope, "guesses", at, list)):
+                g_at = f"{at}.guesses[{g_index}]"
+                guesses.append(
+                    (
+                        _get(guess, "kind", g_at, str),
+                        _date(guess, "day", g_at),
+                        _get(guess, "answer", g_at, str),
+                        _get(guess, "confidence", g_at, int),
+                    )
+                )
+            envelopes.append(
+                RestoredEnvelope(
+                    active=_get(envelope, "active", at, bool),
+                    week=_get(envelope, "week", at, int, optional=True),
+                    opened_at=_optional_moment(envelope, "opened_at", at, profile),
+                    day=_date(envelope, "day", at, optional=True),
+                    guesses=guesses,
+                )
+            )
+        weekdays = _get(row, "weekdays", where, list)
+        if not all(isinstance(d, int) and 0 <= d <= 6 for d in weekdays):
+            raise ImportProblem(f"{where}.weekdays: expected days 0 (Monday) to 6.")
+        planned = row.get("planned_power") or {}
+        if not isinstance(planned, dict):
+            raise ImportProblem(f"{where}.planned_power: expected an object.")
+        try:
+            restore_experiment(
+                user=user,
+                substance=substance,
+                amount=_amount(row, "amount", where),
+                primary_metric=metric,
+                design=design,
+                weeks=_get(row, "weeks", where, int),
+                weekdays=weekdays,
+                start_date=start,
+                status=_get(row, "status", where, str),
+                planned_power=planned,
+                times={
+                    key: _optional_moment(row, key, where, profile)
+                    for key in ("started_at", "ended_at", "unblinded_at")
+                },
+                stop_reason=_get(row, "stop_reason", where, str),
+                envelopes=envelopes,
+            )
+        except ValidationError as error:
+            raise ImportProblem(f"{where}: {_problems(error)}") from None
+        report.add("experiments")
+    if blinded:
+        report.notes.append(
+            f"{blinded} experiment{'s' if blinded != 1 else ''} still blinded "
+            "could not be imported: the file does not say which envelope held "
+            "what. Unblind it where it runs, then export again."
+        )
 
 
 def _import_reviews(user, document, report) -> None:
