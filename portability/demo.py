@@ -8,6 +8,7 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 
 from accounts.models import Profile, User, validate_timezone
+from experiments.demo import clear_experiments, seed_experiments
 from journal.demo import seed_journal
 from protocols.demo import seed_protocols
 
@@ -36,6 +37,8 @@ def seed_account(
     profile, _ = Profile.objects.update_or_create(
         user=user, defaults={"timezone": timezone, "day_start_hour": 4}
     )
+    clear_experiments(user=user)  # they hold on to substances and metrics
     dose_days = seed_protocols(user=user, profile=profile, years=years, rng=rng)
     seed_journal(user=user, profile=profile, years=years, rng=rng, dose_days=dose_days)
+    seed_experiments(user=user, profile=profile, rng=rng)
     return user

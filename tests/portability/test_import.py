@@ -25,7 +25,14 @@ def test_a_round_trip_into_a_fresh_account_is_exact():
     call_command("seed_demo", "--user", "demo", "--years", "1")
     original = export_document(User.objects.get(username="demo"))
     fresh = make_user("fresh")
-    import_document(fresh, json.loads(json.dumps(original)))
+    report = import_document(fresh, json.loads(json.dumps(original)))
+    # The demo's running experiment is still blinded: it stays behind, and
+    # the report says so.
+    assert "1 experiment still blinded could not be imported" in report.summary()
+    original["experiments"] = [
+        e for e in original["experiments"] if e["unblinded_at"] is not None
+    ]
+    assert len(original["experiments"]) == 1
     assert without_volatile(export_document(fresh)) == without_volatile(original)
     # Imported notes are rendered as they are written, as a check-in's are.
     for entry in Entry.objects.filter(user=fresh):
@@ -175,4 +182,7 @@ def test_export_wipe_import_gives_back_the_same_journal(tmp_path):
     restored = make_user("demo")
     call_command("import_data", str(backup), "--user", "demo")
 
+    # Except a still-blinded experiment: the file cannot carry its allocation
+    # (the README says to keep it with an instance backup).
+    before["experiments"] = [e for e in before["experiments"] if e["unblinded_at"]]
     assert without_volatile(export_document(restored)) == without_volatile(before)

@@ -103,3 +103,18 @@ def test_many_entries_answer_a_prompt_of_their_phase():
     assert answered.count() > 0.3 * user.entries.count()
     for entry in answered[:50]:
         assert entry.prompt_text == entry.prompt.text
+
+
+def test_the_demo_has_a_finished_experiment_and_a_running_one(anon_client):
+    from experiments.models import Experiment
+
+    call_command("seed_demo", "--user", "demo", "--password", "demo", "--years", "1")
+    experiments = Experiment.objects.filter(user__username="demo")
+    assert sorted((e.status, e.revealed) for e in experiments) == [
+        ("finished", True),
+        ("running", False),
+    ]
+    anon_client.login(username="demo", password="demo")
+    finished = experiments.get(status="finished")
+    html = anon_client.get(f"/experiments/{finished.pk}/").content.decode()
+    assert "Mood on active weeks was" in html
