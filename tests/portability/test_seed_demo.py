@@ -105,6 +105,7 @@ def test_many_entries_answer_a_prompt_of_their_phase():
         assert entry.prompt_text == entry.prompt.text
 
 
+@pytest.mark.django_db
 def test_the_demo_has_a_finished_experiment_and_a_running_one(anon_client):
     from experiments.models import Experiment
 
