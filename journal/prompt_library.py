@@ -19,6 +19,7 @@ OFF_DAY = PromptPhase.OFF_DAY.value
 BREAK = PromptPhase.BREAK.value
 BASELINE = PromptPhase.BASELINE.value
 WEEKLY_REVIEW = PromptPhase.WEEKLY_REVIEW.value
+EXPERIMENT_DAY = PromptPhase.EXPERIMENT_DAY.value
 PHASES = tuple(phase.value for phase in PromptPhase)
 
 JOURNALING = "journaling"
@@ -32,12 +33,12 @@ KINDS = (JOURNALING, MINDFULNESS, REFLECTION, GRATITUDE, BODY)
 PROMPTS: list[tuple[str, str, tuple[str, ...], str]] = [
     # Dose days: intention.
     ("dose-intention-one-word", "If today had a single word as its intention, what would it be, and why that word?", (DOSE_DAY,), JOURNALING),
-    ("dose-notice-one-thing", "Choose one ordinary thing you will pay closer attention to today. What do you expect to notice?", (DOSE_DAY,), MINDFULNESS),
-    ("dose-body-baseline", "Before the day gets busy: where in your body do you feel settled, and where do you feel tight?", (DOSE_DAY,), BODY),
+    ("dose-notice-one-thing", "Choose one ordinary thing you will pay closer attention to today. What do you expect to notice?", (DOSE_DAY, EXPERIMENT_DAY), MINDFULNESS),
+    ("dose-body-baseline", "Before the day gets busy: where in your body do you feel settled, and where do you feel tight?", (DOSE_DAY, EXPERIMENT_DAY), BODY),
     ("dose-small-courage", "What is one small thing you have been avoiding that today could be the day for?", (DOSE_DAY,), REFLECTION),
-    ("dose-kind-to-whom", "Who could use a little more patience or kindness from you today?", (DOSE_DAY, OFF_DAY), GRATITUDE),
-    ("dose-old-pattern", "Which habit of thought would you like to catch in the act today?", (DOSE_DAY,), REFLECTION),
-    ("dose-what-would-help", "What would make today feel well spent, even if nothing special happens?", (DOSE_DAY,), JOURNALING),
+    ("dose-kind-to-whom", "Who could use a little more patience or kindness from you today?", (DOSE_DAY, OFF_DAY, EXPERIMENT_DAY), GRATITUDE),
+    ("dose-old-pattern", "Which habit of thought would you like to catch in the act today?", (DOSE_DAY, EXPERIMENT_DAY), REFLECTION),
+    ("dose-what-would-help", "What would make today feel well spent, even if nothing special happens?", (DOSE_DAY, EXPERIMENT_DAY), JOURNALING),
     ("dose-breath-three", "Take three slow breaths before answering: what changed between the first and the third?", (DOSE_DAY,), MINDFULNESS),
     ("dose-expectation", "What are you hoping this dose will do? Write it down so you can compare it with what actually happens.", (DOSE_DAY,), REFLECTION),
     ("dose-creative-question", "Is there a question in your work or life you would like to turn over in the back of your mind today?", (DOSE_DAY,), JOURNALING),
@@ -105,7 +106,12 @@ PROMPTS: list[tuple[str, str, tuple[str, ...], str]] = [
     ("baseline-attention", "Notice where your attention goes when you are idle. Where did it go today?", (BASELINE,), MINDFULNESS),
     ("baseline-support", "Who knows you are trying this, and who could you talk to if it goes badly?", (BASELINE,), REFLECTION),
     ("baseline-sleep", "How have you slept this week? What usually helps?", (BASELINE,), BODY),
-    ("baseline-expect-placebo", "Expectations change how we feel. What do you expect, and how might that colour your notes?", (BASELINE,), REFLECTION),
+    ("baseline-expect-placebo", "Expectations change how we feel. What do you expect, and how might that colour your notes?", (BASELINE, EXPERIMENT_DAY), REFLECTION),
+    # Days of a blinded experiment's capsule: expectation, noticed plainly.
+    ("experiment-expect", "What do you expect today? What would make you think it was the active capsule?", (EXPERIMENT_DAY,), REFLECTION),
+    ("experiment-what-is-there", "Before you guess: what have you noticed today that is really there, not only expected?", (EXPERIMENT_DAY,), MINDFULNESS),
+    ("experiment-keep-anyway", "If today's capsule was a placebo, what about today would you still want to keep?", (EXPERIMENT_DAY,), JOURNALING),
+    ("experiment-body-scan", "Take one slow minute with your body. What is there, before deciding what it means?", (EXPERIMENT_DAY,), BODY),
     # Weekly review.
     ("week-highlight", "What was the best moment of this week?", (WEEKLY_REVIEW,), GRATITUDE),
     ("week-hardest", "What was the hardest part of this week, and how did you handle it?", (WEEKLY_REVIEW,), REFLECTION),

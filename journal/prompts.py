@@ -24,6 +24,7 @@ from journal.prompt_library import (
     BASELINE,
     BREAK,
     DOSE_DAY,
+    EXPERIMENT_DAY,
     OFF_DAY,
 )
 from protocols import schedule
@@ -52,6 +53,8 @@ def phase_for_day(
         )
     plan_phase = schedule.plan_phase(protocol.plan, day) if protocol else None
 
+    if any(dose.blinded for dose in doses_today):
+        return EXPERIMENT_DAY  # a capsule that may be placebo: expectation first
     if last_dose == day:
         return DOSE_DAY
     if plan_phase == schedule.PlanPhase.DOSE and not skipped_today:

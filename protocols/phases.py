@@ -66,3 +66,5 @@ class PromptPhase(Labelled):
     BREAK = "break", "Breaks"
     BASELINE = "baseline", "Before the first dose"
     WEEKLY_REVIEW = "weekly_review", "Weekly review"
+    # A capsule of a blinded experiment taken today: active or placebo.
+    EXPERIMENT_DAY = "experiment_day", "Experiment capsule days"

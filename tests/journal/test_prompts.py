@@ -284,3 +284,17 @@ def test_built_ins_are_switched_off_for_one_user_only(owner_client, owner, other
 def test_built_in_prompts_cannot_be_edited(owner_client):
     builtin = Prompt.objects.filter(owner=None).first()
     assert owner_client.get(f"/settings/prompts/{builtin.pk}/").status_code == 404
+
+
+def test_a_blinded_capsule_day_asks_about_expectation(owner):
+    from experiments import services
+    from tests.factories import make_experiment
+
+    experiment = make_experiment(owner, design="dose_days")
+    services.envelope_open(
+        user=owner, profile=owner.profile, token=experiment.envelopes.first().token
+    )
+    today = owner.profile.local_day()
+    assert phase_for_day(owner, today, None) == "experiment_day"
+    prompt, phase = prompt_for_day(owner, today, None)
+    assert phase == "experiment_day" and "experiment_day" in prompt.phase_list
