@@ -354,4 +354,6 @@ LOGGING = {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
     },
+    # WeasyPrint (the printable PDFs) logs every step of every page at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}},
 }

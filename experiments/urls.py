@@ -9,6 +9,9 @@ urlpatterns = [
     path("new/", views.experiment_new, name="new"),
     path("<int:experiment_id>/", views.experiment_detail, name="detail"),
     path("<int:experiment_id>/sheets/", views.experiment_sheets, name="sheets"),
+    path(
+        "<int:experiment_id>/sheets.pdf", views.experiment_sheets_pdf, name="sheets_pdf"
+    ),
     path("<int:experiment_id>/start/", views.experiment_start, name="start"),
     path("<int:experiment_id>/guess/", views.experiment_guess, name="guess"),
     path("<int:experiment_id>/capsule/", views.experiment_capsule, name="capsule"),

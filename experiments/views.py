@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -112,12 +113,7 @@ def experiment_detail(request: SignedInRequest, experiment_id: int) -> HttpRespo
     return render(request, "experiments/detail.html", context)
 
 
-@login_required
-def experiment_sheets(request: SignedInRequest, experiment_id: int) -> HttpResponse:
-    """The two sticker sheets and the instructions, to print."""
-    experiment = queries.experiment_for_user(request.user, experiment_id)
-    if not experiment.blinded:
-        return redirect("experiments:detail", experiment.pk)
+def _sheets_context(request: SignedInRequest, experiment: Experiment) -> dict:
     active, placebo = queries.envelopes_for_sheets(experiment)
 
     def codes(envelopes):
@@ -125,19 +121,47 @@ def experiment_sheets(request: SignedInRequest, experiment_id: int) -> HttpRespo
             _qr_svg(request.build_absolute_uri(_scan_url(e.token))) for e in envelopes
         ]
 
+    active_codes, placebo_codes = codes(active), codes(placebo)
+    return {
+        "experiment": experiment,
+        "active_codes": active_codes,
+        "placebo_codes": placebo_codes,
+        "sheets": [
+            ("Sheet 1 of 2: active envelopes", active_codes),
+            ("Sheet 2 of 2: placebo envelopes", placebo_codes),
+        ],
+    }
+
+
+@login_required
+def experiment_sheets(request: SignedInRequest, experiment_id: int) -> HttpResponse:
+    """The two sticker sheets and the instructions, to print."""
+    experiment = queries.experiment_for_user(request.user, experiment_id)
+    if not experiment.blinded:
+        return redirect("experiments:detail", experiment.pk)
     return render(
-        request,
-        "experiments/sheets.html",
-        {
-            "experiment": experiment,
-            "active_codes": (active_codes := codes(active)),
-            "placebo_codes": (placebo_codes := codes(placebo)),
-            "sheets": [
-                ("Sheet 1 of 2: active envelopes", active_codes),
-                ("Sheet 2 of 2: placebo envelopes", placebo_codes),
-            ],
-        },
+        request, "experiments/sheets.html", _sheets_context(request, experiment)
     )
+
+
+@login_required
+def experiment_sheets_pdf(request: SignedInRequest, experiment_id: int) -> HttpResponse:
+    """The same, as a PDF made on the server (WeasyPrint), A4."""
+    import weasyprint  # loads Pango: only for this page
+
+    experiment = queries.experiment_for_user(request.user, experiment_id)
+    if not experiment.blinded:
+        return redirect("experiments:detail", experiment.pk)
+    html = render_to_string(
+        "experiments/sheets_print.html", _sheets_context(request, experiment)
+    )
+    # Nothing is fetched: the codes are data URIs and the styles inline.
+    fetcher = weasyprint.URLFetcher(allowed_protocols=["data"])
+    pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="titrate-envelopes.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _scan_url(token: str) -> str:

@@ -263,3 +263,23 @@ def test_the_primary_metric_cannot_be_deleted_under_an_experiment(owner_client, 
     response = owner_client.post(f"/settings/metrics/{metric.pk}/delete/", follow=True)
     assert "primary outcome of an experiment" in response.content.decode()
     assert type(metric).objects.filter(pk=metric.pk).exists()
+
+
+@pytest.mark.slow
+def test_the_sheets_come_as_a_pdf_too(owner_client, owner):
+    import io
+
+    from pypdf import PdfReader
+
+    experiment = make_experiment(owner, start=False, weeks=4)
+    response = owner_client.get(f"/experiments/{experiment.pk}/sheets.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "How to do it alone" in text
+    assert "Sheet 1 of 2: active envelopes" in text
+    assert "Sheet 2 of 2: placebo envelopes" in text
+    assert len(reader.pages) >= 3  # the instructions, then a page per sheet
+    for envelope in experiment.envelopes.all():
+        assert envelope.token not in text
