@@ -283,3 +283,16 @@ def test_the_sheets_come_as_a_pdf_too(owner_client, owner):
     assert len(reader.pages) >= 3  # the instructions, then a page per sheet
     for envelope in experiment.envelopes.all():
         assert envelope.token not in text
+
+
+def test_today_shows_the_experiments_step(owner_client, owner):
+    weekday = owner.profile.local_day().weekday()
+    experiment = make_experiment(owner, design="dose_days", weekdays=(weekday,))
+    html = owner_client.get("/").content.decode()
+    assert "A capsule day: open today's envelope" in html
+    scan(owner_client, experiment.envelopes.first().token)
+    html = owner_client.get("/").content.decode()
+    assert "Which do you think today's capsule was?" in html
+    assert "Took an experiment capsule at" in html  # the dose card, no content
+    services.experiment_pause(experiment)
+    assert "Your experiment is paused." in owner_client.get("/").content.decode()
