@@ -107,7 +107,9 @@ def experiment_detail(request: SignedInRequest, experiment_id: int) -> HttpRespo
                 and envelope.day is not None
                 and (today - envelope.day).days >= 6
             ) or today.weekday() == (experiment.start_date.weekday() - 1) % 7
-    if experiment.revealed and experiment.status != Experiment.Status.PLANNED:
+    # Once, at the end: looking at results along the way (even in the open
+    # design) is how chance differences get believed.
+    if experiment.unblinded_at is not None:
         context["verdict"] = queries.verdict(experiment, today)
     context["stop_form"] = StopForm()
     return render(request, "experiments/detail.html", context)

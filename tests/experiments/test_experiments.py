@@ -296,3 +296,22 @@ def test_today_shows_the_experiments_step(owner_client, owner):
     assert "Took an experiment capsule at" in html  # the dose card, no content
     services.experiment_pause(experiment)
     assert "Your experiment is paused." in owner_client.get("/").content.decode()
+
+
+def test_an_open_experiment_shows_its_weeks_and_its_result_only_at_the_end(
+    owner_client, owner
+):
+    start = owner.profile.local_day() - dt.timedelta(days=13)
+    experiment = make_experiment(owner, design="open_weeks", weeks=4, start_date=start)
+    html = owner_client.get(f"/experiments/{experiment.pk}/").content.decode()
+    assert "This week is an <strong>" in html  # open: the person knows
+    assert "The result" not in html  # no peeking at a verdict along the way
+    # Not blinded: no codes to scan, no sheets.
+    token = experiment.envelopes.first().token
+    assert owner_client.get(f"/experiments/e/{token}/").status_code == 404
+    sheets = owner_client.get(f"/experiments/{experiment.pk}/sheets/")
+    assert sheets["Location"] == f"/experiments/{experiment.pk}/"
+    services.experiment_stop(experiment, "")
+    owner_client.post(f"/experiments/{experiment.pk}/unblind/")
+    html = owner_client.get(f"/experiments/{experiment.pk}/").content.decode()
+    assert "verdict-words" in html and "an open experiment" in html
