@@ -299,3 +299,42 @@ class WeeklyReview(models.Model):
 
     def __str__(self) -> str:
         return f"Review of the week of {self.week_start}"
+
+
+class QuestionnaireResponse(models.Model):
+    """One completed questionnaire (journal.questionnaires): its answers, item
+    by item, and the score they give."""
+
+    class Instrument(models.TextChoices):
+        WHO5 = "who5", "WHO-5"
+        PHQ9 = "phq9", "PHQ-9"
+        GAD7 = "gad7", "GAD-7"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="questionnaire_responses",
+    )
+    instrument = models.CharField(max_length=8, choices=Instrument.choices)
+    answers = models.JSONField()
+    score = models.PositiveSmallIntegerField()
+    completed_at = models.DateTimeField()
+    # The journal day of completed_at.
+    day = models.DateField()
+    # The form's idempotency token: a double submit saves one response.
+    client_token = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-completed_at", "-id"]
+        indexes = [models.Index(fields=["user", "instrument", "day"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "client_token"], name="questionnaire_token_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__lte=100), name="questionnaire_score_0_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_instrument_display()} {self.score} on {self.day}"

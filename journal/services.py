@@ -10,9 +10,17 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
+from django.utils import timezone
 
 from accounts.models import Profile, User
-from journal.models import Entry, Metric, Prompt, Rating, Tag
+from journal.models import (
+    Entry,
+    Metric,
+    Prompt,
+    QuestionnaireResponse,
+    Rating,
+    Tag,
+)
 
 BULK_BATCH = 1000
 
@@ -306,3 +314,43 @@ def metric_delete(*, metric: Metric) -> int:
         position=F("position") - 1
     )
     return count
+
+
+def questionnaire_save(
+    *,
+    user: User,
+    profile: Profile,
+    instrument: str,
+    answers: Sequence[int],
+    client_token: uuid.UUID | None = None,
+    completed_at: dt.datetime | None = None,
+) -> tuple[QuestionnaireResponse, bool]:
+    """A completed questionnaire, scored here. Returns (response, created);
+    the same form sent twice saves it once."""
+    from journal.questionnaires import INSTRUMENTS
+
+    scale = INSTRUMENTS[instrument]
+    score = scale.score(answers)  # ValueError on answers the scale has not
+    if client_token is not None:
+        existing = QuestionnaireResponse.objects.filter(
+            user=user, client_token=client_token
+        ).first()
+        if existing:
+            return existing, False
+    moment = completed_at or timezone.now()
+    try:
+        with transaction.atomic():
+            response = QuestionnaireResponse.objects.create(
+                user=user,
+                instrument=instrument,
+                answers=list(answers),
+                score=score,
+                completed_at=moment,
+                day=profile.local_day(moment),
+                client_token=client_token,
+            )
+    except IntegrityError:
+        return QuestionnaireResponse.objects.get(
+            user=user, client_token=client_token
+        ), False
+    return response, True

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from journal import views
+from journal import questionnaire_views, views
 
 app_name = "journal"
 
@@ -22,6 +22,21 @@ urlpatterns = [
     path("journal/reviews/", views.review_list, name="reviews"),
     path("journal/month/", views.month, name="month"),
     path("journal/month/<int:year>/<int:month>/", views.month, name="month_of"),
+    path(
+        "questionnaires/",
+        questionnaire_views.questionnaire_index,
+        name="questionnaires",
+    ),
+    path(
+        "questionnaires/<slug:key>/",
+        questionnaire_views.questionnaire_take,
+        name="questionnaire_take",
+    ),
+    path(
+        "questionnaires/result/<int:response_id>/",
+        questionnaire_views.questionnaire_result,
+        name="questionnaire_result",
+    ),
     path("settings/prompts/", views.prompt_list, name="prompts"),
     path("settings/prompts/<int:prompt_id>/", views.prompt_edit, name="prompt_edit"),
     path(

@@ -20,7 +20,7 @@ from accounts.http import SignedInRequest
 from accounts.moments import EARLIEST_DAY
 from accounts.weeks import weekday_names
 from config.http import partial_template, post_or_none
-from journal import queries, services, weekly
+from journal import queries, questionnaire_queries, services, weekly
 from journal.forms import (
     EntryForm,
     JournalFilterForm,
@@ -116,6 +116,10 @@ def today(request: SignedInRequest) -> HttpResponse:
     context["mood_fell"] = queries.mood_fell_sharply(
         request.user, context["day"], context["visible_metrics"]
     )
+    due = questionnaire_queries.due(
+        request.user, context["day"], context["dose_protocol"]
+    )
+    context["questionnaire_due"] = due[0] if due else None
     return render(request, "journal/today.html", context)
 
 

@@ -131,6 +131,28 @@ def make_experiment(
     return experiment
 
 
+def make_response(user, instrument: str = "phq9", answers=None, day=None):
+    """A completed questionnaire (journal.questionnaires)."""
+    from journal.models import QuestionnaireResponse
+    from journal.questionnaires import INSTRUMENTS
+
+    scale = INSTRUMENTS[instrument]
+    answers = list(answers if answers is not None else [1] * len(scale.items))
+    moment = (
+        timezone.now()
+        if day is None
+        else dt.datetime.combine(day, dt.time(12), tzinfo=user.profile.tzinfo)
+    )
+    return QuestionnaireResponse.objects.create(
+        user=user,
+        instrument=instrument,
+        answers=answers,
+        score=scale.score(answers),
+        completed_at=moment,
+        day=user.profile.local_day(moment),
+    )
+
+
 def register_walker_object_types() -> None:
     from tests.walker import register_object_type
 
@@ -140,6 +162,7 @@ def register_walker_object_types() -> None:
     register_object_type("prompt_id", lambda user: make_prompt(user))
     register_object_type("dose_id", lambda user: make_dose(user))
     register_object_type("experiment_id", lambda user: make_experiment(user))
+    register_object_type("response_id", lambda user: make_response(user))
     register_object_type(
         "token",
         lambda user: make_experiment(user).envelopes.first(),

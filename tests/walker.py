@@ -52,6 +52,7 @@ PLAIN_KWARGS: dict[str, Any] = {
     "month": 1,
     "day": 5,
     "chart": "timeline",
+    "key": "phq9",  # a questionnaire, the same for everyone
 }
 
 

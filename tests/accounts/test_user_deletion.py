@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 
-OUR_APPS = ("accounts", "journal", "protocols", "insights")
+OUR_APPS = ("accounts", "journal", "protocols", "insights", "experiments")
 
 
 # How each of our models leads to its owner. A new model must be added here,
@@ -25,11 +25,15 @@ OWNER_PATHS = {
     "journal.PromptSwitchedOff": "user",
     "journal.PromptShown": "user",
     "journal.WeeklyReview": "user",
+    "journal.QuestionnaireResponse": "user",
     "protocols.Substance": "user",
     "protocols.Protocol": "user",
     "protocols.DoseLog": "user",
     "protocols.SafetyScreen": "user",
     "protocols.CalendarFeed": "user",
+    "experiments.Experiment": "user",
+    "experiments.Envelope": "experiment__user",
+    "experiments.Guess": "experiment__user",
 }
 
 
@@ -59,6 +63,7 @@ def test_deleting_a_user_with_a_full_history_leaves_nothing(other_user):
     user_id = user.pk  # delete() clears user.pk
     before = rows_of(user_id)
     assert before["protocols.DoseLog"] > 0 and before["journal.Entry"] > 0
+    assert before["experiments.Guess"] > 0
     others = rows_of(other_user.pk)
 
     user.delete()
