@@ -200,3 +200,45 @@ def _answer_prompts(
                 draft.prompt = prompt
                 draft.prompt_text = prompt.text
                 draft.prompt_answer = rng.choice(ANSWERS)
+
+
+def seed_questionnaires(
+    *, user: User, profile: Profile, years: int, rng: random.Random
+) -> int:
+    """WHO-5, PHQ-9 and GAD-7 every two weeks over the demo's years, a calm
+    person's answers with some drift (never thoughts of self-harm)."""
+    from journal.models import QuestionnaireResponse
+    from journal.questionnaires import GAD7, PHQ9, WHO5
+
+    QuestionnaireResponse.objects.filter(user=user).delete()
+    today = profile.local_day()
+    day = today - dt.timedelta(days=365 * years)
+    rows = []
+    level = 0.0  # below zero: better weeks
+    while day <= today:
+        level = 0.7 * level + rng.gauss(0, 0.5)
+        moment = timezone.make_aware(
+            dt.datetime.combine(day, dt.time(20, 15)), profile.tzinfo
+        )
+        for scale, centre, spread in ((WHO5, 3, 1), (PHQ9, 1, 1), (GAD7, 1, 1)):
+            top = max(v for v, _ in scale.options)
+            shift = -level if scale.higher_is_better else level
+            answers = [
+                min(max(round(centre + shift + rng.gauss(0, 0.6) * spread), 0), top)
+                for _ in scale.items
+            ]
+            if scale.safety_item is not None:
+                answers[scale.safety_item] = 0
+            rows.append(
+                QuestionnaireResponse(
+                    user=user,
+                    instrument=scale.key,
+                    answers=answers,
+                    score=scale.score(answers),
+                    completed_at=moment,
+                    day=day,
+                )
+            )
+        day += dt.timedelta(days=14)
+    QuestionnaireResponse.objects.bulk_create(rows)
+    return len(rows)

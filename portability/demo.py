@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import Profile, User, validate_timezone
 from experiments.demo import clear_experiments, seed_experiments
-from journal.demo import seed_journal
+from journal.demo import seed_journal, seed_questionnaires
 from protocols.demo import seed_protocols
 
 
@@ -40,5 +40,6 @@ def seed_account(
     clear_experiments(user=user)  # they hold on to substances and metrics
     dose_days = seed_protocols(user=user, profile=profile, years=years, rng=rng)
     seed_journal(user=user, profile=profile, years=years, rng=rng, dose_days=dose_days)
+    seed_questionnaires(user=user, profile=profile, years=years, rng=rng)
     seed_experiments(user=user, profile=profile, rng=rng)
     return user

@@ -19,7 +19,15 @@ from accounts.models import User
 from accounts.services import profile_for
 from config.spreadsheets import safe_cell
 from experiments.models import Experiment
-from journal.models import Entry, Metric, Prompt, PromptSwitchedOff, Tag, WeeklyReview
+from journal.models import (
+    Entry,
+    Metric,
+    Prompt,
+    PromptSwitchedOff,
+    QuestionnaireResponse,
+    Tag,
+    WeeklyReview,
+)
 from protocols.models import DoseLog, Protocol, SafetyScreen, Substance
 
 FORMAT = "titrate-export"
@@ -140,6 +148,18 @@ def export_document(user: User) -> dict:
             }
             for r in WeeklyReview.objects.filter(user=user).order_by("week_start")
         ],
+        "questionnaires": [
+            {
+                "instrument": q.instrument,
+                "completed_at": q.completed_at.isoformat(),
+                "day": q.day.isoformat(),
+                "answers": q.answers,
+                "score": q.score,
+            }
+            for q in QuestionnaireResponse.objects.filter(user=user).order_by(
+                "completed_at", "id"
+            )
+        ],
         "safety_screen": screen.answers if screen else None,
         "experiments": [_experiment(e) for e in _experiments(user)],
     }
@@ -257,6 +277,7 @@ def export_zip(user: User) -> bytes:
         "protocols": document["protocols"],
         "doses": document["doses"],
         "weekly_reviews": document["weekly_reviews"],
+        "questionnaires": document["questionnaires"],
         "experiments": [
             {k: v for k, v in e.items() if k != "envelopes"}
             for e in document["experiments"]

@@ -28,9 +28,16 @@ from journal.models import (
     Metric,
     Prompt,
     PromptSwitchedOff,
+    QuestionnaireResponse,
     WeeklyReview,
 )
-from journal.services import EntryDraft, entries_add_many, rating_problem
+from journal.questionnaires import INSTRUMENTS
+from journal.services import (
+    EntryDraft,
+    entries_add_many,
+    questionnaire_save,
+    rating_problem,
+)
 from portability.export import FORMAT, SCHEMA_VERSION
 from protocols.models import Protocol, SafetyScreen, Substance
 from protocols.safety import QUESTIONS
@@ -198,6 +205,7 @@ def import_document(user: User, document: dict) -> ImportReport:
     _import_entries(user, profile, document, metrics, report)
     _import_doses(user, profile, document, substances, protocols, report)
     _import_reviews(user, document, report)
+    _import_questionnaires(user, profile, document, report)
     _import_experiments(user, profile, document, metrics, substances, report)
     screen = _safety_answers(document.get("safety_screen"))
     if screen is not None and not SafetyScreen.objects.filter(user=user).exists():
@@ -477,6 +485,39 @@ def _import_doses(user, profile, document, substances, protocols, report) -> Non
         report.added["doses"] = report.added.get("doses", 0) + written
     if duplicates:
         report.skipped["doses"] = report.skipped.get("doses", 0) + duplicates
+
+
+def _import_questionnaires(user, profile, document, report) -> None:
+    """Answers item by item; the score is worked out again, never trusted."""
+    seen = set(
+        QuestionnaireResponse.objects.filter(user=user).values_list(
+            "instrument", "completed_at"
+        )
+    )
+    for index, row in enumerate(_list(document, "questionnaires")):
+        where = f"questionnaires[{index}]"
+        instrument = _get(row, "instrument", where, str)
+        if instrument not in INSTRUMENTS:
+            raise ImportProblem(f"{where}.instrument: {instrument!r} is not known.")
+        completed_at = _moment(row, "completed_at", where, profile)
+        answers = _get(row, "answers", where, list)
+        if not all(isinstance(a, int) and not isinstance(a, bool) for a in answers):
+            raise ImportProblem(f"{where}.answers: expected whole numbers.")
+        if (instrument, completed_at) in seen:
+            report.skip("questionnaires")
+            continue
+        try:
+            questionnaire_save(
+                user=user,
+                profile=profile,
+                instrument=instrument,
+                answers=answers,
+                completed_at=completed_at,
+            )
+        except ValueError as problem:
+            raise ImportProblem(f"{where}.answers: {problem}") from None
+        seen.add((instrument, completed_at))
+        report.add("questionnaires")
 
 
 def _optional_moment(row, key, where, profile) -> dt.datetime | None:

@@ -205,3 +205,25 @@ def test_the_list_shows_each_history_with_its_changes(owner_client, owner):
     html = owner_client.get("/questionnaires/").content.decode()
     assert "<strong>9</strong> of 27 · mild" in html
     assert "(−9: a meaningful change, better)" in html
+
+
+def test_answers_travel_through_export_and_import_and_are_rescored(owner):
+    from portability.export import export_document
+    from portability.importer import ImportProblem, import_document
+    from tests.conftest import make_user
+
+    make_response(owner, "gad7", [3, 2, 1, 0, 1, 2, 3])
+    document = export_document(owner)
+    [row] = document["questionnaires"]
+    assert (row["instrument"], row["score"]) == ("gad7", 12)
+    fresh = make_user("fresh")
+    assert import_document(fresh, document).added["questionnaires"] == 1
+    assert "questionnaires" not in import_document(fresh, document).added
+    assert QuestionnaireResponse.objects.get(user=fresh).score == 12
+    for bad in ({"answers": [9] * 7}, {"instrument": "bdi"}, {"answers": ["1"] * 7}):
+        document["questionnaires"] = [
+            {**row, **bad, "completed_at": "2026-01-02T10:00:00+00:00"}
+        ]
+        with pytest.raises(ImportProblem):
+            import_document(fresh, document)
+    assert QuestionnaireResponse.objects.filter(user=fresh).count() == 1
