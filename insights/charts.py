@@ -346,3 +346,59 @@ def correlation_matrix(
             height=max(260, 60 * len(names) + 80),
         ),
     )
+
+
+def questionnaires(
+    *,
+    scores: dict[str, list[tuple[dt.date, int]]],
+    bands: Sequence[tuple[dt.date, dt.date, str]],
+) -> dict:
+    """Questionnaire totals over time: PHQ-9 and GAD-7 on the left axis
+    (0–27, lower is better), WHO-5 on the right (0–100, higher is better),
+    protocol phases as bands."""
+    colours = {"PHQ-9": VERMILION, "GAD-7": ORANGE, "WHO-5": BLUE}
+    data = [
+        _trace(
+            "scatter",
+            x=[day for day, _ in points],
+            y=[score for _, score in points],
+            mode="lines+markers",
+            name=name,
+            yaxis="y2" if name == "WHO-5" else "y",
+            line={"color": colours.get(name, GREY), "width": 2},
+            marker={"size": 7},
+        )
+        for name, points in scores.items()
+        if points
+    ]
+    return _fig(
+        data,
+        layout=_layout(
+            xaxis={"type": "date"},
+            yaxis={"range": [0, 27], "title": {"text": "PHQ-9, GAD-7"}},
+            yaxis2={
+                "range": [0, 100],
+                "overlaying": "y",
+                "side": "right",
+                "title": {"text": "WHO-5"},
+                "showgrid": False,
+            },
+            margin={"l": 48, "r": 48, "t": 16, "b": 48},
+            shapes=[
+                {
+                    "type": "rect",
+                    "xref": "x",
+                    "yref": "paper",
+                    "y0": 0,
+                    "y1": 1,
+                    "x0": start.isoformat(),
+                    "x1": (end + dt.timedelta(days=1)).isoformat(),
+                    "fillcolor": GREEN if kind == "on" else GREY,
+                    "opacity": 0.08 if kind == "on" else 0.15,
+                    "line": {"width": 0},
+                    "layer": "below",
+                }
+                for start, end, kind in bands
+            ],
+        ),
+    )

@@ -17,7 +17,8 @@ import numpy as np
 
 from accounts.models import User
 from insights import charts, series, stats
-from journal.models import Metric
+from journal.models import Metric, QuestionnaireResponse
+from journal.questionnaires import INSTRUMENTS, change_words
 from protocols.models import Substance
 from protocols.schedule import DayPhase
 
@@ -30,7 +31,10 @@ PHASES = [
     DayPhase.BASELINE,
 ]
 OFF_PHASES = (DayPhase.AFTER_1, DayPhase.AFTER_2, DayPhase.LATER)
-CHARTS = ("comparisons", "timeline", "phases", "calendar", "tags", "correlations")
+CHARTS = (
+    "comparisons", "timeline", "phases", "calendar", "tags", "correlations",
+    "questionnaires",
+)  # fmt: skip
 # Data tables longer than this are sent when they are opened.
 INLINE_ROWS = 60
 # Over this share of the range without a check-in, the page says so.
@@ -297,7 +301,9 @@ def build(
     }
     sections = []
     for key in charts_wanted:
-        if key in ("comparisons", "phases", "tags"):
+        if key == "questionnaires":
+            sections.append(_questionnaires(user, data))
+        elif key in ("comparisons", "phases", "tags"):
             sections.append(builders[key](data, metric, analysis))
         else:
             sections.append(builders[key](data, metric, values))
@@ -569,6 +575,58 @@ def _timeline(data: series.Series, metric: Metric, values: dict) -> Section:
         f"{len(data.dose_days)} {PHASE_DAYS[DayPhase.DOSE_DAY].of(len(data.dose_days))}"
         " in this range."
     ]
+    return section
+
+
+def _questionnaires(user: User, data: series.Series) -> Section:
+    """WHO-5, PHQ-9 and GAD-7 totals in the range, each change from the first
+    to the last judged against the instrument's meaningful difference."""
+    responses = list(
+        QuestionnaireResponse.objects.filter(
+            user=user, day__range=(data.start, data.end)
+        ).order_by("completed_at")
+    )
+    section = Section("questionnaires", "Questionnaires", None)
+    section.header = ["date", "questionnaire", "score", "band"]
+    section.rows = [
+        [
+            r.day.isoformat(),
+            INSTRUMENTS[r.instrument].name,
+            r.score,
+            INSTRUMENTS[r.instrument].band(r.score),
+        ]
+        for r in responses
+    ]
+    if not responses:
+        section.empty = (
+            "No questionnaires in this range. WHO-5, PHQ-9 and GAD-7 are under "
+            "Journal → Questionnaires."
+        )
+        return section
+    scores = {
+        instrument.name: [
+            (r.day, r.score) for r in responses if r.instrument == instrument.key
+        ]
+        for instrument in INSTRUMENTS.values()
+    }
+    section.figure = _figure(
+        charts.questionnaires(
+            scores=scores, bands=[(b.start, b.end, b.kind) for b in data.bands]
+        )
+    )
+    for instrument in INSTRUMENTS.values():
+        points = scores[instrument.name]
+        if len(points) >= 2:
+            (first_day, first), (last_day, last) = points[0], points[-1]
+            section.findings.append(
+                f"{instrument.name}: {first} on {first_day:%-d %b %Y}, {last} on "
+                f"{last_day:%-d %b %Y} — "
+                f"{change_words(instrument, first, last)}."
+            )
+    section.findings.append(
+        "Scores are compared only with the change each questionnaire's authors "
+        "count as meaningful; two scores close together are not a trend."
+    )
     return section
 
 
