@@ -132,10 +132,15 @@ def export_document(user: User) -> dict:
                 "protocol": protocol_refs.get(d.protocol_id),
                 "skipped": d.skipped,
                 "blinded": d.blinded,
+                "felt": d.felt,
+                "effects": [
+                    {"name": e.name, "intensity": e.intensity} for e in d.effects.all()
+                ],
                 "notes": d.notes,
             }
             for d in DoseLog.objects.filter(user=user)
             .select_related("substance")
+            .prefetch_related("effects")
             .order_by("taken_at", "id")
         ],
         "weekly_reviews": [
@@ -275,7 +280,15 @@ def export_zip(user: User) -> bytes:
         "own_prompts": document["own_prompts"],
         "substances": document["substances"],
         "protocols": document["protocols"],
-        "doses": document["doses"],
+        "doses": [
+            {
+                **dose,
+                "effects": ", ".join(
+                    f"{e['name']} ({e['intensity']})" for e in dose["effects"]
+                ),
+            }
+            for dose in document["doses"]
+        ],
         "weekly_reviews": document["weekly_reviews"],
         "questionnaires": document["questionnaires"],
         "experiments": [

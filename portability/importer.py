@@ -454,6 +454,18 @@ def write_entries(
         )
 
 
+def _effects(row, where) -> tuple[tuple[str, int], ...]:
+    effects = []
+    for index, effect in enumerate(
+        _get(row, "effects", where, list, optional=True) or []
+    ):
+        at = f"{where}.effects[{index}]"
+        effects.append(
+            (_get(effect, "name", at, str), _get(effect, "intensity", at, int))
+        )
+    return tuple(effects)
+
+
 def _import_doses(user, profile, document, substances, protocols, report) -> None:
     """Checks each row's shape here; protocols.services writes them, with its
     own checks of every field and of duplicates."""
@@ -475,6 +487,8 @@ def _import_doses(user, profile, document, substances, protocols, report) -> Non
                 notes=_get(row, "notes", where, str),
                 # Files written before experiments have no such key.
                 blinded=_get(row, "blinded", where, bool, optional=True) or False,
+                felt=_get(row, "felt", where, int, optional=True),
+                effects=_effects(row, where),
             )
         )
     try:

@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from accounts.models import Profile, User
 from protocols import schedule
-from protocols.models import DoseLog, Protocol, SafetyScreen, Substance
+from protocols.models import (
+    COMMON_EFFECTS,
+    DoseEffect,
+    DoseLog,
+    Protocol,
+    SafetyScreen,
+    Substance,
+)
 from protocols.services import substances_create_defaults
 
 BASELINE_DAYS = 30
@@ -99,6 +106,10 @@ def seed_protocols(
                 continue  # not yet, or missed: nothing logged
             skipped = roll >= 0.88
             factor = Decimal(str(round(rng.uniform(0.85, 1.1), 2)))
+            # Felt more often at the larger amounts; asked on most dose days.
+            felt = None
+            if not skipped and rng.random() < 0.7:
+                felt = min(3, max(0, round(rng.gauss(float(factor) * 4 - 3.2, 0.7))))
             doses.append(
                 DoseLog(
                     user=user,
@@ -111,9 +122,15 @@ def seed_protocols(
                     unit=protocol.unit,
                     protocol=protocol,
                     skipped=skipped,
+                    felt=felt,
                 )
             )
             if not skipped:
                 taken_days.add(planned)
     DoseLog.objects.bulk_create(doses, batch_size=1000)
+    DoseEffect.objects.bulk_create(
+        DoseEffect(dose=dose, name=rng.choice(COMMON_EFFECTS), intensity=1)
+        for dose in doses
+        if dose.felt and dose.felt >= 2 and rng.random() < 0.4
+    )
     return taken_days

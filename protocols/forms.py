@@ -11,7 +11,15 @@ from django.utils import timezone
 from accounts.models import Profile
 from accounts.moments import EARLIEST_DAY, moment_problem
 from protocols import safety, schedule
-from protocols.models import MAX_AMOUNT, DoseLog, Protocol, Substance
+from protocols.models import (
+    COMMON_EFFECTS,
+    FELT_LABELS,
+    MAX_AMOUNT,
+    DoseEffect,
+    DoseLog,
+    Protocol,
+    Substance,
+)
 
 WEEKDAY_CHOICES = [
     (0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"),
@@ -264,3 +272,70 @@ class SubstanceForm(forms.ModelForm):
         if Substance.objects.filter(user=self.user, name__iexact=name).exists():
             raise ValidationError("You already have a substance with this name.")
         return name
+
+
+INTENSITIES = [("", "no")] + [
+    (str(v), label) for v, label in DoseEffect.Intensity.choices
+]
+
+
+class DoseEffectsForm(forms.Form):
+    """ "Did you feel the dose?" and the common effects, each with how strong;
+    one of the person's own besides. Everything is optional."""
+
+    felt = forms.TypedChoiceField(
+        label="Did you feel the dose?",
+        choices=[("", "Not answered")]
+        + [(str(v), f"{v}: {t}") for v, t in FELT_LABELS.items()],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    other = forms.CharField(label="Another effect", max_length=40, required=False)
+    other_intensity = forms.TypedChoiceField(
+        label="How strong",
+        choices=INTENSITIES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args, dose: DoseLog, **kwargs):
+        known = {e.name.casefold(): e for e in dose.effects.all()}
+        # The person's own effects already recorded: each keeps its own field.
+        self.own = [e.name for key, e in known.items() if key not in COMMON_EFFECTS]
+        initial = {"felt": dose.felt}
+        names = list(COMMON_EFFECTS) + self.own
+        for index, name in enumerate(names):
+            effect = known.get(name.casefold())
+            initial[f"effect_{index}"] = effect.intensity if effect else None
+        super().__init__(*args, initial=initial, **kwargs)
+        self.names = names
+        for index, name in enumerate(names):
+            self.fields[f"effect_{index}"] = forms.TypedChoiceField(
+                label=name[:1].upper() + name[1:],
+                choices=INTENSITIES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("other") and not cleaned.get("other_intensity"):
+            self.add_error("other_intensity", "Choose how strong it was.")
+        if cleaned.get("other_intensity") and not cleaned.get("other"):
+            self.add_error("other", "Name the effect, or choose no.")
+        return cleaned
+
+    def effects(self) -> dict[str, int]:
+        data = self.cleaned_data
+        chosen = {
+            name: data[f"effect_{i}"]
+            for i, name in enumerate(self.names)
+            if data.get(f"effect_{i}")
+        }
+        if data.get("other") and data.get("other_intensity"):
+            chosen.setdefault(data["other"].strip(), data["other_intensity"])
+        return chosen

@@ -147,6 +147,10 @@ class DoseLog(models.Model):
     # A capsule of a blinded experiment: active or placebo, and so its
     # amount, unknown here (the experiment knows, once unblinded).
     blinded = models.BooleanField(default=False)
+    # "Did you feel the dose?" 0 not at all … 3 clearly; None: not asked.
+    felt = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(3)]
+    )
     notes = models.TextField(blank=True, max_length=5000)
     client_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -199,3 +203,38 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of user {self.user_id}"
+
+
+# The effects asked about on a dose day; a person may add their own.
+COMMON_EFFECTS = (
+    "headache", "nausea", "jitteriness", "trouble sleeping", "anxiety", "fatigue",
+)  # fmt: skip
+FELT_LABELS = {0: "not at all", 1: "a little", 2: "noticeably", 3: "clearly"}
+
+
+class DoseEffect(models.Model):
+    """An effect noticed after a dose, with how strong it was."""
+
+    class Intensity(models.IntegerChoices):
+        MILD = 1, "mild"
+        MODERATE = 2, "moderate"
+        STRONG = 3, "strong"
+
+    dose = models.ForeignKey(DoseLog, on_delete=models.CASCADE, related_name="effects")
+    name = models.CharField(max_length=40)
+    intensity = models.PositiveSmallIntegerField(choices=Intensity.choices)
+
+    class Meta:
+        ordering = ["dose", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "dose", Lower("name"), name="dose_effect_once_per_dose"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(intensity__gte=1, intensity__lte=3),
+                name="dose_effect_intensity_1_3",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_intensity_display()})"

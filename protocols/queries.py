@@ -42,14 +42,18 @@ def protocol_on(protocols: list[Protocol], day: dt.date) -> Protocol | None:
 
 
 def doses_by_day(
-    user: User, first: dt.date, last: dt.date
+    user: User, first: dt.date, last: dt.date, *, effects: bool = False
 ) -> dict[dt.date, list[DoseLog]]:
+    """The doses of each day; with their effects (one query more) if asked."""
     doses = defaultdict(list)
-    for dose in (
+    rows = (
         DoseLog.objects.filter(user=user, day__range=(first, last))
         .select_related("substance")
         .order_by("taken_at")
-    ):
+    )
+    if effects:
+        rows = rows.prefetch_related("effects")
+    for dose in rows:
         doses[dose.day].append(dose)
     return doses
 
@@ -92,7 +96,7 @@ def calendar_days(
     user: User, first: dt.date, last: dt.date, today: dt.date
 ) -> list[CalendarDay]:
     protocols = protocols_overlapping(user, first, last)
-    doses = doses_by_day(user, first, last)
+    doses = doses_by_day(user, first, last, effects=True)
     days = []
     for day in schedule.days_between(first, last):
         protocol = protocol_on(protocols, day)

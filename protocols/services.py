@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,6 +15,7 @@ from accounts.models import Profile, User
 from protocols import queries, safety, schedule
 from protocols.models import (
     CalendarFeed,
+    DoseEffect,
     DoseLog,
     Protocol,
     SafetyScreen,
@@ -220,6 +221,8 @@ class DoseDraft:
     skipped: bool = False
     notes: str = ""
     blinded: bool = False  # an experiment capsule: no amount
+    felt: int | None = None
+    effects: tuple[tuple[str, int], ...] = ()  # (name, intensity 1–3)
 
 
 class DoseProblem(ValueError):
@@ -244,7 +247,7 @@ def doses_add_many(
             "taken_at", "substance_id", "skipped"
         )
     )
-    new, duplicates = [], 0
+    new, kept, duplicates = [], [], 0
     for index, draft in enumerate(drafts):
         key = (draft.taken_at, draft.substance.pk, draft.skipped)
         if key in seen:
@@ -270,8 +273,12 @@ def doses_add_many(
             protocol=draft.protocol,
             skipped=draft.skipped,
             blinded=draft.blinded,
+            felt=draft.felt,
             notes=draft.notes,
         )
+        for name, intensity in draft.effects:
+            if not name.strip() or len(name) > 40 or intensity not in (1, 2, 3):
+                raise DoseProblem(index, f"effects: {name!r} needs an intensity 1–3.")
         try:
             dose.full_clean(exclude=["client_token"])
         except ValidationError as error:
@@ -283,7 +290,16 @@ def doses_add_many(
                 ),
             ) from None
         new.append(dose)
+        kept.append(draft)
     DoseLog.objects.bulk_create(new, batch_size=1000)
+    # bulk_create sets the ids on PostgreSQL and on SQLite 3.35+.
+    DoseEffect.objects.bulk_create(
+        DoseEffect(dose=dose, name=name, intensity=intensity)
+        for dose, draft in zip(new, kept, strict=True)
+        for name, intensity in dict(
+            (n.casefold(), (n, i)) for n, i in draft.effects
+        ).values()
+    )
     return len(new), duplicates
 
 
@@ -332,3 +348,26 @@ def feed_set_details(*, user: User, show_details: bool) -> CalendarFeed:
     feed.show_details = show_details
     feed.save(update_fields=["show_details"])
     return feed
+
+
+def dose_effects_set(
+    *, dose: DoseLog, felt: int | None, effects: Mapping[str, int]
+) -> None:
+    """How a dose felt, and the effects noticed with their intensity (1–3),
+    replacing what was recorded before, in one go."""
+    if felt is not None and not 0 <= felt <= 3:
+        raise ValueError("felt is 0 to 3")
+    cleaned = {}
+    for name, intensity in effects.items():
+        name = " ".join(name.split())
+        if not name or len(name) > 40 or intensity not in (1, 2, 3):
+            raise ValueError(f"effect {name!r}: a name and an intensity of 1 to 3")
+        cleaned.setdefault(name.casefold(), (name, intensity))
+    with transaction.atomic():
+        dose.felt = felt
+        dose.save(update_fields=["felt"])
+        dose.effects.all().delete()
+        DoseEffect.objects.bulk_create(
+            DoseEffect(dose=dose, name=name, intensity=intensity)
+            for name, intensity in cleaned.values()
+        )

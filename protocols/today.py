@@ -24,9 +24,9 @@ def today_dose_context(request: SignedInRequest) -> dict:
         "dose_phase": phase,
         "planned_today": phase == schedule.PlanPhase.DOSE,
         "doses_today": list(
-            DoseLog.objects.filter(user=request.user, day=today).select_related(
-                "substance"
-            )
+            DoseLog.objects.filter(user=request.user, day=today)
+            .select_related("substance")
+            .prefetch_related("effects")
         ),
         "next_planned": next_day,
     }

@@ -14,6 +14,7 @@ urlpatterns = [
     path("doses/new/", views.dose_new, name="dose_new"),
     path("doses/planned/", views.dose_planned, name="dose_planned"),
     path("doses/<int:dose_id>/edit/", views.dose_edit, name="dose_edit"),
+    path("doses/<int:dose_id>/effects/", views.dose_effects, name="dose_effects"),
     path("doses/<int:dose_id>/delete/", views.dose_delete, name="dose_delete"),
     path("substances/", views.substance_list, name="substances"),
     path(

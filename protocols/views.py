@@ -23,6 +23,7 @@ from accounts.weeks import weekday_names
 from config.http import partial_template, post_or_none
 from protocols import ical, queries, safety, schedule, services
 from protocols.forms import (
+    DoseEffectsForm,
     DoseForm,
     PlannedDoseForm,
     ProtocolForm,
@@ -80,9 +81,9 @@ def protocol_index(request: SignedInRequest) -> HttpResponse:
         "history": Protocol.objects.filter(
             user=request.user, active=False
         ).select_related("substance")[:20],
-        "doses": DoseLog.objects.filter(user=request.user).select_related(
-            "substance", "protocol"
-        )[:10],
+        "doses": DoseLog.objects.filter(user=request.user)
+        .select_related("substance", "protocol")
+        .prefetch_related("effects")[:10],
         "screened": SafetyScreen.objects.filter(user=request.user).exists(),
         "feed": feed,
         "feed_url": request.build_absolute_uri(
@@ -302,6 +303,36 @@ def dose_edit(request: SignedInRequest, dose_id: int) -> HttpResponse:
     status = 422 if request.method == "POST" else 200
     return render(
         request, "protocols/dose_form.html", {"form": form, "dose": dose}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dose_effects(request: SignedInRequest, dose_id: int) -> HttpResponse:
+    """How a dose felt and what it did: information for finding a dose one
+    does not notice, never advice."""
+    dose = get_dose_for_user(request, dose_id)
+    if dose.skipped:
+        messages.info(request, "A skipped dose has no effects to note.")
+        return redirect("protocols:index")
+    form = DoseEffectsForm(post_or_none(request), dose=dose)
+    if request.method == "POST" and form.is_valid():
+        services.dose_effects_set(
+            dose=dose, felt=form.cleaned_data["felt"], effects=form.effects()
+        )
+        messages.success(request, "Noted how the dose felt.")
+        back = (
+            "journal:today"
+            if request.POST.get("next") == "today"
+            else "protocols:index"
+        )
+        return redirect(back)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "protocols/dose_effects.html",
+        {"form": form, "dose": dose, "next": request.GET.get("next", "")},
+        status=status,
     )
 
 

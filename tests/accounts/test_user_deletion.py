@@ -29,6 +29,7 @@ OWNER_PATHS = {
     "protocols.Substance": "user",
     "protocols.Protocol": "user",
     "protocols.DoseLog": "user",
+    "protocols.DoseEffect": "dose__user",
     "protocols.SafetyScreen": "user",
     "protocols.CalendarFeed": "user",
     "experiments.Experiment": "user",
