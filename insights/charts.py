@@ -402,3 +402,51 @@ def questionnaires(
             ],
         ),
     )
+
+
+def titration(
+    *,
+    unit: str,
+    metric: str,
+    felt: Sequence[tuple[float, int]],
+    next_day: Sequence[tuple[float, float]],
+) -> dict:
+    """Each dose's amount against how much it was felt (0–3, left) and the
+    next day's metric (right)."""
+    metric = plain(metric)
+    return _fig(
+        [
+            _trace(
+                "scatter",
+                x=[a for a, _ in felt],
+                y=[f for _, f in felt],
+                mode="markers",
+                name="Felt (0–3)",
+                marker={"color": VERMILION, "size": 9, "opacity": 0.5},
+            ),
+            _trace(
+                "scatter",
+                x=[a for a, _ in next_day],
+                y=[v for _, v in next_day],
+                mode="markers",
+                name=f"{metric} the next day",
+                yaxis="y2",
+                marker={"color": BLUE, "size": 7, "symbol": "diamond", "opacity": 0.5},
+            ),
+        ],
+        layout=_layout(
+            xaxis={"title": {"text": f"Amount ({plain(unit)})"}},
+            yaxis={
+                "range": [-0.3, 3.3],
+                "tickvals": [0, 1, 2, 3],
+                "title": {"text": "Felt"},
+            },
+            yaxis2={
+                "overlaying": "y",
+                "side": "right",
+                "title": {"text": f"{metric}, next day"},
+                "showgrid": False,
+            },
+            margin={"l": 48, "r": 48, "t": 16, "b": 48},
+        ),
+    )

@@ -19,7 +19,7 @@ from accounts.models import User
 from insights import charts, series, stats
 from journal.models import Metric, QuestionnaireResponse
 from journal.questionnaires import INSTRUMENTS, change_words
-from protocols.models import Substance
+from protocols.models import DoseLog, Substance
 from protocols.schedule import DayPhase
 
 PHASES = [
@@ -33,7 +33,7 @@ PHASES = [
 OFF_PHASES = (DayPhase.AFTER_1, DayPhase.AFTER_2, DayPhase.LATER)
 CHARTS = (
     "comparisons", "timeline", "phases", "calendar", "tags", "correlations",
-    "questionnaires",
+    "questionnaires", "titration",
 )  # fmt: skip
 # Data tables longer than this are sent when they are opened.
 INLINE_ROWS = 60
@@ -303,6 +303,8 @@ def build(
     for key in charts_wanted:
         if key == "questionnaires":
             sections.append(_questionnaires(user, data))
+        elif key == "titration":
+            sections.append(_titration(user, data, metric, values))
         elif key in ("comparisons", "phases", "tags"):
             sections.append(builders[key](data, metric, analysis))
         else:
@@ -626,6 +628,82 @@ def _questionnaires(user: User, data: series.Series) -> Section:
     section.findings.append(
         "Scores are compared only with the change each questionnaire's authors "
         "count as meaningful; two scores close together are not a trend."
+    )
+    return section
+
+
+def _titration(user: User, data: series.Series, metric: Metric, values) -> Section:
+    """Amounts against how much they were felt and the next day's metric: for
+    finding a dose one does not notice. Information, never advice."""
+    substance = data.substance
+    section = Section("titration", "Amounts and how they felt", None)
+    section.header = ["amount", "doses", "felt answered", "mean felt", "next days"]
+    section.header.append(f"mean {metric.name.lower()} the next day")
+    if substance is None:
+        section.empty = "Choose a substance to see its amounts."
+        return section
+    doses = list(
+        DoseLog.objects.filter(
+            user=user,
+            substance=substance,
+            skipped=False,
+            blinded=False,
+            amount__isnull=False,
+            day__range=(data.start, data.end),
+        ).values_list("day", "amount", "felt")
+    )
+    by_amount: dict = {}
+    for day, amount, felt in doses:
+        group = by_amount.setdefault(amount, {"doses": 0, "felt": [], "next": []})
+        group["doses"] += 1
+        if felt is not None:
+            group["felt"].append(felt)
+        following = values.get(day + dt.timedelta(days=1))
+        if following is not None:
+            group["next"].append(following)
+    for amount in sorted(by_amount):
+        group = by_amount[amount]
+        section.rows.append(
+            [
+                f"{amount.normalize():f} {substance.unit}",
+                group["doses"],
+                len(group["felt"]),
+                _fmt(sum(group["felt"]) / len(group["felt"])) if group["felt"] else "",
+                len(group["next"]),
+                _fmt(sum(group["next"]) / len(group["next"])) if group["next"] else "",
+            ]
+        )
+    felt = [(float(a), f) for _, a, f in doses if f is not None]
+    if not felt:
+        section.empty = (
+            f"No {substance.name} dose in this range has a note of how it felt. "
+            "After a dose, Today asks “How did it feel?”."
+        )
+        return section
+    section.figure = _figure(
+        charts.titration(
+            unit=substance.unit,
+            metric=metric.name,
+            felt=felt,
+            next_day=[
+                (float(a), values[d + dt.timedelta(days=1)])
+                for d, a, _ in doses
+                if d + dt.timedelta(days=1) in values
+            ],
+        )
+    )
+    unnoticed = sorted(
+        a for a, g in by_amount.items() if g["felt"] and max(g["felt"]) <= 1
+    )
+    if unnoticed:
+        section.findings.append(
+            f"Never felt more than “a little” at: "
+            f"{', '.join(f'{a.normalize():f} {substance.unit}' for a in unnoticed)}."
+        )
+    section.findings.append(
+        "This is what you noted, to help you see which amounts you notice; it is "
+        "information, never dosing advice. Amounts were not assigned at random, so "
+        "whatever else changed with them may explain a difference."
     )
     return section
 

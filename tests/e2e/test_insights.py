@@ -22,9 +22,9 @@ def test_insights_render_charts_under_the_production_policy(
 
     page.goto(live_server.url + "/insights/?range=1y")
     page.wait_for_function(
-        "() => document.querySelectorAll('.js-plotly-plot').length === 6"
+        "() => document.querySelectorAll('.js-plotly-plot').length === 7"
     )
-    assert page.locator(".js-plotly-plot .main-svg").count() >= 6
+    assert page.locator(".js-plotly-plot .main-svg").count() >= 7
     # Questionnaire totals: PHQ-9, GAD-7 and WHO-5 (on its own axis).
     assert page.locator("#figure-questionnaires .scatterlayer .trace").count() == 3
     # The intervals are drawn (the bundle must include plotly's error bars).
@@ -40,7 +40,7 @@ def test_insights_render_charts_under_the_production_policy(
     page.get_by_role("radio", name="90 days").check()
     page.wait_for_url("**/insights/?*range=90d*")
     page.wait_for_function(
-        "() => document.querySelectorAll('.js-plotly-plot').length === 6"
+        "() => document.querySelectorAll('.js-plotly-plot').length === 7"
     )
     assert page.evaluate("window.__sameDocument") is True
     screenshot(page, "insights-desktop-dark")
@@ -56,7 +56,7 @@ def test_insights_render_charts_under_the_production_policy(
     page.get_by_role("link", name="Journal").click()
     page.go_back()
     page.wait_for_function(
-        "() => document.querySelectorAll('.js-plotly-plot').length === 6"
+        "() => document.querySelectorAll('.js-plotly-plot').length === 7"
     )
     stored = page.evaluate(
         "() => [sessionStorage.getItem('htmx-history-cache'),"

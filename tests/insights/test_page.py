@@ -61,16 +61,18 @@ def test_a_full_history_draws_every_chart_with_words_beside_it(owner):
         "tags",
         "correlations",
         "questionnaires",
+        "titration",
     }
     assert "95% interval" in html
     # Questionnaire totals, each change judged against its meaningful size.
     assert "count as a meaningful change" in html or "a meaningful change," in html
     # Every section has a data table: short ones in the page, long ones
     # (the year's timeline and calendar) fetched when opened.
-    assert html.count("<details>") + html.count('<details hx-get="') == 7
+    assert html.count("<details>") + html.count('<details hx-get="') == 8
     # (and the year's questionnaires, 78 rows)
     assert html.count('<details hx-get="') == 3
-    assert html.count("Download CSV") == 7
+    assert html.count("Download CSV") == 8
+    assert "never dosing advice" in html
     # The declared question comes first, before any chart.
     main = html.index("Main question: ")
     assert main < html.index('id="figure-timeline"')

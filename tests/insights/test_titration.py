@@ -1,0 +1,54 @@
+"""The titration view: amounts against how they were felt and the next day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from insights import report
+from tests.factories import make_dose, make_entry
+
+pytestmark = pytest.mark.django_db
+
+START = dt.date(2026, 3, 2)
+
+
+def titration(owner, substance=None):
+    from protocols.models import Substance
+
+    substance = substance or Substance.objects.filter(user=owner).first()
+    result = report.build(
+        owner, START, START + dt.timedelta(days=40), None, ("titration",), substance
+    )
+    return result.sections[0]
+
+
+def test_each_amount_with_how_it_felt_and_the_next_day(owner):
+    for offset, amount, felt, mood in [
+        (0, "50", 0, 7),
+        (3, "50", 1, 6),
+        (6, "100", 2, 5),
+        (9, "100", 3, 4),
+        (12, "100", None, 6),
+    ]:
+        day = START + dt.timedelta(days=offset)
+        make_dose(owner, day=day, amount=Decimal(amount), felt=felt)
+        make_entry(owner, day=day + dt.timedelta(days=1), mood=mood)
+    make_dose(owner, day=START + dt.timedelta(days=15), amount=None, blinded=True)
+    section = titration(owner)
+    assert section.rows == [
+        ["50 mg", 2, 2, "0.50", 2, "6.50"],
+        ["100 mg", 3, 2, "2.50", 3, "5.00"],
+    ]
+    assert section.figure is not None
+    assert section.findings[0] == "Never felt more than “a little” at: 50 mg."
+    assert "never dosing advice" in section.findings[-1]
+
+
+def test_without_notes_of_how_doses_felt_it_says_where_to_note_them(owner):
+    make_dose(owner, day=START, amount=Decimal("100"))
+    section = titration(owner)
+    assert section.figure is None
+    assert "How did it feel?" in section.empty
