@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from functools import wraps
 
@@ -15,9 +16,14 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from accounts.audit import record
 from accounts.http import SignedInRequest
@@ -25,8 +31,9 @@ from accounts.models import AuditEvent, PendingUpload
 from accounts.services import account_delete
 from config.http import body_too_large, post_or_none
 from journal.models import Metric
-from portability import daylio
+from portability import daylio, share
 from portability.export import export_document, export_zip
+from portability.forms import ShareForm
 from portability.importer import MAX_BYTES, ImportProblem, import_document, parse
 
 
@@ -281,3 +288,74 @@ def import_daylio_preview(request: SignedInRequest) -> HttpResponse:
     return render(
         request, "portability/import_daylio_preview.html", context, status=status
     )
+
+
+# --- A report to share -----------------------------------------------------
+
+
+def _share_form(request: SignedInRequest) -> tuple[ShareForm, bool]:
+    """The choices, from the query string (a report changes nothing, so it is
+    a GET and can be bookmarked); `asked` once the person has sent them."""
+    today = request.profile.local_day()
+    data = request.GET if "start" in request.GET else None
+    start = _day(data, "start", today - dt.timedelta(days=89))
+    end = _day(data, "end", today)
+    # The notes on offer are those of the range asked for (or the default).
+    choices = share.note_choices(request.user, start, end)
+    if request.GET.get("edit"):
+        data = None  # back to the choices, filled in as they were
+    form = ShareForm(
+        data,
+        initial={
+            "start": start,
+            "end": end,
+            "substances": request.GET.get("substances") == "on",
+            "notes": request.GET.getlist("notes"),
+        },
+        note_choices=choices,
+        today=today,
+    )
+    return form, data is not None
+
+
+def _day(data, key: str, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat((data or {}).get(key, ""))
+    except ValueError:
+        return default
+
+
+def _built(request: SignedInRequest, form: ShareForm) -> share.Share:
+    data = form.cleaned_data
+    return share.build(
+        request.user,
+        data["start"],
+        data["end"],
+        with_substances=data["substances"],
+        note_ids=data["notes"],
+    )
+
+
+@login_required
+@require_safe
+def share_report(request: SignedInRequest) -> HttpResponse:
+    """Choose what goes in; then the printable report, or its PDF."""
+    form, asked = _share_form(request)
+    if not asked or not form.is_valid():
+        return render(
+            request,
+            "portability/share_form.html",
+            {"form": form},
+            status=422 if asked else 200,
+        )
+    context = {"report": _built(request, form), "query": request.GET.urlencode()}
+    if request.GET.get("format") == "pdf":
+        import weasyprint  # loads Pango: only for the PDF
+
+        html = render_to_string("portability/share_print.html", context, request)
+        fetcher = weasyprint.URLFetcher(allowed_protocols=["data"])
+        pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
+        response = _attachment(pdf, "application/pdf", "titrate-report.pdf")
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "portability/share.html", context)
