@@ -408,6 +408,7 @@ def titration(
     *,
     unit: str,
     metric: str,
+    scale: tuple[int, int],
     felt: Sequence[tuple[float, int]],
     next_day: Sequence[tuple[float, float]],
 ) -> dict:
@@ -444,6 +445,7 @@ def titration(
             yaxis2={
                 "overlaying": "y",
                 "side": "right",
+                "range": [scale[0] - 0.5, scale[1] + 0.5],
                 "title": {"text": f"{metric}, next day"},
                 "showgrid": False,
             },

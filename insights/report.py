@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from enum import StrEnum
 
 import numpy as np
@@ -632,6 +633,26 @@ def _questionnaires(user: User, data: series.Series) -> Section:
     return section
 
 
+_ONE_CENT = Decimal("0.01")
+MAX_AMOUNT_GROUPS = 8
+
+
+def _amount_step(amounts) -> Decimal:
+    """The width of the amount groups: each amount its own while there are a
+    few; otherwise a round step (1, 2 or 5 × 10ⁿ) giving at most eight groups."""
+    distinct = sorted(set(amounts))
+    if len(distinct) <= MAX_AMOUNT_GROUPS:
+        return _ONE_CENT
+    spread = distinct[-1] - distinct[0]
+    step = _ONE_CENT
+    while True:
+        for factor in (1, 2, 5):
+            candidate = step * factor
+            if spread / candidate < MAX_AMOUNT_GROUPS:
+                return candidate
+        step *= 10
+
+
 def _titration(user: User, data: series.Series, metric: Metric, values) -> Section:
     """Amounts against how much they were felt and the next day's metric: for
     finding a dose one does not notice. Information, never advice."""
@@ -652,20 +673,28 @@ def _titration(user: User, data: series.Series, metric: Metric, values) -> Secti
             day__range=(data.start, data.end),
         ).values_list("day", "amount", "felt")
     )
+    step = _amount_step([a for _, a, _ in doses])
     by_amount: dict = {}
     for day, amount, felt in doses:
-        group = by_amount.setdefault(amount, {"doses": 0, "felt": [], "next": []})
+        low = (amount // step) * step
+        group = by_amount.setdefault(low, {"doses": 0, "felt": [], "next": []})
         group["doses"] += 1
         if felt is not None:
             group["felt"].append(felt)
         following = values.get(day + dt.timedelta(days=1))
         if following is not None:
             group["next"].append(following)
+
+    def label(low) -> str:
+        if step == _ONE_CENT:
+            return f"{low.normalize():f} {substance.unit}"
+        return f"{low.normalize():f}–{(low + step).normalize():f} {substance.unit}"
+
     for amount in sorted(by_amount):
         group = by_amount[amount]
         section.rows.append(
             [
-                f"{amount.normalize():f} {substance.unit}",
+                label(amount),
                 group["doses"],
                 len(group["felt"]),
                 _fmt(sum(group["felt"]) / len(group["felt"])) if group["felt"] else "",
@@ -684,6 +713,7 @@ def _titration(user: User, data: series.Series, metric: Metric, values) -> Secti
         charts.titration(
             unit=substance.unit,
             metric=metric.name,
+            scale=(metric.scale_min, metric.scale_max),
             felt=felt,
             next_day=[
                 (float(a), values[d + dt.timedelta(days=1)])
@@ -698,7 +728,7 @@ def _titration(user: User, data: series.Series, metric: Metric, values) -> Secti
     if unnoticed:
         section.findings.append(
             f"Never felt more than “a little” at: "
-            f"{', '.join(f'{a.normalize():f} {substance.unit}' for a in unnoticed)}."
+            f"{', '.join(label(a) for a in unnoticed)}."
         )
     section.findings.append(
         "This is what you noted, to help you see which amounts you notice; it is "

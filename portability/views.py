@@ -355,7 +355,7 @@ def share_report(request: SignedInRequest) -> HttpResponse:
         html = render_to_string("portability/share_print.html", context, request)
         fetcher = weasyprint.URLFetcher(allowed_protocols=["data"])
         pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
-        response = _attachment(pdf, "application/pdf", "titrate-report.pdf")
+        response = _attachment(pdf, "application/pdf", "report.pdf")
         response["Cache-Control"] = "no-store"
         return response
     return render(request, "portability/share.html", context)

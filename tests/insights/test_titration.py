@@ -52,3 +52,25 @@ def test_without_notes_of_how_doses_felt_it_says_where_to_note_them(owner):
     section = titration(owner)
     assert section.figure is None
     assert "How did it feel?" in section.empty
+
+
+def test_many_amounts_are_grouped_in_round_steps(owner):
+    for offset in range(12):
+        make_dose(
+            owner,
+            day=START + dt.timedelta(days=3 * offset),
+            amount=Decimal("100") + Decimal("3.7") * offset,
+            felt=0 if offset < 6 else 2,
+        )
+    section = titration(owner)
+    # 100 to 140.7 mg: steps of 10 (5 would make nine groups).
+    assert [row[:2] for row in section.rows] == [
+        ["100–110 mg", 3],
+        ["110–120 mg", 3],
+        ["120–130 mg", 3],
+        ["130–140 mg", 2],
+        ["140–150 mg", 1],
+    ]
+    assert section.findings[0] == (
+        "Never felt more than “a little” at: 100–110 mg, 110–120 mg."
+    )
