@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import template
 
 from accounts.weeks import WEEKDAY_NAMES
@@ -50,9 +52,30 @@ def experiment_today(context) -> dict:
     today = request.profile.local_day()
     envelope = services.current_envelope(experiment, today)
     return {
+        "questionnaire": _questionnaire_due(experiment, today),
         "experiment": experiment,
         "envelope": envelope,
         "dose_day": today.weekday() in experiment.weekdays
         and experiment.week_of(today) is not None,
         "guessed": envelope is not None and envelope.guesses.filter(day=today).exists(),
     }
+
+
+# A questionnaire at an experiment's start (a baseline) and at its end.
+AROUND = 7
+
+
+def _questionnaire_due(experiment, today) -> str:
+    from journal.models import QuestionnaireResponse
+
+    start, end = experiment.start_date, experiment.end_date
+    if (today - start).days < AROUND:
+        since, when = start.toordinal() - AROUND, "a baseline for your experiment"
+    elif today > end and (today - end).days < AROUND:
+        since, when = end.toordinal() - AROUND, "as your experiment ends"
+    else:
+        return ""
+    taken = QuestionnaireResponse.objects.filter(
+        user=experiment.user_id, day__gte=dt.date.fromordinal(since)
+    ).exists()
+    return "" if taken else when

@@ -315,3 +315,14 @@ def test_an_open_experiment_shows_its_weeks_and_its_result_only_at_the_end(
     owner_client.post(f"/experiments/{experiment.pk}/unblind/")
     html = owner_client.get(f"/experiments/{experiment.pk}/").content.decode()
     assert "verdict-words" in html and "an open experiment" in html
+
+
+def test_questionnaires_are_asked_for_at_an_experiments_start(owner_client, owner):
+    from tests.factories import make_response
+
+    make_experiment(owner)
+    html = owner_client.get("/").content.decode()
+    assert "Questionnaires are due: a baseline for your experiment" in html
+    make_response(owner, "who5")
+    html = owner_client.get("/").content.decode()
+    assert "a baseline for your experiment" not in html
