@@ -352,6 +352,7 @@ def questionnaires(
     *,
     scores: dict[str, list[tuple[dt.date, int]]],
     bands: Sequence[tuple[dt.date, dt.date, str]],
+    experiments: Sequence[tuple[dt.date, dt.date]] = (),
 ) -> dict:
     """Questionnaire totals over time: PHQ-9 and GAD-7 on the left axis
     (0–27, lower is better), WHO-5 on the right (0–100, higher is better),
@@ -399,6 +400,22 @@ def questionnaires(
                     "layer": "below",
                 }
                 for start, end, kind in bands
+            ]
+            + [
+                # A blinded experiment: a dashed frame over its weeks.
+                {
+                    "type": "rect",
+                    "xref": "x",
+                    "yref": "paper",
+                    "y0": 0,
+                    "y1": 1,
+                    "x0": start.isoformat(),
+                    "x1": (end + dt.timedelta(days=1)).isoformat(),
+                    "fillcolor": "rgba(0,0,0,0)",
+                    "line": {"color": PURPLE, "width": 1.5, "dash": "dash"},
+                    "layer": "below",
+                }
+                for start, end in experiments
             ],
         ),
     )

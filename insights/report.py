@@ -581,6 +581,27 @@ def _timeline(data: series.Series, metric: Metric, values: dict) -> Section:
     return section
 
 
+def _experiment_spans(
+    user: User, start: dt.date, end: dt.date
+) -> list[tuple[dt.date, dt.date]]:
+    """When a blinded experiment ran, from its capsules in the dose log:
+    capsule days less than two weeks apart belong to one experiment."""
+    days = sorted(
+        set(
+            DoseLog.objects.filter(
+                user=user, blinded=True, day__range=(start, end)
+            ).values_list("day", flat=True)
+        )
+    )
+    spans: list[tuple[dt.date, dt.date]] = []
+    for day in days:
+        if spans and (day - spans[-1][1]).days < 14:
+            spans[-1] = (spans[-1][0], day)
+        else:
+            spans.append((day, day))
+    return spans
+
+
 def _questionnaires(user: User, data: series.Series) -> Section:
     """WHO-5, PHQ-9 and GAD-7 totals in the range, each change from the first
     to the last judged against the instrument's meaningful difference."""
@@ -612,9 +633,12 @@ def _questionnaires(user: User, data: series.Series) -> Section:
         ]
         for instrument in INSTRUMENTS.values()
     }
+    experiments = _experiment_spans(user, data.start, data.end)
     section.figure = _figure(
         charts.questionnaires(
-            scores=scores, bands=[(b.start, b.end, b.kind) for b in data.bands]
+            scores=scores,
+            bands=[(b.start, b.end, b.kind) for b in data.bands],
+            experiments=experiments,
         )
     )
     for instrument in INSTRUMENTS.values():
@@ -630,6 +654,10 @@ def _questionnaires(user: User, data: series.Series) -> Section:
         "Scores are compared only with the change each questionnaire's authors "
         "count as meaningful; two scores close together are not a trend."
     )
+    if experiments:
+        section.findings.append(
+            "Dashed frames: the weeks of a blinded experiment (from its capsules)."
+        )
     return section
 
 

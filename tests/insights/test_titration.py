@@ -74,3 +74,30 @@ def test_many_amounts_are_grouped_in_round_steps(owner):
     assert section.findings[0] == (
         "Never felt more than “a little” at: 100–110 mg, 110–120 mg."
     )
+
+
+def test_questionnaire_totals_frame_the_weeks_of_an_experiment(owner):
+    import json
+
+    from tests.factories import make_response
+
+    for week in range(4):
+        make_response(owner, "phq9", [1] * 9, day=START + dt.timedelta(days=7 * week))
+        make_dose(
+            owner,
+            day=START + dt.timedelta(days=7 * week + 1),
+            amount=None,
+            blinded=True,
+        )
+    result = report.build(
+        owner, START, START + dt.timedelta(days=40), None, ("questionnaires",)
+    )
+    section = result.sections[0]
+    figure = json.loads(section.figure)
+    dashed = [s for s in figure["layout"]["shapes"] if s["line"].get("dash") == "dash"]
+    assert [(s["x0"], s["x1"]) for s in dashed] == [("2026-03-03", "2026-03-25")]
+    assert any("blinded experiment" in f for f in section.findings)
+    assert any(
+        f.startswith("PHQ-9: 9 on 2 Mar 2026, 9 on 23 Mar 2026")
+        for f in section.findings
+    )
