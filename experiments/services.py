@@ -24,6 +24,30 @@ def envelope_count(design: str, weeks: int, weekdays: list[int]) -> int:
     return weeks * len(weekdays) if design == Design.DOSE_DAYS else weeks
 
 
+def _saved(
+    *,
+    user: User,
+    substance: Substance,
+    primary_metric: Metric,
+    weekdays: list[int],
+    **fields,
+) -> Experiment:
+    """An experiment row, checked as a whole and saved."""
+    if substance.user_id != user.pk or primary_metric.user_id != user.pk:
+        raise ValueError("An experiment uses the user's own substance and metric.")
+    experiment = Experiment(
+        user=user,
+        substance=substance,
+        unit=substance.unit,
+        primary_metric=primary_metric,
+        dose_weekdays=",".join(str(d) for d in sorted(set(weekdays))),
+        **fields,
+    )
+    experiment.full_clean()
+    experiment.save()
+    return experiment
+
+
 def experiment_create(
     *,
     user: User,
@@ -40,23 +64,18 @@ def experiment_create(
     Envelopes are written in a random order, so not even their ids follow
     the allocation. In the open design the server draws the weeks' order.
     """
-    if substance.user_id != user.pk or primary_metric.user_id != user.pk:
-        raise ValueError("An experiment uses the user's own substance and metric.")
     rng = random.SystemRandom()
     with transaction.atomic():
-        experiment = Experiment(
+        experiment = _saved(
             user=user,
             substance=substance,
             amount=amount,
-            unit=substance.unit,
             primary_metric=primary_metric,
             design=design,
             weeks=weeks,
-            dose_weekdays=",".join(str(d) for d in sorted(set(weekdays))),
+            weekdays=weekdays,
             start_date=start_date,
         )
-        experiment.full_clean()
-        experiment.save()
         count = envelope_count(design, weeks, weekdays)
         allocation = [True] * (count // 2) + [False] * (count - count // 2)
         rng.shuffle(allocation)
@@ -147,26 +166,21 @@ def experiment_restore(
     """An experiment from an export (imports), envelopes and guesses with it:
     checked as a new one is, written in one go. New codes are drawn: the
     old stickers belong to the old server."""
-    if substance.user_id != user.pk or primary_metric.user_id != user.pk:
-        raise ValueError("An experiment uses the user's own substance and metric.")
     with transaction.atomic():
-        experiment = Experiment(
+        experiment = _saved(
             user=user,
             substance=substance,
             amount=amount,
-            unit=substance.unit,
             primary_metric=primary_metric,
             design=design,
             weeks=weeks,
-            dose_weekdays=",".join(str(d) for d in sorted(set(weekdays))),
+            weekdays=weekdays,
             start_date=start_date,
             status=status,
             planned_power=planned_power,
             stop_reason=stop_reason,
             **times,
         )
-        experiment.full_clean()
-        experiment.save()
         for restored in envelopes:
             envelope = Envelope(
                 experiment=experiment,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from functools import wraps
 
 import segno
 from django.contrib import messages
@@ -213,22 +214,32 @@ def envelope_scan(request: SignedInRequest, token: str) -> HttpResponse:
     return redirect("experiments:detail", experiment.pk)
 
 
-@login_required
-@require_POST
-def experiment_start(request: SignedInRequest, experiment_id: int) -> HttpResponse:
-    experiment = queries.experiment_for_user(request.user, experiment_id)
+def experiment_action(action):
+    """A button on the experiment's page: signed in, POST, the person's own
+    experiment (else 404); the action sets its message, then back to the page."""
+
+    @login_required
+    @require_POST
+    @wraps(action)
+    def view(request: SignedInRequest, experiment_id: int) -> HttpResponse:
+        experiment = queries.experiment_for_user(request.user, experiment_id)
+        action(request, experiment)
+        return redirect("experiments:detail", experiment.pk)
+
+    return view
+
+
+@experiment_action
+def experiment_start(request: SignedInRequest, experiment: Experiment) -> None:
     if queries.running(request.user) is not None:
         messages.error(request, "Another experiment is under way: stop it first.")
     elif experiment.status == Experiment.Status.PLANNED:
         services.experiment_start(experiment, asdict(_plan(request, experiment)))
         messages.success(request, "Started. Open the first envelope on its day.")
-    return redirect("experiments:detail", experiment.pk)
 
 
-@login_required
-@require_POST
-def experiment_guess(request: SignedInRequest, experiment_id: int) -> HttpResponse:
-    experiment = queries.experiment_for_user(request.user, experiment_id)
+@experiment_action
+def experiment_guess(request: SignedInRequest, experiment: Experiment) -> None:
     today = request.profile.local_day()
     envelope = services.current_envelope(experiment, today)
     form = GuessForm(request.POST)
@@ -246,49 +257,37 @@ def experiment_guess(request: SignedInRequest, experiment_id: int) -> HttpRespon
             confidence=form.cleaned_data["confidence"],
         )
         messages.success(request, "Guess noted. It stays hidden until you unblind.")
-    return redirect("experiments:detail", experiment.pk)
 
 
-@login_required
-@require_POST
-def experiment_capsule(request: SignedInRequest, experiment_id: int) -> HttpResponse:
-    experiment = queries.experiment_for_user(request.user, experiment_id)
+@experiment_action
+def experiment_capsule(request: SignedInRequest, experiment: Experiment) -> None:
     dose = services.capsule_take(experiment=experiment, profile=request.profile)
     if dose is None:
         messages.error(request, "No envelope is open for today: scan one first.")
     else:
         messages.success(request, "Today's capsule is in the dose log.")
-    return redirect("experiments:detail", experiment.pk)
 
 
-@login_required
-@require_POST
-def experiment_pause(request: SignedInRequest, experiment_id: int) -> HttpResponse:
-    experiment = queries.experiment_for_user(request.user, experiment_id)
+@experiment_action
+def experiment_pause(request: SignedInRequest, experiment: Experiment) -> None:
     if experiment.status == Experiment.Status.PAUSED:
         services.experiment_resume(experiment)
         messages.success(request, "Resumed.")
     else:
         services.experiment_pause(experiment)
         messages.success(request, "Paused. No envelope can be opened until you resume.")
-    return redirect("experiments:detail", experiment.pk)
 
 
-@login_required
-@require_POST
-def experiment_stop(request: SignedInRequest, experiment_id: int) -> HttpResponse:
-    experiment = queries.experiment_for_user(request.user, experiment_id)
+@experiment_action
+def experiment_stop(request: SignedInRequest, experiment: Experiment) -> None:
     form = StopForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     services.experiment_stop(experiment, reason)
     messages.success(request, "Stopped. You can unblind now and see what there is.")
-    return redirect("experiments:detail", experiment.pk)
 
 
-@login_required
-@require_POST
-def experiment_unblind(request: SignedInRequest, experiment_id: int) -> HttpResponse:
-    experiment = queries.experiment_for_user(request.user, experiment_id)
+@experiment_action
+def experiment_unblind(request: SignedInRequest, experiment: Experiment) -> None:
     today = request.profile.local_day()
     if experiment.is_open and today <= experiment.end_date:
         messages.error(
@@ -298,7 +297,6 @@ def experiment_unblind(request: SignedInRequest, experiment_id: int) -> HttpResp
         )
     elif experiment.status != Experiment.Status.PLANNED:
         services.experiment_unblind(experiment)
-    return redirect("experiments:detail", experiment.pk)
 
 
 @login_required

@@ -56,6 +56,28 @@ def _layout(**extra) -> dict:
     }
 
 
+def _band_shapes(bands: Sequence[tuple[dt.date, dt.date, str]]) -> list[dict]:
+    """Protocol phases as shaded bands behind a chart: on in green, breaks in
+    grey. Built in one list: adding shapes one by one copies the layout each
+    time, which is slow over years of cycles."""
+    return [
+        {
+            "type": "rect",
+            "xref": "x",
+            "yref": "paper",
+            "y0": 0,
+            "y1": 1,
+            "x0": start.isoformat(),
+            "x1": (end + dt.timedelta(days=1)).isoformat(),
+            "fillcolor": GREEN if kind == "on" else GREY,
+            "opacity": 0.08 if kind == "on" else 0.15,
+            "line": {"width": 0},
+            "layer": "below",
+        }
+        for start, end, kind in bands
+    ]
+
+
 def timeline(
     *,
     name: str,
@@ -115,24 +137,7 @@ def timeline(
         layout=_layout(
             yaxis={"range": [low - 0.5, marker_y + 0.5], "title": {"text": name}},
             xaxis={"type": "date"},
-            # Built in one list: adding shapes one by one copies the layout
-            # each time, which is slow over years of cycles.
-            shapes=[
-                {
-                    "type": "rect",
-                    "xref": "x",
-                    "yref": "paper",
-                    "y0": 0,
-                    "y1": 1,
-                    "x0": start.isoformat(),
-                    "x1": (end + dt.timedelta(days=1)).isoformat(),
-                    "fillcolor": GREEN if kind == "on" else GREY,
-                    "opacity": 0.08 if kind == "on" else 0.15,
-                    "line": {"width": 0},
-                    "layer": "below",
-                }
-                for start, end, kind in bands
-            ],  # fmt: skip
+            shapes=_band_shapes(bands),
         ),
     )
     return figure
@@ -385,22 +390,7 @@ def questionnaires(
                 "showgrid": False,
             },
             margin={"l": 48, "r": 48, "t": 16, "b": 48},
-            shapes=[
-                {
-                    "type": "rect",
-                    "xref": "x",
-                    "yref": "paper",
-                    "y0": 0,
-                    "y1": 1,
-                    "x0": start.isoformat(),
-                    "x1": (end + dt.timedelta(days=1)).isoformat(),
-                    "fillcolor": GREEN if kind == "on" else GREY,
-                    "opacity": 0.08 if kind == "on" else 0.15,
-                    "line": {"width": 0},
-                    "layer": "below",
-                }
-                for start, end, kind in bands
-            ]
+            shapes=_band_shapes(bands)
             + [
                 # A blinded experiment: a dashed frame over its weeks.
                 {
