@@ -102,7 +102,10 @@ INSTALLED_APPS = [
     "protocols",
     "insights",
     "experiments",
+    "reminders",
     "portability",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -257,6 +260,38 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "titrate@localhost")
+
+# The address people reach this instance at, for links in reminders sent by
+# the worker (no request to take it from). Unset: reminders carry no links.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL needs a scheme, e.g. https://{SITE_URL}")
+
+# Background work (reminders): django-tasks with its database backend, so the
+# worker (`manage.py worker`) needs nothing but the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Web Push: the instance's key pair is made once and kept in the database
+# unless VAPID_PRIVATE_KEY (raw, base64url) is set; VAPID_SUBJECT is the
+# contact push services may use.
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", f"mailto:{DEFAULT_FROM_EMAIL}")
+if not VAPID_SUBJECT.startswith(("mailto:", "https://")):
+    raise ImproperlyConfigured("VAPID_SUBJECT must be a mailto: or https:// URL.")
+# Browsers' push services all speak HTTPS; anything else is refused.
+PUSH_ENDPOINT_SCHEMES = ("https",)
+
+# Self-hosted notifiers through Apprise: the URL schemes people may use. The
+# worker posts to the host a URL names, so an instance shared with people it
+# does not trust can narrow this (or empty it to turn the channel off).
+APPRISE_SCHEMES = env_list(
+    "APPRISE_SCHEMES",
+    [
+        "ntfy", "ntfys", "gotify", "gotifys", "matrix", "matrixs", "signal",
+        "signals", "tgram", "discord", "pover", "mmost", "mmosts", "rocket",
+        "rockets", "xmpp", "xmpps", "json", "jsons",
+    ],
+)  # fmt: skip
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # allauth lets two-factor be turned on only with every email address verified:
 # otherwise a stranger could sign up with someone's address, turn it on and

@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("settings/", include("accounts.urls")),
     path("settings/", include("portability.urls")),
+    path("settings/reminders/", include("reminders.urls")),
     path("protocol/", include("protocols.urls")),
     path("insights/", include("insights.urls")),
     path("experiments/", include("experiments.urls")),

@@ -64,3 +64,41 @@ self.addEventListener("fetch", (event) => {
     );
   }
 });
+
+// Reminders (Web Push). The payload holds only the reminder's own words and
+// where to go: never journal text.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (error) { data = {}; }
+  const actions = data.snooze ? [{ action: "snooze", title: "Remind me in an hour" }] : [];
+  event.waitUntil(
+    self.registration.showNotification(data.title || "Titrate", {
+      body: data.body || "Time for your check-in",
+      tag: data.tag || "titrate",
+      icon: "{% static 'icons/icon-192.png' %}",
+      data: { url: data.url || "/", snooze: data.snooze || "" },
+      actions,
+    })
+  );
+});
+
+function openToday(url) {
+  const target = new URL(url, self.location.origin);
+  return self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+    const open = windows.find((client) => new URL(client.url).origin === target.origin);
+    if (open) {
+      return open.navigate(target.href).then((client) => (client || open).focus().catch(() => undefined));
+    }
+    return self.clients.openWindow(target.href);
+  });
+}
+
+self.addEventListener("notificationclick", (event) => {
+  const notification = event.notification;
+  const { url, snooze } = notification.data || {};
+  notification.close();
+  const work = event.action === "snooze" && snooze
+    ? fetch(snooze, { method: "POST", credentials: "same-origin", headers: { Accept: "application/json" } })
+    : openToday(url || "/");
+  event.waitUntil(work);
+});
