@@ -9,5 +9,5 @@ urlpatterns = [
     path("devices/", views.device_subscribe, name="subscribe"),
     path("devices/<int:device_id>/remove/", views.device_remove, name="device_remove"),
     path("test/", views.send_test, name="test"),
-    path("snooze/<str:token>/", views.snooze, name="snooze"),
+    path("snooze/<str:snooze_token>/", views.snooze, name="snooze"),
 ]

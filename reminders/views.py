@@ -96,9 +96,9 @@ def send_test(request: SignedInRequest) -> HttpResponse:
 @csrf_exempt
 @login_required
 @require_http_methods(["GET", "POST"])
-def snooze(request: SignedInRequest, token: str) -> HttpResponse:
+def snooze(request: SignedInRequest, snooze_token: str) -> HttpResponse:
     try:
-        delivery = services.delivery_for_snooze(request.user, token)
+        delivery = services.delivery_for_snooze(request.user, snooze_token)
     except services.SnoozeRefused as error:
         return render(request, "reminders/snooze.html", {"error": error}, status=404)
     if request.method == "GET":

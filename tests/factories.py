@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from journal.models import Entry, Metric, Prompt, Rating, Tag
 from protocols.models import DoseLog, Protocol, Substance
+from reminders.models import Delivery, PushDevice
 
 
 def make_entry(
@@ -168,7 +169,44 @@ def register_walker_object_types() -> None:
         lambda user: make_experiment(user).envelopes.first(),
         url_value=lambda envelope: envelope.token,
     )
+    register_object_type("device_id", lambda user: make_push_device(user))
+    register_object_type(
+        "snooze_token",
+        lambda user: make_delivery(user),
+        url_value=lambda delivery: snooze_token(delivery),
+    )
     register_object_type(
         "substance_id",
         lambda user: Substance.objects.create(user=user, name=f"S {next(_numbers)}"),
     )
+
+
+def make_push_device(user, endpoint: str | None = None) -> PushDevice:
+    return PushDevice.objects.create(
+        user=user,
+        endpoint=endpoint or f"https://push.example.test/{next(_numbers)}",
+        p256dh="BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
+        auth="tBHItJI5svbpez7KI4CCXg",
+        name="Firefox on Android",
+    )
+
+
+def make_delivery(user, kind: str = "checkin", channel: str = "email") -> Delivery:
+    now = timezone.now()
+    return Delivery.objects.create(
+        user=user,
+        kind=kind,
+        channel=channel,
+        day=user.profile.local_day(now),
+        slot=f"08:{next(_numbers) % 60:02d}",
+        due_at=now,
+        status=Delivery.Status.SENT,
+    )
+
+
+def snooze_token(delivery: Delivery) -> str:
+    from django.core import signing
+
+    from reminders.services import SNOOZE_SALT
+
+    return signing.dumps(delivery.pk, salt=SNOOZE_SALT)

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 OUR_MODULES = (
-    "config", "accounts", "journal", "protocols", "insights", "experiments",
+    "config", "accounts", "journal", "protocols", "insights", "experiments", "reminders",
     "portability",
 )  # fmt: skip
 
