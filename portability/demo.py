@@ -11,6 +11,7 @@ from accounts.models import Profile, User, validate_timezone
 from experiments.demo import clear_experiments, seed_experiments
 from journal.demo import seed_journal, seed_questionnaires
 from protocols.demo import seed_protocols
+from reminders.demo import seed_reminders
 
 
 def seed_account(
@@ -42,4 +43,5 @@ def seed_account(
     seed_journal(user=user, profile=profile, years=years, rng=rng, dose_days=dose_days)
     seed_questionnaires(user=user, profile=profile, years=years, rng=rng)
     seed_experiments(user=user, profile=profile, rng=rng)
+    seed_reminders(user=user)
     return user

@@ -29,6 +29,7 @@ from journal.models import (
     WeeklyReview,
 )
 from protocols.models import DoseLog, Protocol, SafetyScreen, Substance
+from reminders.models import PushDevice, ReminderSettings
 
 FORMAT = "titrate-export"
 SCHEMA_VERSION = 1
@@ -167,7 +168,32 @@ def export_document(user: User) -> dict:
         ],
         "safety_screen": screen.answers if screen else None,
         "experiments": [_experiment(e) for e in _experiments(user)],
+        **_reminders(user),
     }
+
+
+def _reminders(user: User) -> dict:
+    """Reminder settings and the devices' names: never a device's push
+    address or keys, nor the notifier URL (each holds a secret)."""
+    found = ReminderSettings.objects.filter(user=user).first()
+    settings = None
+    if found:
+        settings = {
+            "checkin_times": found.checkin_times,
+            "dose_day": found.dose_day,
+            "questionnaire": found.questionnaire,
+            "morning_time": found.morning_time.strftime("%H:%M"),
+            "quiet_start": found.quiet_start and found.quiet_start.strftime("%H:%M"),
+            "quiet_end": found.quiet_end and found.quiet_end.strftime("%H:%M"),
+            "by_push": found.by_push,
+            "by_email": found.by_email,
+            "notifier_set": bool(found.apprise_url),
+        }
+    devices = [
+        {"name": d.name, "since": d.created_at.isoformat()}
+        for d in PushDevice.objects.filter(user=user)
+    ]
+    return {"reminders": settings, "reminder_devices": devices}
 
 
 def _experiments(user: User):
@@ -295,6 +321,8 @@ def export_zip(user: User) -> bytes:
             {k: v for k, v in e.items() if k != "envelopes"}
             for e in document["experiments"]
         ],
+        "reminders": [document["reminders"]] if document["reminders"] else [],
+        "reminder_devices": document["reminder_devices"],
         "experiment_envelopes": [
             {"experiment": index, **{k: v for k, v in env.items() if k != "guesses"}}
             for index, e in enumerate(document["experiments"], 1)

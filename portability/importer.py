@@ -42,6 +42,7 @@ from portability.export import FORMAT, SCHEMA_VERSION
 from protocols.models import Protocol, SafetyScreen, Substance
 from protocols.safety import QUESTIONS
 from protocols.services import DoseDraft, DoseProblem, doses_add_many
+from reminders.models import ReminderSettings
 
 MAX_BYTES = 20 * 1024 * 1024
 # Rows written in one INSERT (Django lowers it where SQLite allows fewer
@@ -207,11 +208,41 @@ def import_document(user: User, document: dict) -> ImportReport:
     _import_reviews(user, document, report)
     _import_questionnaires(user, profile, document, report)
     _import_experiments(user, profile, document, metrics, substances, report)
+    _import_reminders(user, document, report)
     screen = _safety_answers(document.get("safety_screen"))
     if screen is not None and not SafetyScreen.objects.filter(user=user).exists():
         SafetyScreen.objects.create(user=user, answers=screen)
         report.add("safety answers")
     return report
+
+
+def _import_reminders(user: User, document: dict, report: ImportReport) -> None:
+    """Reminder times and channels, into an account that has none set yet.
+    Devices are a browser's and the notifier URL was never exported: they
+    are set up again on the new instance."""
+    row = document.get("reminders")
+    if row is None or ReminderSettings.objects.filter(user=user).exists():
+        return
+    where = "reminders"
+    times = {}
+    for key in ("morning_time", "quiet_start", "quiet_end"):
+        value = _get(row, key, where, str, optional=key != "morning_time")
+        try:
+            times[key] = None if value is None else dt.time.fromisoformat(value)
+        except ValueError:
+            raise ImportProblem(f"{where}.{key}: not a time.") from None
+    checkin = _get(row, "checkin_times", where, list)
+    reminders = ReminderSettings(
+        user=user,
+        checkin_times=checkin,
+        dose_day=_get(row, "dose_day", where, bool),
+        questionnaire=_get(row, "questionnaire", where, bool),
+        by_push=_get(row, "by_push", where, bool),
+        by_email=_get(row, "by_email", where, bool),
+        **times,
+    )
+    _save(reminders, where)
+    report.add("reminder settings")
 
 
 METRIC_SETTINGS = (

@@ -8,7 +8,9 @@ from django.core.management import call_command
 
 from accounts.models import User
 
-OUR_APPS = ("accounts", "journal", "protocols", "insights", "experiments")
+OUR_APPS = ("accounts", "journal", "protocols", "insights", "experiments", "reminders")
+# The instance's own rows, no one's in particular.
+INSTANCE_MODELS = {"reminders.VapidKey"}
 
 
 # How each of our models leads to its owner. A new model must be added here,
@@ -35,6 +37,9 @@ OWNER_PATHS = {
     "experiments.Experiment": "user",
     "experiments.Envelope": "experiment__user",
     "experiments.Guess": "experiment__user",
+    "reminders.ReminderSettings": "user",
+    "reminders.PushDevice": "user",
+    "reminders.Delivery": "user",
 }
 
 
@@ -54,7 +59,7 @@ def test_every_model_of_ours_is_walked():
         for m in apps.get_models()
         if m._meta.app_label in OUR_APPS and m is not User
     }
-    assert ours == set(OWNER_PATHS)
+    assert ours == set(OWNER_PATHS) | INSTANCE_MODELS
 
 
 @pytest.mark.django_db
@@ -65,6 +70,7 @@ def test_deleting_a_user_with_a_full_history_leaves_nothing(other_user):
     before = rows_of(user_id)
     assert before["protocols.DoseLog"] > 0 and before["journal.Entry"] > 0
     assert before["experiments.Guess"] > 0
+    assert before["reminders.ReminderSettings"] == 1
     others = rows_of(other_user.pk)
 
     user.delete()
