@@ -17,7 +17,15 @@ class Event:
     description: str = ""
 
 
-def calendar(events: list[Event], *, name: str, stamp: dt.datetime) -> str:
+def calendar(
+    events: list[Event],
+    *,
+    name: str,
+    stamp: dt.datetime,
+    alarm: dt.time | None = None,
+) -> str:
+    """`alarm`: a reminder at that time of each event's day (the calendar app
+    shows it in the day's own time zone, as all-day events have none)."""
     feed = icalendar.Calendar()
     feed.add("prodid", "-//Titrate//Planned days//EN")
     feed.add("version", "2.0")
@@ -35,5 +43,15 @@ def calendar(events: list[Event], *, name: str, stamp: dt.datetime) -> str:
         item.add("transp", "TRANSPARENT")
         if event.description:
             item.add("description", event.description)
+        if alarm is not None:
+            reminder = icalendar.Alarm()
+            reminder.add("action", "DISPLAY")
+            reminder.add("description", "Planned day")
+            reminder.add(
+                "trigger",
+                dt.timedelta(hours=alarm.hour, minutes=alarm.minute),
+                parameters={"RELATED": "START"},
+            )
+            item.add_component(reminder)
         feed.add_component(item)
     return feed.to_ical().decode("utf-8")

@@ -199,6 +199,8 @@ class CalendarFeed(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_feed_token)
     # Off by default: event titles say only "Planned day".
     show_details = models.BooleanField(default=False)
+    # An alarm at this local time on each planned day; none when empty.
+    alarm_time = models.TimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

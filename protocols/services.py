@@ -350,6 +350,13 @@ def feed_set_details(*, user: User, show_details: bool) -> CalendarFeed:
     return feed
 
 
+def feed_set_alarm(*, user: User, alarm_time: dt.time | None) -> CalendarFeed:
+    feed = feed_for(user)
+    feed.alarm_time = alarm_time and alarm_time.replace(second=0, microsecond=0)
+    feed.save(update_fields=["alarm_time"])
+    return feed
+
+
 def dose_effects_set(
     *, dose: DoseLog, felt: int | None, effects: Mapping[str, int]
 ) -> None:

@@ -465,7 +465,9 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
                 )
             )
     events.sort(key=lambda event: event.day)
-    body = ical.calendar(events, name="Titrate", stamp=timezone.now())
+    body = ical.calendar(
+        events, name="Titrate", stamp=timezone.now(), alarm=feed.alarm_time
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="titrate.ics"'
     return response
@@ -479,6 +481,20 @@ def feed_settings(request: SignedInRequest) -> HttpResponse:
         services.feed_regenerate(user=request.user)
         messages.success(
             request, "New calendar address made; the old one no longer works."
+        )
+    elif action == "alarm":
+        try:
+            raw = request.POST.get("alarm_time", "")
+            alarm = dt.time.fromisoformat(raw) if raw else None
+        except ValueError:
+            messages.error(request, "The alarm time is not a time; write it like 08:00.")
+            return redirect("protocols:index")
+        services.feed_set_alarm(user=request.user, alarm_time=alarm)
+        messages.success(
+            request,
+            f"Planned days in the feed now have an alarm at {alarm:%H:%M}."
+            if alarm
+            else "Planned days in the feed have no alarm now.",
         )
     elif action in ("details_on", "details_off"):
         services.feed_set_details(

@@ -132,3 +132,32 @@ def test_a_lone_carriage_return_is_escaped():
     assert "\r" not in text.replace("\r\n", "")
     parsed = icalendar.Calendar.from_ical(text).walk("VEVENT")[0]
     assert str(parsed["SUMMARY"]) == "a\nb"
+
+
+def test_an_alarm_can_be_added_to_every_planned_day(anon_client, owner_client, owner):
+    make_protocol(owner, start_date=owner.profile.local_day())
+    token = feed_for(owner).token
+    assert not any(e.walk("VALARM") for e in events(fetch(anon_client, token)))
+    response = owner_client.post(
+        "/protocol/feed/", {"action": "alarm", "alarm_time": "08:15"}
+    )
+    assert response.status_code == 302
+    found = events(fetch(anon_client, token))
+    for event in found:
+        [alarm] = event.walk("VALARM")
+        assert alarm["ACTION"] == "DISPLAY"
+        assert alarm["TRIGGER"].dt == dt.timedelta(hours=8, minutes=15)
+        assert alarm["TRIGGER"].params["RELATED"] == "START"
+        assert str(alarm["DESCRIPTION"]) == "Planned day"
+    owner_client.post("/protocol/feed/", {"action": "alarm", "alarm_time": ""})
+    assert not any(e.walk("VALARM") for e in events(fetch(anon_client, token)))
+
+
+def test_a_bad_alarm_time_is_refused_and_nothing_changes(owner_client, owner):
+    feed_for(owner)
+    response = owner_client.post(
+        "/protocol/feed/", {"action": "alarm", "alarm_time": "25:99"},
+        follow=True,
+    )  # fmt: skip
+    assert "not a time" in response.content.decode()
+    assert CalendarFeed.objects.get(user=owner).alarm_time is None
