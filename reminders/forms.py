@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
 from django.conf import settings
@@ -8,6 +9,8 @@ from django.conf import settings
 from reminders import channels
 from reminders.models import MAX_CHECKIN_TIMES, ReminderSettings
 
+# "8:30", "08:30" or "21" (on the hour), on the 24-hour clock.
+CLOCK = re.compile(r"(\d{1,2})(?::(\d{2}))?")
 CONSOLE = "django.core.mail.backends.console.EmailBackend"
 
 
@@ -91,13 +94,16 @@ class ReminderSettingsForm(forms.ModelForm):
         for part in (p.strip() for p in raw.replace(";", ",").split(",")):
             if not part:
                 continue
+            found = CLOCK.fullmatch(part)
             try:
-                at = dt.time.fromisoformat(part if len(part) > 2 else f"{part}:00")
+                if not found:
+                    raise ValueError(part)
+                at = dt.time(int(found[1]), int(found[2] or 0))
             except ValueError:
                 raise forms.ValidationError(
                     f"“{part}” is not a time; write it like 08:30."
                 ) from None
-            times.append(at.replace(second=0, microsecond=0).strftime("%H:%M"))
+            times.append(at.strftime("%H:%M"))
         if len(set(times)) != len(times):
             raise forms.ValidationError("A time is listed twice.")
         if len(times) > MAX_CHECKIN_TIMES:

@@ -118,7 +118,9 @@ class BrowserKeys:
 
         return json.loads(
             http_ece.decrypt(
-                body, private_key=self.private_key, auth_secret=self.auth,
+                body,
+                private_key=self.private_key,
+                auth_secret=self.auth,
                 version="aes128gcm",
             )  # fmt: skip
         )

@@ -38,13 +38,20 @@ def test_an_email_reminder_reaches_the_smtp_server(owner, smtp_server, settings)
     body = message.get_payload()
     assert "Time for your check-in" in body
     assert "Open Titrate: https://journal.example.test/" in body
-    assert "Remind me in an hour: https://journal.example.test/settings/reminders/snooze/" in body
+    assert (
+        "Remind me in an hour: https://journal.example.test/settings/reminders/snooze/"
+        in body
+    )
     sent.refresh_from_db()
     assert sent.sent_at is not None and sent.attempts == 1
 
 
 def test_a_reminder_never_names_a_substance_or_a_note(owner, smtp_server):
-    make_entry(owner, note="LSD 10 µg, felt it", day=timezone.now().date() - dt.timedelta(days=3))
+    make_entry(
+        owner,
+        note="LSD 10 µg, felt it",
+        day=timezone.now().date() - dt.timedelta(days=3),
+    )
     services.settings_update(user=owner, by_email=True)
     for kind in ("checkin", "dose_day", "envelope"):
         services.delivery_send(delivery(owner, "email", kind=kind).pk)
@@ -139,7 +146,9 @@ def test_a_web_push_message_decrypts_with_the_subscriptions_keys(
     assert Vapid.verify(authorization)
 
 
-def test_a_device_its_push_service_forgot_is_removed(owner, http_endpoint, browser_keys):
+def test_a_device_its_push_service_forgot_is_removed(
+    owner, http_endpoint, browser_keys
+):
     http_endpoint.status.append(410)
     PushDevice.objects.create(
         user=owner, endpoint=f"{http_endpoint.url}/push/gone",

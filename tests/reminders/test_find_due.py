@@ -17,7 +17,13 @@ from protocols import schedule as protocol_schedule
 from protocols.phases import PlanPhase
 from reminders import services
 from reminders.models import Delivery
-from tests.factories import make_dose, make_entry, make_experiment, make_protocol, make_response
+from tests.factories import (
+    make_dose,
+    make_entry,
+    make_experiment,
+    make_protocol,
+    make_response,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 Kind = Delivery.Kind
@@ -109,7 +115,9 @@ def test_an_experiment_day_asks_to_open_the_envelope_instead(berlin):
     )
     [found] = services.find_due(at(day, 8, 0))
     assert found.kind == Kind.ENVELOPE
-    assert services.TEXTS[Kind.ENVELOPE] == "Experiment day: time to open today's envelope"
+    assert (
+        services.TEXTS[Kind.ENVELOPE] == "Experiment day: time to open today's envelope"
+    )
 
 
 @pytest.mark.django_db
