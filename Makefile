@@ -32,8 +32,11 @@ migrate: $(VENV)/.runtime ## Apply database migrations
 collectstatic: $(VENV)/.runtime
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
-run: migrate ## Create the virtualenv, install, migrate and serve on http://$(HOST):$(PORT)
-	$(MANAGE) runserver $(HOST):$(PORT)
+# The worker (reminders) runs beside the development server and stops with it.
+run: migrate ## Create the virtualenv, install, migrate and serve on http://$(HOST):$(PORT), with the worker
+	@$(MANAGE) worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+		$(MANAGE) runserver $(HOST):$(PORT)
 
 AXE := tests/e2e/axe/node_modules/axe-core/axe.min.js
 

@@ -81,3 +81,17 @@ def test_redis_is_optional_behind_a_profile():
     assert redis["profiles"] == ["redis"]
     assert "redis" not in compose["services"]["app"].get("depends_on", {})
     assert "redis-cli" in redis["healthcheck"]["test"]
+
+
+def test_compose_runs_the_worker_on_the_same_database():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    worker, app = compose["services"]["worker"], compose["services"]["app"]
+    assert worker["command"] == ["python", "manage.py", "worker"]
+    assert worker["environment"]["DATABASE_URL"] == app["environment"]["DATABASE_URL"]
+    assert "profiles" not in worker  # reminders need it: it always runs
+
+
+def test_make_run_starts_the_worker_beside_the_server():
+    makefile = (ROOT / "Makefile").read_text()
+    run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "$(MANAGE) worker &" in run and "runserver" in run
