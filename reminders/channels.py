@@ -25,9 +25,14 @@ class SendFailed(Exception):
 class Message:
     title: str
     body: str
-    url: str  # absolute when SITE_URL is set, else a path
-    snooze_url: str  # "" for tests and reminders that cannot be snoozed
+    url: str  # a path: the service worker opens it on its own origin
+    snooze_url: str  # a path; "" for tests, which cannot be snoozed
     tag: str
+
+
+def absolute(path: str) -> str:
+    """A link for email and notifiers, or "" when SITE_URL is not set."""
+    return f"{settings.SITE_URL}{path}" if settings.SITE_URL and path else ""
 
 
 def apprise_problem(url: str) -> str:
@@ -50,9 +55,8 @@ def by_apprise(url: str, message: Message) -> None:
         raise SendFailed(problem)
     notifier = apprise.Apprise()
     notifier.add(url)
-    body = message.body if not message.url.startswith("http") else (
-        f"{message.body}\n{message.url}"
-    )
+    link = absolute(message.url)
+    body = f"{message.body}\n{link}" if link else message.body
     if not notifier.notify(title=message.title, body=body):
         raise SendFailed("The notifier did not accept the message.")
 
@@ -61,10 +65,10 @@ def by_email(user: User, message: Message) -> None:
     if not user.email:
         raise SendFailed("Your account has no email address.")
     lines = [message.body, ""]
-    if message.url.startswith("http"):
-        lines.append(f"Open Titrate: {message.url}")
-    if message.snooze_url.startswith("http"):
-        lines.append(f"Remind me in an hour: {message.snooze_url}")
+    if link := absolute(message.url):
+        lines.append(f"Open Titrate: {link}")
+    if link := absolute(message.snooze_url):
+        lines.append(f"Remind me in an hour: {link}")
     lines += ["", "You chose these reminders in Titrate's settings."]
     try:
         send_mail(

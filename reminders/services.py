@@ -213,18 +213,14 @@ def message_for(delivery: Delivery) -> channels.Message:
     snooze = ""
     if delivery.kind != Kind.TEST:
         token = signing.dumps(delivery.pk, salt=SNOOZE_SALT)
-        snooze = _absolute(reverse("reminders:snooze", args=[token]))
+        snooze = reverse("reminders:snooze", args=[token])
     return channels.Message(
         title="Titrate",
         body=TEXTS[delivery.kind],
-        url=_absolute(reverse("journal:today")),
+        url=reverse("journal:today"),
         snooze_url=snooze,
         tag=f"titrate-{delivery.kind}",
     )
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}" if settings.SITE_URL else path
 
 
 def _send(delivery: Delivery) -> None:
