@@ -487,7 +487,9 @@ def feed_settings(request: SignedInRequest) -> HttpResponse:
             raw = request.POST.get("alarm_time", "")
             alarm = dt.time.fromisoformat(raw) if raw else None
         except ValueError:
-            messages.error(request, "The alarm time is not a time; write it like 08:00.")
+            messages.error(
+                request, "The alarm time is not a time; write it like 08:00."
+            )
             return redirect("protocols:index")
         services.feed_set_alarm(user=request.user, alarm_time=alarm)
         messages.success(

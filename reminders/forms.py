@@ -58,7 +58,8 @@ class ReminderSettingsForm(forms.ModelForm):
             "apprise_url": "A self-hosted notifier (Apprise URL)",
         }
         help_texts = {
-            "quiet_end": "No reminder is sent in quiet hours; leave both empty for none.",
+            "quiet_end": "No reminder is sent in quiet hours; leave both empty "
+            "for none.",
             "apprise_url": "For ntfy, Gotify, Matrix, Signal and others, e.g. "
             "ntfys://ntfy.example.org/my-topic. It holds your notifier's "
             "token: it is never exported or shown to anyone else.",

@@ -20,7 +20,9 @@ def validate_times(value: list[str]) -> None:
         try:
             dt.time.fromisoformat(item)
         except (TypeError, ValueError):
-            raise ValidationError("%(value)s is not a time.", params={"value": item})
+            raise ValidationError(
+                "%(value)s is not a time.", params={"value": item}
+            ) from None
 
 
 class ReminderSettings(models.Model):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -73,7 +72,9 @@ def device_subscribe(
     """A browser's subscription. The same endpoint again (a second tap, a
     renewed subscription) updates its keys; another person's is refused."""
     with transaction.atomic():
-        device = PushDevice.objects.select_for_update().filter(endpoint=endpoint).first()
+        device = (
+            PushDevice.objects.select_for_update().filter(endpoint=endpoint).first()
+        )
         if device is not None and device.user_id != user.pk:
             raise PermissionError("This browser is subscribed for another account.")
         if device is None:

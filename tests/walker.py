@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 OUR_MODULES = (
-    "config", "accounts", "journal", "protocols", "insights", "experiments", "reminders",
-    "portability",
+    "config", "accounts", "journal", "protocols", "insights", "experiments",
+    "reminders", "portability",
 )  # fmt: skip
 
 # View names that anonymous visitors may open.

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('protocols', '0004_dose_effects'),
+        ("protocols", "0004_dose_effects"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='calendarfeed',
-            name='alarm_time',
+            model_name="calendarfeed",
+            name="alarm_time",
             field=models.TimeField(blank=True, null=True),
         ),
     ]

@@ -54,9 +54,7 @@ def registration_id(context, page) -> str:
     raise AssertionError("no service worker registration reported")
 
 
-def test_a_push_message_shows_the_reminder_and_a_click_opens_today(
-    phone, live_server
-):
+def test_a_push_message_shows_the_reminder_and_a_click_opens_today(phone, live_server):
     context, page = phone
     owner = make_user("owner")
     sign_in_with_worker(page, live_server.url)
@@ -99,7 +97,8 @@ def test_a_push_message_shows_the_reminder_and_a_click_opens_today(
     worker.evaluate(
         """async () => {
           const [shown] = await self.registration.getNotifications();
-          self.dispatchEvent(new NotificationEvent("notificationclick", { notification: shown }));
+          self.dispatchEvent(
+            new NotificationEvent("notificationclick", { notification: shown }));
         }"""
     )
     page.wait_for_url(live_server.url + "/")

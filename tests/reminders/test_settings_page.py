@@ -12,6 +12,7 @@ from tests.factories import make_delivery, make_push_device, snooze_token
 pytestmark = pytest.mark.django_db
 
 URL = "/settings/reminders/"
+FIREFOX_ANDROID = "Mozilla/5.0 (Android 14; Mobile; rv:128.0) Gecko/128.0 Firefox/128.0"
 
 VALID = {
     "checkin_times": "21:00, 8:30",
@@ -84,7 +85,7 @@ def test_a_browser_subscribes_once_and_again_updates_its_keys(
     response = owner_client.post(
         f"{URL}devices/",
         data,
-        HTTP_USER_AGENT="Mozilla/5.0 (Android 14; Mobile; rv:128.0) Gecko/128.0 Firefox/128.0",
+        HTTP_USER_AGENT=FIREFOX_ANDROID,
     )
     assert response.status_code == 201
     assert response.json()["name"] == "Firefox Mobile on Android"
