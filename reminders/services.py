@@ -132,13 +132,16 @@ def _still_needed(delivery: Delivery) -> bool:
     if delivery.kind in (Kind.DOSE_DAY, Kind.ENVELOPE):
         return not DoseLog.objects.filter(user=user, day=day).exists()
     if delivery.kind == Kind.QUESTIONNAIRE:
+        # Once a week at most while one stays due: a reminder sent on one of
+        # the six days before (the same day's other channels and snoozes go).
         recent = Delivery.objects.filter(
             user=user,
             kind=Kind.QUESTIONNAIRE,
             status=Status.SENT,
             day__gt=day - dt.timedelta(days=7),
-        ).exclude(pk=delivery.pk)
-        if recent.exists():  # once a week at most while one stays due
+            day__lt=day,
+        )
+        if recent.exists():
             return False
         protocol = protocol_queries.active_protocol(user)
         return bool(questionnaire_queries.due(user, day, protocol))

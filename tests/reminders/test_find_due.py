@@ -137,6 +137,21 @@ def test_a_due_questionnaire_is_reminded_at_most_once_a_week(berlin, smtp_server
 
 
 @pytest.mark.django_db
+def test_a_due_questionnaire_goes_to_every_channel_that_day(
+    berlin, smtp_server, http_endpoint
+):
+    host = http_endpoint.url.removeprefix("http://")
+    services.settings_update(
+        user=berlin, questionnaire=True, by_email=True, by_push=False,
+        apprise_url=f"ntfy://{host}/t",
+    )  # fmt: skip
+    found = services.find_due(at(dt.date(2026, 6, 2), 8, 0))
+    statuses = [services.delivery_send(d.pk) for d in found]
+    assert statuses == [Delivery.Status.SENT, Delivery.Status.SENT]
+    assert len(smtp_server.messages) == 1 and len(http_endpoint.received) == 1
+
+
+@pytest.mark.django_db
 def test_quiet_hours_hold_back_a_reminder(berlin):
     services.settings_update(
         user=berlin, checkin_times=["22:30"], by_email=True,
