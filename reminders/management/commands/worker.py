@@ -28,6 +28,9 @@ def find_due_forever(stop: threading.Event, every: float) -> None:
         except DatabaseError:
             # A locked SQLite file or a restarting database: next minute.
             logger.exception("Finding due reminders failed; trying again")
+        except Exception:
+            # Anything else must not end the loop while the worker runs on.
+            logger.exception("Finding due reminders failed unexpectedly")
         finally:
             connection.close()
         # Wake at the start of the next minute (or interval).
