@@ -114,6 +114,10 @@ class Experiment(models.Model):
         index = (day - self.start_date).days // 7
         return index if 0 <= index < self.weeks else None
 
+    def is_dose_day(self, day: dt.date) -> bool:
+        """A capsule day: one of the dose weekdays within the planned weeks."""
+        return day.weekday() in self.weekdays and self.week_of(day) is not None
+
     def dose_days(self) -> list[dt.date]:
         """Every planned capsule day of the experiment, in order."""
         weekdays = set(self.weekdays)

@@ -99,7 +99,7 @@ def experiment_detail(request: SignedInRequest, experiment_id: int) -> HttpRespo
     if experiment.is_open:
         envelope = services.current_envelope(experiment, today)
         context["envelope"] = envelope
-        context["dose_day"] = today.weekday() in experiment.weekdays
+        context["dose_day"] = experiment.is_dose_day(today)
         if envelope is not None and experiment.blinded:
             context["guesses"] = {g.kind: g for g in envelope.guesses.filter(day=today)}
             context["guess_form"] = GuessForm(initial={"kind": Guess.Kind.DAY})

@@ -96,6 +96,7 @@ class Delivery(models.Model):
         CHECKIN = "checkin", "Check-in"
         DOSE_DAY = "dose_day", "Planned day"
         ENVELOPE = "envelope", "Experiment envelope"
+        CAPSULE = "capsule", "Experiment capsule"
         QUESTIONNAIRE = "questionnaire", "Questionnaire"
         TEST = "test", "Test"
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.devices import describe
 from accounts.models import User
 from experiments import queries as experiment_queries
+from experiments import services as experiment_services
 from experiments.models import Experiment
 from journal import questionnaire_queries
 from journal.models import Entry
@@ -35,6 +36,7 @@ TEXTS = {
     Kind.CHECKIN: "Time for your check-in",
     Kind.DOSE_DAY: "Today is a planned day in your protocol",
     Kind.ENVELOPE: "Experiment day: time to open today's envelope",
+    Kind.CAPSULE: "Experiment day: time for today's capsule",
     Kind.QUESTIONNAIRE: "A 2-minute questionnaire is due",
     Kind.TEST: "A test from Titrate: reminders reach you here",
 }
@@ -108,11 +110,19 @@ def _morning_kinds(user: User, reminders: ReminderSettings, day: dt.date) -> lis
         if (
             experiment is not None
             and experiment.status == Experiment.Status.RUNNING
-            and experiment.design != Experiment.Design.OPEN_WEEKS
-            and day.weekday() in experiment.weekdays
-            and experiment.week_of(day) is not None
+            and experiment.blinded
+            and experiment.is_dose_day(day)
         ):
-            kinds.append(Kind.ENVELOPE)
+            # A weekly envelope is opened on the week's first capsule day;
+            # its later days take the next capsule from it.
+            opened = experiment_services.current_envelope(experiment, day)
+            this_week = (
+                experiment.design == Experiment.Design.WEEKLY
+                and opened is not None
+                and opened.day < day
+                and experiment.week_of(opened.day) == experiment.week_of(day)
+            )
+            kinds.append(Kind.CAPSULE if this_week else Kind.ENVELOPE)
         else:
             protocol = protocol_queries.active_protocol(user)
             if protocol and (
@@ -129,7 +139,7 @@ def _still_needed(delivery: Delivery) -> bool:
     user, day = delivery.user, delivery.day
     if delivery.kind == Kind.CHECKIN:
         return not Entry.objects.filter(user=user, day=day).exists()
-    if delivery.kind in (Kind.DOSE_DAY, Kind.ENVELOPE):
+    if delivery.kind in (Kind.DOSE_DAY, Kind.ENVELOPE, Kind.CAPSULE):
         return not DoseLog.objects.filter(user=user, day=day).exists()
     if delivery.kind == Kind.QUESTIONNAIRE:
         # Once a week at most while one stays due: a reminder sent on one of

@@ -55,8 +55,7 @@ def experiment_today(context) -> dict:
         "questionnaire": _questionnaire_due(experiment, today),
         "experiment": experiment,
         "envelope": envelope,
-        "dose_day": today.weekday() in experiment.weekdays
-        and experiment.week_of(today) is not None,
+        "dose_day": experiment.is_dose_day(today),
         "guessed": envelope is not None and envelope.guesses.filter(day=today).exists(),
     }
 

@@ -121,6 +121,29 @@ def test_an_experiment_day_asks_to_open_the_envelope_instead(berlin):
 
 
 @pytest.mark.django_db
+def test_a_weekly_envelopes_later_days_ask_for_the_next_capsule(berlin):
+    from experiments import services as experiment_services
+
+    services.settings_update(user=berlin, dose_day=True, by_email=True, by_push=False)
+    today = berlin.profile.local_day()
+    monday = today - dt.timedelta(days=today.weekday())
+    # Capsules on Mondays and Thursdays: both in the experiment's first week.
+    experiment = make_experiment(
+        berlin, design="weekly", weekdays=(0, 3), start_date=monday
+    )
+    first, second = monday, monday + dt.timedelta(days=3)
+    [found] = services.find_due(at(first, 8, 0))
+    assert found.kind == Kind.ENVELOPE
+    envelope = experiment.envelopes.order_by("pk").first()
+    experiment_services.envelope_open(
+        user=berlin, profile=berlin.profile, token=envelope.token, now=at(first, 9, 0)
+    )
+    [found] = services.find_due(at(second, 8, 0))
+    assert found.kind == Kind.CAPSULE
+    assert services.TEXTS[Kind.CAPSULE] == "Experiment day: time for today's capsule"
+
+
+@pytest.mark.django_db
 def test_a_due_questionnaire_is_reminded_at_most_once_a_week(berlin, smtp_server):
     services.settings_update(
         user=berlin, questionnaire=True, by_email=True, by_push=False
