@@ -4,8 +4,10 @@ import datetime as dt
 import re
 import uuid
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -484,9 +486,10 @@ def feed_settings(request: SignedInRequest) -> HttpResponse:
         )
     elif action == "alarm":
         try:
-            raw = request.POST.get("alarm_time", "")
-            alarm = dt.time.fromisoformat(raw) if raw else None
-        except ValueError:
+            alarm = forms.TimeField(required=False).clean(
+                request.POST.get("alarm_time", "")
+            )
+        except ValidationError:
             messages.error(
                 request, "The alarm time is not a time; write it like 08:00."
             )

@@ -50,8 +50,11 @@ MORNING = "morning"  # the dose-day and questionnaire reminders' clock time
 
 
 def settings_for(user: User) -> ReminderSettings:
-    found, _ = ReminderSettings.objects.get_or_create(user=user)
-    return found
+    """The person's settings, or the defaults (unsaved) when they have none:
+    reading them never writes a row."""
+    return ReminderSettings.objects.filter(user=user).first() or ReminderSettings(
+        user=user
+    )
 
 
 def settings_update(*, user: User, **fields) -> ReminderSettings:

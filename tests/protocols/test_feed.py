@@ -149,6 +149,8 @@ def test_an_alarm_can_be_added_to_every_planned_day(anon_client, owner_client, o
         assert alarm["TRIGGER"].dt == dt.timedelta(hours=8, minutes=15)
         assert alarm["TRIGGER"].params["RELATED"] == "START"
         assert str(alarm["DESCRIPTION"]) == "Planned day"
+    owner_client.post("/protocol/feed/", {"action": "alarm", "alarm_time": "7:05"})
+    assert CalendarFeed.objects.get(user=owner).alarm_time == dt.time(7, 5)
     owner_client.post("/protocol/feed/", {"action": "alarm", "alarm_time": ""})
     assert not any(e.walk("VALARM") for e in events(fetch(anon_client, token)))
 

@@ -31,6 +31,7 @@ def test_the_page_says_what_each_channel_needs(owner_client):
     assert 'id="vapid-key"' in html
     assert "None sent yet." in html
     assert "Notifier: save an Apprise URL above first." in html
+    assert not ReminderSettings.objects.exists()  # reading writes nothing
 
 
 def test_saving_reminders(owner_client, owner):
