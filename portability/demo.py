@@ -43,5 +43,5 @@ def seed_account(
     seed_journal(user=user, profile=profile, years=years, rng=rng, dose_days=dose_days)
     seed_questionnaires(user=user, profile=profile, years=years, rng=rng)
     seed_experiments(user=user, profile=profile, rng=rng)
-    seed_reminders(user=user)
+    seed_reminders(user=user, profile=profile)
     return user

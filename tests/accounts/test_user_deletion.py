@@ -71,6 +71,7 @@ def test_deleting_a_user_with_a_full_history_leaves_nothing(other_user):
     assert before["protocols.DoseLog"] > 0 and before["journal.Entry"] > 0
     assert before["experiments.Guess"] > 0
     assert before["reminders.ReminderSettings"] == 1
+    assert before["reminders.Delivery"] > 0
     others = rows_of(other_user.pk)
 
     user.delete()

@@ -119,3 +119,19 @@ def test_the_demo_has_a_finished_experiment_and_a_running_one(anon_client):
     finished = experiments.get(status="finished")
     html = anon_client.get(f"/experiments/{finished.pk}/").content.decode()
     assert "Mood on active weeks was" in html
+
+
+@pytest.mark.django_db
+def test_the_demo_has_reminders_and_their_recent_history(anon_client):
+    call_command("seed_demo", "--user", "demo", "--password", "demo", "--years", "1")
+    call_command("seed_demo", "--user", "demo", "--password", "demo", "--years", "1")
+    user = User.objects.get(username="demo")
+    assert user.reminder_settings.checkin_times == ["21:00"]
+    assert user.reminder_settings.dose_day and user.reminder_settings.by_email
+    sent = user.deliveries.all()
+    assert 2 <= sent.count() <= 3  # a second run replaces, never adds
+    assert {d.status for d in sent} == {"sent"}
+    anon_client.login(username="demo", password="demo")
+    html = anon_client.get("/settings/reminders/").content.decode()
+    assert "Recent reminders" in html and "None sent yet." not in html
+    assert 'value="21:00"' in html
