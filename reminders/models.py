@@ -55,10 +55,6 @@ class ReminderSettings(models.Model):
     def times(self) -> list[dt.time]:
         return sorted(dt.time.fromisoformat(t) for t in self.checkin_times)
 
-    @property
-    def anything_on(self) -> bool:
-        return bool(self.checkin_times or self.dose_day or self.questionnaire)
-
 
 class PushDevice(models.Model):
     """A browser's Web Push subscription: its endpoint and keys are secrets

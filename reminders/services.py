@@ -8,7 +8,7 @@ import logging
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -193,12 +193,15 @@ def find_due(now: dt.datetime | None = None) -> list[Delivery]:
     reminder, day and channel however many workers run this at once."""
     now = timezone.now() if now is None else now
     created = []
-    everyone = ReminderSettings.objects.select_related("user__profile").filter(
-        user__is_active=True
+    # Only people with something to remind of and somewhere to send it.
+    everyone = (
+        ReminderSettings.objects.select_related("user__profile")
+        .filter(user__is_active=True)
+        .filter(~Q(checkin_times=[]) | Q(dose_day=True) | Q(questionnaire=True))
+        .filter(Q(by_push=True) | Q(by_email=True) | ~Q(apprise_url=""))
     )
     for reminders in everyone:
-        if not reminders.anything_on or not (channels_on := _channels(reminders)):
-            continue
+        channels_on = _channels(reminders)
         user, profile = reminders.user, reminders.user.profile
         clock = [(Kind.CHECKIN, at) for at in reminders.times]
         if reminders.dose_day or reminders.questionnaire:

@@ -59,6 +59,19 @@ def test_a_check_in_reminder_is_written_once_per_channel(berlin):
 
 
 @pytest.mark.django_db
+def test_a_minute_with_nothing_due_costs_one_query(berlin, django_assert_num_queries):
+    from tests.conftest import make_user
+
+    for number in range(5):
+        user = make_user(f"person{number}")
+        on = number % 2 == 0
+        services.settings_update(user=user, checkin_times=["08:30"] if on else [])
+    services.settings_update(user=berlin, checkin_times=["21:00"], by_email=True)
+    with django_assert_num_queries(1):
+        assert services.find_due(at(dt.date(2026, 6, 2), 12, 0)) == []
+
+
+@pytest.mark.django_db
 def test_nothing_is_reminded_once_the_day_has_a_check_in(berlin):
     services.settings_update(user=berlin, checkin_times=["21:00"], by_email=True)
     day = dt.date(2026, 6, 2)
