@@ -43,6 +43,23 @@ def plain(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+DAY_MS = 86_400_000  # a date axis steps in milliseconds
+
+
+def _daily_x(days: Sequence[dt.date]) -> dict:
+    """The x of a trace with a point a day: its first day and the step when
+    the days run on without a gap (plotly.js places the points itself, and
+    five years of dates are not sent twice), each date otherwise."""
+    if days and all((b - a).days == 1 for a, b in zip(days, days[1:], strict=False)):
+        return {"x0": days[0].isoformat(), "dx": DAY_MS}
+    return {"x": list(days)}
+
+
+def _rounded(values: Sequence[float | None]) -> list[float | None]:
+    """Values as a chart needs them: two decimals, not seventeen."""
+    return [None if v is None else round(v, 2) for v in values]
+
+
 def _layout(**extra) -> dict:
     return {
         "font": FONT,
@@ -97,16 +114,16 @@ def timeline(
         [
             _trace(
                 "scatter",
-                x=list(days),
-                y=list(values),
+                **_daily_x(days),
+                y=_rounded(values),
                 mode="markers",
                 name=f"{name} (daily)",
                 marker={"color": BLUE, "size": 5, "opacity": 0.55},
             ),
             _trace(
                 "scatter",
-                x=list(days),
-                y=list(rolling),
+                **_daily_x(days),
+                y=_rounded(rolling),
                 mode="lines",
                 name="7-day mean",
                 line={"color": BLUE, "width": 2.5},

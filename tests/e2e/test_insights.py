@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
@@ -30,6 +32,23 @@ def test_insights_render_charts_under_the_production_policy(
     # The intervals are drawn (the bundle must include plotly's error bars).
     assert page.locator("#figure-tags .errorbar").count() > 0
     assert page.locator("#figure-phases .errorbar").count() > 0
+    # The timeline's days, sent as a first day and a step, land on their dates.
+    first_day, days, rated, last_x = page.evaluate(
+        """() => {
+          const chart = document.getElementById("figure-timeline");
+          const trace = chart._fullData[0];
+          const axis = chart._fullLayout.xaxis;
+          return [trace.x0, trace.y.length, trace.y.filter((y) => y !== null).length,
+                  axis.d2c(trace.x0) + (trace.y.length - 1) * trace.dx];
+        }"""
+    )
+    drawn = page.locator("#figure-timeline .scatterlayer .trace").first
+    assert drawn.locator(".point").count() == rated > 200  # every rated day
+    assert 360 <= days <= 366
+    last = page.evaluate("(x) => new Date(x).toISOString().slice(0, 10)", last_x)
+    assert dt.date.fromisoformat(last) - dt.date.fromisoformat(first_day[:10]) == (
+        dt.timedelta(days=days - 1)
+    )
     policy = page.evaluate(
         "fetch(location.href).then(r => r.headers.get('content-security-policy'))"
     )

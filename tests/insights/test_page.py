@@ -319,12 +319,13 @@ def test_the_default_range_fits_a_new_journal_then_shows_90_days(owner_client, o
     html = owner_client.get("/insights/").content.decode()
     timeline = figures(html)["timeline"]
     first = (today - dt.timedelta(days=4)).isoformat()
-    assert timeline["data"][0]["x"][0] == first  # the chart starts at the data
+    assert timeline["data"][0]["x0"] == first  # the chart starts at the data
+    assert len(timeline["data"][0]["y"]) == 5
     assert re.search(r'value="all"[^>]*checked', html)
     make_entry(owner, day=today - dt.timedelta(days=200), mood=6)
     html = owner_client.get("/insights/").content.decode()
     assert re.search(r'value="90d"[^>]*checked', html)
-    start = figures(html)["timeline"]["data"][0]["x"][0]
+    start = figures(html)["timeline"]["data"][0]["x0"]
     assert start >= (today - dt.timedelta(days=89)).isoformat()
 
 

@@ -213,3 +213,21 @@ def test_names_in_charts_are_text_never_markup():
     assert "&lt;b&gt;Mood&lt;/b&gt;" in figure["layout"]["xaxis"]["title"]["text"]
     grid = charts.correlation_matrix(names=["<i>a</i>"], rho=[[1.0]], n=[[3]])
     assert list(grid["data"][0]["x"]) == ["&lt;i&gt;a&lt;/i&gt;"]
+
+
+def test_a_timeline_sends_its_days_as_a_start_and_a_step_when_none_is_missing():
+    days = [D(2026, 1, 5) + dt.timedelta(days=i) for i in range(3)]
+    common = {
+        "name": "Mood", "dose_days": [], "skipped_days": [], "bands": [],
+        "scale": (1, 10),
+    }  # fmt: skip
+    figure = charts.timeline(
+        days=days, values=[5, None, 16 / 3], rolling=[5, 5, 31 / 6], **common
+    )
+    daily, rolling = figure["data"][:2]
+    assert (daily["x0"], daily["dx"]) == ("2026-01-05", 86_400_000)
+    assert "x" not in daily and rolling["x0"] == "2026-01-05"
+    assert daily["y"] == [5, None, 5.33] and rolling["y"] == [5, 5, 5.17]
+    gap = [days[0], days[2]]
+    figure = charts.timeline(days=gap, values=[5, 6], rolling=[5, 5.5], **common)
+    assert figure["data"][0]["x"] == gap and "x0" not in figure["data"][0]
