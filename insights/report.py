@@ -605,10 +605,13 @@ def _experiment_spans(
 def _questionnaires(user: User, data: series.Series) -> Section:
     """WHO-5, PHQ-9 and GAD-7 totals in the range, each change from the first
     to the last judged against the instrument's meaningful difference."""
+    # Totals only: each response's answers (JSON) are not needed here.
     responses = list(
         QuestionnaireResponse.objects.filter(
             user=user, day__range=(data.start, data.end)
-        ).order_by("completed_at")
+        )
+        .only("day", "instrument", "score")
+        .order_by("completed_at")
     )
     section = Section("questionnaires", "Questionnaires", None)
     section.header = ["date", "questionnaire", "score", "band"]
