@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Min, Sum
+from django.db.models import Case, Count, IntegerField, Min, Sum, Value, When
 
 from accounts.models import User
 from journal.models import Entry, Metric, Rating
@@ -113,30 +113,33 @@ def _ratings(
 ) -> list[tuple[dt.date, int, bool, float, int]]:
     """Each day's mean rating per metric, split on dose days into check-ins
     made before the day's first dose and the rest: (day, metric id, before,
-    mean, count). Days without a dose are averaged by the database; the few
-    ratings of dose days are read one by one and split here (comparing each
-    with the day's first dose in SQL cost a subquery per rating)."""
+    mean, count). The database averages; which check-ins of a dose day came
+    before its dose is decided here, once per check-in (comparing each with
+    the day's first dose in SQL cost a subquery per rating)."""
     ratings = Rating.objects.filter(entry__user=user, entry__day__range=(start, end))
     dose_days = list(first_dose_at)
+    before = [
+        entry_id
+        for entry_id, day, moment in Entry.objects.filter(
+            user=user, day__in=dose_days
+        ).values_list("id", "day", "occurred_at")
+        if moment < first_dose_at[day]
+    ]
     # Sums rather than means: whole numbers come back without a conversion
     # per row.
-    rows = [
-        (day, metric_id, False, total / n, n)
-        for day, metric_id, total, n in ratings.exclude(entry__day__in=dose_days)
-        .values("entry__day", "metric_id")
+    return [
+        (day, metric_id, bool(early), total / n, n)
+        for day, metric_id, early, total, n in ratings.annotate(
+            early=Case(
+                When(entry_id__in=before, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .values("entry__day", "metric_id", "early")
         .annotate(total=Sum("value"), n=Count("id"))
-        .values_list("entry__day", "metric_id", "total", "n")
+        .values_list("entry__day", "metric_id", "early", "total", "n")
     ]
-    totals: dict[tuple[dt.date, int, bool], list[int]] = defaultdict(lambda: [0, 0])
-    for day, moment, metric_id, value in ratings.filter(
-        entry__day__in=dose_days
-    ).values_list("entry__day", "entry__occurred_at", "metric_id", "value"):
-        first = first_dose_at.get(day)
-        total = totals[(day, metric_id, first is not None and moment < first)]
-        total[0] += value
-        total[1] += 1
-    rows += [(*key, total / n, n) for key, (total, n) in totals.items()]
-    return rows
 
 
 def load(
