@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -49,6 +50,22 @@ class Kind(StrEnum):
     BASELINE = "second: open to drift"
     EXPLORATORY = "exploratory"
     TAG = "tag"
+
+
+class LazyRows(Sequence):
+    """A long data table's rows, made only when they are read (the table page
+    or the CSV): the Insights page shows only how many there are."""
+
+    def __init__(self, count: int, make: Callable[[], list[list]]):
+        self._count, self._make, self._rows = count, make, None
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        if self._rows is None:
+            self._rows = self._make()
+        return self._rows[index]
 
 
 @dataclass
@@ -553,11 +570,19 @@ def _timeline(data: series.Series, metric: Metric, values: dict) -> Section:
     rolling = stats.rolling_mean(values, days)
     section = Section("timeline", f"{metric.name} over time", None)
     section.header = ["date", metric.name, "7-day mean", "dose"]
-    section.rows = [
-        [d.isoformat(), _fmt(v), _fmt(r), _dose_state(data, d)]
-        for d, v, r in zip(days, daily, rolling, strict=True)
+    shown = [
+        i
+        for i, (d, v) in enumerate(zip(days, daily, strict=True))
         if v is not None or d in data.dose_days or d in data.skipped_days
     ]
+    section.rows = LazyRows(
+        len(shown),
+        lambda: [
+            [days[i].isoformat(), _fmt(daily[i]), _fmt(rolling[i])]
+            + [_dose_state(data, days[i])]
+            for i in shown
+        ],
+    )
     if len(values) < 2:
         section.empty = "Check in on a few days to see a timeline here."
         return section
@@ -781,11 +806,14 @@ def _calendar(data: series.Series, metric: Metric, values: dict) -> Section:
     last_year = [d for d in data.days if d > data.end - dt.timedelta(days=365)]
     section = Section("calendar", f"{metric.name}, day by day", None)
     section.header = ["date", metric.name, "dose taken"]
-    section.rows = [
-        [d.isoformat(), _fmt(values.get(d)), "yes" if d in data.dose_days else ""]
-        for d in last_year
-        if d in values or d in data.dose_days
-    ]
+    shown = [d for d in last_year if d in values or d in data.dose_days]
+    section.rows = LazyRows(
+        len(shown),
+        lambda: [
+            [d.isoformat(), _fmt(values.get(d)), "yes" if d in data.dose_days else ""]
+            for d in shown
+        ],
+    )
     if not any(d in values for d in last_year):
         section.empty = "No ratings in this range yet."
         return section

@@ -231,3 +231,18 @@ def test_a_timeline_sends_its_days_as_a_start_and_a_step_when_none_is_missing():
     gap = [days[0], days[2]]
     figure = charts.timeline(days=gap, values=[5, 6], rolling=[5, 5.5], **common)
     assert figure["data"][0]["x"] == gap and "x0" not in figure["data"][0]
+
+
+def test_a_long_tables_rows_are_made_only_when_read():
+    from insights.report import LazyRows
+
+    made = []
+
+    def make():
+        made.append(True)
+        return [["2026-01-05", "5.00"], ["2026-01-06", "6.00"]]
+
+    rows = LazyRows(2, make)
+    assert len(rows) == 2 and made == []  # the page only counts them
+    assert list(rows) == [["2026-01-05", "5.00"], ["2026-01-06", "6.00"]]
+    assert rows[1][1] == "6.00" and made == [True]  # made once
