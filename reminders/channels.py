@@ -72,7 +72,8 @@ def by_email(user: User, message: Message) -> None:
     lines += ["", "You chose these reminders in Titrate's settings."]
     try:
         send_mail(
-            f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{message.title}",
+            # The reminder itself, so it can be read without opening the mail.
+            f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{message.body}",
             "\n".join(lines),
             None,
             [user.email],

@@ -34,7 +34,7 @@ def test_an_email_reminder_reaches_the_smtp_server(owner, smtp_server, settings)
     assert services.delivery_send(sent.pk) == Status.SENT
     [message] = smtp_server.messages
     assert message["To"] == owner.email
-    assert message["Subject"] == "[Titrate] Titrate"
+    assert message["Subject"] == "[Titrate] Time for your check-in"
     body = message.get_payload()
     assert "Time for your check-in" in body
     assert "Open Titrate: https://journal.example.test/" in body
