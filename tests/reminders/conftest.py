@@ -86,7 +86,10 @@ def http_endpoint():
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll, so that stopping the server takes no half second a test.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     yield Endpoint(f"http://127.0.0.1:{server.server_port}", received, status)
     server.shutdown()
