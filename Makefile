@@ -50,12 +50,15 @@ $(AXE): tests/e2e/axe/package-lock.json
 # Test processes in parallel (pytest-xdist): one per CPU. TEST_WORKERS=0 runs
 # everything in one process.
 TEST_WORKERS ?= auto
+# Bytecode is kept between runs even where PYTHONDONTWRITEBYTECODE is set:
+# compiling and rewriting the asserts of every module again took seconds a run.
+PYTEST = env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest
 
 test: $(VENV)/.dev collectstatic $(AXE) ## Run the whole test suite
-	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PYTEST) -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.dev ## The suite without browser or slow tests, for every save
-	$(BIN)/pytest -n $(TEST_WORKERS) -m "not browser and not slow" $(PYTEST_ARGS)
+	$(PYTEST) -n $(TEST_WORKERS) -m "not browser and not slow" $(PYTEST_ARGS)
 
 stats-check: $(VENV)/.runtime ## Measure by simulation how calibrated Insights' and experiments' statements are
 	$(MANAGE) stats_check $(STATS_ARGS)
