@@ -26,9 +26,9 @@ def test_a_page_reads_the_user_and_profile_in_one_query(owner_client):
     user_queries = [q["sql"] for q in queries if '"accounts_user"' in q["sql"]]
     assert len(user_queries) == 1
     assert '"accounts_profile"' in user_queries[0]
-    assert not any(
-        q["sql"].startswith('SELECT "accounts_profile"') for q in queries
-    ), "the profile was read again"
+    assert not any(q["sql"].startswith('SELECT "accounts_profile"') for q in queries), (
+        "the profile was read again"
+    )
 
 
 def test_an_account_without_a_profile_still_signs_in_and_gets_one(owner, owner_client):
