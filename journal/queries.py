@@ -30,6 +30,7 @@ class EntryCard:
     entry: Entry
     ratings: list[tuple[str, int]]  # (metric name, value), in metric order
     tag_names: list[str]
+    values: dict[int, int] = field(default_factory=dict)  # metric id → value
 
 
 def entry_cards(entries: QuerySet[Entry]) -> list[EntryCard]:
@@ -40,12 +41,14 @@ def entry_cards(entries: QuerySet[Entry]) -> list[EntryCard]:
     if not ids:
         return []
     ratings = defaultdict(list)
-    for entry_id, name, value in (
+    values = defaultdict(dict)
+    for entry_id, metric_id, name, value in (
         Rating.objects.filter(entry_id__in=ids)
         .order_by("metric__position", "metric_id")
-        .values_list("entry_id", "metric__name", "value")
+        .values_list("entry_id", "metric_id", "metric__name", "value")
     ):
         ratings[entry_id].append((name, value))
+        values[entry_id][metric_id] = value
     tags = defaultdict(list)
     for entry_id, name in (
         Entry.tags.through.objects.filter(entry_id__in=ids)
@@ -53,7 +56,7 @@ def entry_cards(entries: QuerySet[Entry]) -> list[EntryCard]:
         .values_list("entry_id", "tag__name")
     ):
         tags[entry_id].append(name)
-    return [EntryCard(e, ratings[e.pk], tags[e.pk]) for e in entries]
+    return [EntryCard(e, ratings[e.pk], tags[e.pk], values[e.pk]) for e in entries]
 
 
 def day_entries(user: User, day: dt.date) -> list[EntryCard]:
@@ -173,7 +176,12 @@ def journal_page(
     groups = {day: DayGroup(day=day) for day in days}
     for card in entry_cards(Entry.objects.filter(user=user, pk__in=matching)):
         groups[card.entry.day].entries.append(card)
-    means = day_means(user, days)
+    if text or tag:
+        # A day's means are over all its entries, not only those that match.
+        means = day_means(user, days)
+    else:
+        # Every entry of the shown days is here: their means need no query.
+        means = _card_means(groups)
     for day, group in groups.items():
         group.means = [
             (metric, means[day][metric.pk])
@@ -183,6 +191,18 @@ def journal_page(
     return JournalPage(
         days=list(groups.values()), next_before=days[-1] if more else None
     )
+
+
+def _card_means(groups: dict[dt.date, DayGroup]) -> dict[dt.date, dict[int, float]]:
+    """Each day's mean rating per metric, from the day's entry cards."""
+    means: dict[dt.date, dict[int, float]] = {}
+    for day, group in groups.items():
+        by_metric = defaultdict(list)
+        for card in group.entries:
+            for metric_id, value in card.values.items():
+                by_metric[metric_id].append(value)
+        means[day] = {m: sum(v) / len(v) for m, v in by_metric.items()}
+    return means
 
 
 @dataclass

@@ -144,3 +144,11 @@ def test_names_on_entry_cards_are_escaped(owner_client, owner, metrics):
         assert "?tag=%3Cb%3Ebold%3C/b%3E%20%26%20co" in html
         assert '<span class="rating-name">&lt;i&gt;Mood&lt;/i&gt;</span>' in html
         assert "<b>bold</b>" not in html
+
+
+def test_a_searched_day_shows_the_mean_of_all_its_entries(owner_client, owner):
+    make_entry(owner, day=DAY, mood=4, note="a long walk")
+    make_entry(owner, day=DAY, mood=8, note="reading")
+    html = owner_client.get("/journal/?q=walk").content.decode()
+    assert "a long walk" in html and "reading" not in html
+    assert "Mood <strong>6</strong>" in html
