@@ -176,12 +176,9 @@ def journal_page(
     groups = {day: DayGroup(day=day) for day in days}
     for card in entry_cards(Entry.objects.filter(user=user, pk__in=matching)):
         groups[card.entry.day].entries.append(card)
-    if text or tag:
-        # A day's means are over all its entries, not only those that match.
-        means = day_means(user, days)
-    else:
-        # Every entry of the shown days is here: their means need no query.
-        means = _card_means(groups)
+    # Every entry of the shown days is here unless a search left some out; a
+    # day's means are over all its entries, so a search reads them again.
+    means = day_means(user, days) if text or tag else _card_means(groups)
     for day, group in groups.items():
         group.means = [
             (metric, means[day][metric.pk])
