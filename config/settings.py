@@ -130,6 +130,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Widgets through Jinja2 where Django ships them so (config/widgets.py).
+FORM_RENDERER = "config.widgets.FormRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.renderers import DjangoTemplates, Jinja2
 from django.forms.utils import flatatt
+from django.template import TemplateDoesNotExist
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -25,3 +28,20 @@ class LongSelect(forms.Select):
             ),
         )
         return format_html("<select{}>\n{}\n</select>", flatatt(final_attrs), options)
+
+
+class FormRenderer(Jinja2):
+    """Form widgets rendered by Django's own Jinja2 copies of its widget
+    templates: the same markup in about half the time of the template
+    language (Today renders a dozen widgets on every visit). The admin's
+    widgets, which exist only as Django templates, come from those."""
+
+    def get_template(self, template_name):
+        try:
+            return super().get_template(template_name)
+        except TemplateDoesNotExist:
+            return self.django.get_template(template_name)
+
+    @cached_property
+    def django(self) -> DjangoTemplates:
+        return DjangoTemplates()
