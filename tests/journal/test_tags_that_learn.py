@@ -34,6 +34,16 @@ def test_chips_put_what_was_used_lately_first(owner):
     assert sorted(names) == ["old habit", "swim", "walk", "yoga"]
 
 
+def test_tags_unused_for_a_year_come_last_by_name(owner):
+    make_entry(owner, day=TODAY - dt.timedelta(days=400), tags=["zither"])
+    for back in range(5):  # used often, but more than a year ago
+        make_entry(owner, day=TODAY - dt.timedelta(days=500 + back), tags=["banjo"])
+    make_entry(owner, day=TODAY - dt.timedelta(days=300), tags=["yodel"])
+    chips, names = suggested_tags(owner, TODAY)
+    assert [t.name for t in chips] == ["yodel", "banjo", "zither"]
+    assert names == ["banjo", "yodel", "zither"]
+
+
 def test_only_the_first_chips_show_and_a_ticked_rare_one_stays(owner):
     for i in range(SUGGESTED_TAGS + 3):
         make_entry(owner, day=TODAY - dt.timedelta(days=i), tags=[f"tag{i:02d}"])
