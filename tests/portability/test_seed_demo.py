@@ -135,3 +135,15 @@ def test_the_demo_has_reminders_and_their_recent_history(anon_client):
     html = anon_client.get("/settings/reminders/").content.decode()
     assert "Recent reminders" in html and "None sent yet." not in html
     assert 'value="21:00"' in html
+
+
+@pytest.mark.django_db
+def test_it_puts_back_deleted_built_in_prompts_instead_of_failing():
+    from journal.models import Prompt
+
+    Prompt.objects.filter(owner=None).delete()
+    call_command("seed_demo", "--user", "demo", "--years", "1")
+    user = User.objects.get(username="demo")
+    assert Prompt.objects.filter(owner=None, active=True).exists()
+    assert user.entries.exclude(prompt_answer="").exists()
+    assert user.weekly_reviews.exists()
