@@ -134,6 +134,8 @@ def _ratings(
         Entry.objects.filter(
             user=user,
             day__range=(start, end),
+            # Only dose days' check-ins reach the comparison, each against
+            # its day's first dose (none: no dose, no match).
             day__in=taken.values("day"),
             occurred_at__lt=Subquery(first_dose),
         ).values_list("id", flat=True)

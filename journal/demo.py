@@ -8,6 +8,7 @@ import random
 from django.utils import timezone
 
 from accounts.models import Profile, User
+from journal import prompt_library
 from journal.builtin_prompts import sync_builtin_prompts
 from journal.models import Entry, Metric, Prompt, Tag, WeeklyReview
 from journal.services import EntryDraft, entries_add_many, metrics_create_defaults
@@ -67,10 +68,11 @@ def seed_journal(
     dose_days: set[dt.date] = frozenset(),
 ) -> int:
     """Replace the user's journal with `years` of demo check-ins ending today."""
-    if not Prompt.objects.filter(owner=None).exists():
-        # The built-in prompts were deleted (in the admin, or by a test
-        # database's flush): put them back as the migrations do, rather than
-        # fill a journal without prompts or fail on its weekly reviews.
+    library = {key for key, *_ in prompt_library.PROMPTS}
+    if Prompt.objects.filter(owner=None, key__in=library).count() < len(library):
+        # Built-in prompts were deleted (in the admin, or by a test database's
+        # flush): put them back as the migrations do, rather than fill a
+        # journal without them or fail on its weekly reviews.
         sync_builtin_prompts(Prompt)
     Entry.objects.filter(user=user).delete()
     Tag.objects.filter(user=user).delete()

@@ -30,7 +30,7 @@ class EntryCard:
     entry: Entry
     ratings: list[tuple[str, int]]  # (metric name, value), in metric order
     tag_names: list[str]
-    values: dict[int, int] = field(default_factory=dict)  # metric id → value
+    values: dict[int, int]  # metric id → value, for the day's means
 
 
 def entry_cards(entries: QuerySet[Entry]) -> list[EntryCard]:

@@ -147,3 +147,15 @@ def test_it_puts_back_deleted_built_in_prompts_instead_of_failing():
     assert Prompt.objects.filter(owner=None, active=True).exists()
     assert user.entries.exclude(prompt_answer="").exists()
     assert user.weekly_reviews.exists()
+
+
+@pytest.mark.django_db
+def test_it_puts_back_the_weekly_review_prompts_when_only_they_are_deleted():
+    from journal.models import Prompt
+
+    weekly = Prompt.objects.filter(owner=None, phases__contains=",weekly_review,")
+    assert weekly.exists()
+    weekly.delete()
+    call_command("seed_demo", "--user", "demo", "--years", "1")
+    assert weekly.exists()
+    assert User.objects.get(username="demo").weekly_reviews.exists()
