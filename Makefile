@@ -48,17 +48,20 @@ $(AXE): tests/e2e/axe/package-lock.json
 	else echo "npm not found: the accessibility checks will skip"; fi
 
 # Test processes in parallel (pytest-xdist): one per CPU. TEST_WORKERS=0 runs
-# everything in one process.
+# everything in one process. Tests go out one at a time as a worker asks
+# (--maxschedchunk=1): in chunks, one worker was left with a queue of browser
+# tests while the other sat idle for most of a minute.
 TEST_WORKERS ?= auto
+XDIST = -n $(TEST_WORKERS) --maxschedchunk=1
 # Bytecode is kept between runs even where PYTHONDONTWRITEBYTECODE is set:
 # compiling and rewriting the asserts of every module again took seconds a run.
 PYTEST = env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest
 
 test: $(VENV)/.dev collectstatic $(AXE) ## Run the whole test suite
-	$(PYTEST) -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PYTEST) $(XDIST) $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.dev ## The suite without browser or slow tests, for every save
-	$(PYTEST) -n $(TEST_WORKERS) -m "not browser and not slow" $(PYTEST_ARGS)
+	$(PYTEST) $(XDIST) -m "not browser and not slow" $(PYTEST_ARGS)
 
 stats-check: $(VENV)/.runtime ## Measure by simulation how calibrated Insights' and experiments' statements are
 	$(MANAGE) stats_check $(STATS_ARGS)

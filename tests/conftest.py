@@ -95,3 +95,30 @@ def metrics(owner) -> dict:
     from journal.models import Metric
 
     return {m.key: m for m in Metric.objects.filter(user=owner)}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `longest` start first among the tests pytest-django runs
+    after the rest (those on a live server, which flush the database), so
+    that parallel workers are not left waiting for one of them at the end.
+    The order pytest-django chose is kept otherwise."""
+    live = [i for i, item in enumerate(items) if _is_transactional(item)]
+    if not live:
+        return
+    first, last = live[0], live[-1] + 1
+    segment = items[first:last]
+    if not all(_is_transactional(item) for item in segment):
+        return  # not one block: leave pytest-django's order alone
+    segment.sort(key=lambda item: item.get_closest_marker("longest") is None)
+    items[first:last] = segment
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or "live_server" in fixtures
+        or "transactional_db" in fixtures
+    )
