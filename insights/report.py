@@ -492,8 +492,8 @@ def correlate(values: dict[int, dict[dt.date, float]], ids: list[int]) -> list[P
     tested = [k for k, (_, _, c) in enumerate(found) if c.p is not None]
     adjusted = {}
     if tested:
-        qs = stats.scipy_stats.false_discovery_control([found[k][2].p for k in tested])
-        adjusted = dict(zip(tested, (float(q) for q in qs), strict=True))
+        qs = stats.benjamini_hochberg([found[k][2].p for k in tested])
+        adjusted = dict(zip(tested, qs, strict=True))
     return [
         Pair(
             a, b, c, adjusted.get(k), adjusted.get(k, 1.0) <= stats.FALSE_DISCOVERY_RATE

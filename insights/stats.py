@@ -26,7 +26,6 @@ from typing import NamedTuple
 
 import numpy as np
 from scipy import special
-from scipy import stats as scipy_stats
 
 MIN_DAYS = 5  # fewer days in a group than this and we say nothing
 LEVEL = 0.95
@@ -317,6 +316,15 @@ def mean_interval(
     return mean - half, mean + half
 
 
+def benjamini_hochberg(ps: Sequence[float]) -> list[float]:
+    """Benjamini–Hochberg adjusted p-values, in the order given (scipy's)."""
+    # scipy.stats takes most of a second to import: here, where it is used,
+    # not in every process that loads the URLs (each manage.py command).
+    from scipy import stats as scipy_stats
+
+    return [float(q) for q in scipy_stats.false_discovery_control(ps)]
+
+
 def adjusted(
     comparisons: Sequence[Comparison], rate: float = FALSE_DISCOVERY_RATE
 ) -> list[Comparison]:
@@ -327,7 +335,7 @@ def adjusted(
     result = [replace(c, claim=False, adjusted_p=None) for c in comparisons]
     if not tested:
         return result
-    qs = scipy_stats.false_discovery_control([comparisons[i].p for i in tested])
+    qs = benjamini_hochberg([comparisons[i].p for i in tested])
     for i, q in zip(tested, qs, strict=True):
         result[i] = replace(result[i], adjusted_p=float(q), claim=bool(q <= rate))
     return result
