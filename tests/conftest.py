@@ -13,9 +13,10 @@ from hypothesis import settings as hypothesis_settings
 from accounts.models import Profile, User
 from journal.services import metrics_create_defaults
 from protocols.services import substances_create_defaults
-from tests import factories
+from tests import factories, sqlite_template
 
 factories.register_walker_object_types()
+sqlite_template.install()
 
 PASSWORD = "correct horse battery staple"
 

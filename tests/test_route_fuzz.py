@@ -82,6 +82,7 @@ PARTS = 4
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 @pytest.mark.parametrize("part", range(PARTS))
 def test_no_path_argument_makes_a_server_error(client_and_values, part):
     client, valid = client_and_values
