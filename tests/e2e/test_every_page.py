@@ -1,6 +1,6 @@
 """Every page, in a real browser: same-origin requests only, no CSP violation,
-no console error, and no serious or critical accessibility violation, in the
-light and the dark colour scheme, at phone and desktop size.
+no console error, and no serious or critical accessibility violation, at
+phone and desktop size, in the light and the dark colour scheme.
 
 The pages come from the route walker (every GET route of our apps that
 answers with HTML for a user with a year of data) plus the account pages
@@ -75,6 +75,9 @@ CHECKS = """async () => {
 }"""
 
 SCHEMES = ("light", "dark")
+SIZES = {"phone": PHONE, "desktop": DESKTOP}
+# The pages in two halves, so that parallel test workers share them out.
+PARTS = 2
 
 
 @pytest.fixture(scope="module")
@@ -109,38 +112,49 @@ def app_pages(user) -> list[str]:
 
 
 def audit(page, watch: PageWatch, url: str) -> list[str]:
-    """Problems on one page, in the light scheme and then the dark one (the
-    dark scheme is CSS alone, so the page need not load again); empty when it
-    is clean."""
+    """Problems on one page, at phone size and then desktop size, in the
+    light scheme and then the dark one; empty when it is clean. The page loads
+    once: sizes are CSS media queries and Plotly's own resizing, the dark
+    scheme is CSS alone."""
     response = page.goto(url)  # waits for the load event
     problems = []
     if response is None or response.status >= 400:
         problems.append(f"{url}: HTTP {response and response.status}")
-    for scheme in SCHEMES:
-        page.emulate_media(color_scheme=scheme)
-        found = page.evaluate(CHECKS)
-        where = f"{url} ({scheme})"
-        if found["dark"] != (scheme == "dark"):
-            problems.append(f"{where}: the page was audited in the other scheme")
-        for violation in found["violations"]:
-            rule, nodes = violation["id"], violation["nodes"]
-            line = f"{where}: {violation['impact']} {rule} {nodes}"
-            if violation["impact"] in FAILING_IMPACTS:
-                problems.append(line)
-            else:
-                print("axe (not failing):", line)
-        problems += [f"{where}: unlabelled {html}" for html in found["unlabelled"]]
-        # Nothing scrolls sideways: wide content (a year of days) scrolls in
-        # its own region, never the page.
-        width = found["width"]
-        if width[0] > width[1]:
-            problems.append(f"{where}: {width[0]} px wide in a {width[1]} px window")
+    for size, viewport in SIZES.items():
+        page.set_viewport_size(viewport)
+        for scheme in SCHEMES:
+            page.emulate_media(color_scheme=scheme)
+            found = page.evaluate(CHECKS)
+            where = f"{url} ({size}, {scheme})"
+            seen = (found["width"][1], found["dark"])
+            if seen != (viewport["width"], scheme == "dark"):
+                problems.append(f"{where}: audited at {seen} (window width, dark)")
+            problems += _problems(where, found)
+    page.set_viewport_size(SIZES["phone"])
     page.emulate_media(color_scheme=SCHEMES[0])
     problems += [f"{url}: CSP {v}" for v in watch.csp_violations()]
     problems += [f"{url}: request to {u}" for u in watch.foreign_requests]
     problems += [f"{url}: console {e}" for e in watch.console_errors]
     watch.foreign_requests.clear()
     watch.console_errors.clear()
+    return problems
+
+
+def _problems(where: str, found: dict) -> list[str]:
+    problems = []
+    for violation in found["violations"]:
+        rule, nodes = violation["id"], violation["nodes"]
+        line = f"{where}: {violation['impact']} {rule} {nodes}"
+        if violation["impact"] in FAILING_IMPACTS:
+            problems.append(line)
+        else:
+            print("axe (not failing):", line)
+    problems += [f"{where}: unlabelled {html}" for html in found["unlabelled"]]
+    # Nothing scrolls sideways: wide content (a year of days) scrolls in its
+    # own region, never the page.
+    width, window = found["width"]
+    if width > window:
+        problems.append(f"{where}: {width} px wide in a {window} px window")
     return problems
 
 
@@ -152,9 +166,9 @@ def new_page(browser, live_server, axe_source: str, **context_options):
     return context, page, PageWatch(page, live_server.url)
 
 
-@pytest.mark.parametrize("size", ["phone", "desktop"])
+@pytest.mark.parametrize("part", range(PARTS))
 def test_every_page_is_same_origin_policy_clean_and_accessible(
-    browser, live_server, axe_source, size
+    browser, live_server, axe_source, part
 ):
     user = seed_account(
         username="ada",
@@ -167,12 +181,15 @@ def test_every_page_is_same_origin_policy_clean_and_accessible(
     pages = app_pages(user)
     assert len(pages) >= 25, pages  # the walker found the app's pages
 
-    viewport = PHONE if size == "phone" else DESKTOP
     context, page, watch = new_page(
-        browser, live_server, axe_source, viewport=viewport, color_scheme=SCHEMES[0]
+        browser,
+        live_server,
+        axe_source,
+        viewport=SIZES["phone"],
+        color_scheme=SCHEMES[0],
     )
     problems = []
-    for url in ANONYMOUS_PAGES:
+    for url in ANONYMOUS_PAGES[part::PARTS]:
         problems += audit(page, watch, live_server.url + url)
 
     page.goto(live_server.url + "/accounts/login/")
@@ -180,10 +197,12 @@ def test_every_page_is_same_origin_policy_clean_and_accessible(
     page.fill("#id_password", "a long passphrase 42")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(live_server.url + "/")
-    for url in pages + ACCOUNT_PAGES:
+    for url in (pages + ACCOUNT_PAGES)[part::PARTS]:
         problems += audit(page, watch, live_server.url + url)
-    screenshot(page, f"last-page-{size}-light")
-    page.emulate_media(color_scheme="dark")
-    screenshot(page, f"last-page-{size}-dark")
+    for size, viewport in SIZES.items():
+        page.set_viewport_size(viewport)
+        for scheme in SCHEMES:
+            page.emulate_media(color_scheme=scheme)
+            screenshot(page, f"last-page-{part}-{size}-{scheme}")
     context.close()
     assert not problems, "\n".join(problems)
