@@ -317,12 +317,17 @@ def mean_interval(
 
 
 def benjamini_hochberg(ps: Sequence[float]) -> list[float]:
-    """Benjamini–Hochberg adjusted p-values, in the order given (scipy's)."""
-    # scipy.stats takes most of a second to import: here, where it is used,
-    # not in every process that loads the URLs (each manage.py command).
-    from scipy import stats as scipy_stats
-
-    return [float(q) for q in scipy_stats.false_discovery_control(ps)]
+    """Benjamini–Hochberg adjusted p-values, in the order given: each p times
+    the number of tests over its rank, then the smallest of those at or above
+    its rank, at most 1 (what scipy.stats.false_discovery_control computes;
+    tested against it). Written out because scipy.stats took most of a second
+    to import in every process that serves a page."""
+    p = np.asarray(ps, dtype=float)
+    order = np.argsort(p)
+    scaled = p[order] * len(p) / np.arange(1, len(p) + 1)
+    adjusted = np.empty(len(p))
+    adjusted[order] = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
+    return adjusted.tolist()
 
 
 def adjusted(

@@ -228,6 +228,12 @@ def test_benjamini_hochberg_matches_scipy_and_skips_thin_comparisons():
     assert result[-1].adjusted_p is None and not result[-1].claim
 
 
+@given(st.lists(st.floats(min_value=0, max_value=1, allow_nan=False), max_size=40))
+def test_benjamini_hochberg_is_scipys_on_any_p_values(ps):
+    expected = scipy_stats.false_discovery_control(ps) if ps else []
+    assert stats.benjamini_hochberg(ps) == pytest.approx(list(expected))
+
+
 def test_chance_correlations_are_larger_when_both_series_carry_over():
     x, y = list(range(60)), [v % 7 for v in range(60)]
     independent = stats.correlation(x, y, 0.0, 0.0)
