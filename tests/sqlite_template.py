@@ -3,10 +3,10 @@
 Migrating an empty database took 2.4 s in every test process, every run.
 After the first run the migrated database is copied into memory instead
 (SQLite's backup API, milliseconds). The copy is keyed by the hash of every
-source file of the project's apps, the pinned requirements and the Python,
-SQLite and Django versions, so a change to anything a migration could depend
-on migrates afresh; a clean checkout (CI) always migrates. PostgreSQL test
-databases are created as before.
+source file of the project's settings and installed apps, the pinned
+requirements and the Python, SQLite and Django versions, so a change to
+anything a migration could depend on migrates afresh; a clean checkout (CI)
+always migrates. PostgreSQL test databases are created as before.
 """
 
 from __future__ import annotations
@@ -19,25 +19,33 @@ import sys
 from pathlib import Path
 
 import django
+from django.apps import apps
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / ".cache" / "test-db"
-# Everything outside these is tests, tools and documentation.
-SOURCES = [
-    "accounts", "config", "experiments", "insights", "journal", "portability",
-    "protocols", "reminders",
-]  # fmt: skip
 REQUIREMENTS = ["requirements.txt", "requirements-dev.txt"]
 
 
-def template_path() -> Path:
+def project_folders() -> list[Path]:
+    """The settings and every installed app of this project (not the
+    virtualenv's): whatever a migration could import."""
+    venv = Path(sys.prefix).resolve()
+    folders = {ROOT / "config"}
+    for app in apps.get_app_configs():
+        path = Path(app.path).resolve()
+        if path.is_relative_to(ROOT) and not path.is_relative_to(venv):
+            folders.add(path)
+    return sorted(folders)
+
+
+def template_path(folders: list[Path] | None = None) -> Path:
     digest = hashlib.sha256()
     for part in (sys.version, sqlite3.sqlite_version, django.__version__):
         digest.update(part.encode() + b"\0")
     files = [ROOT / name for name in REQUIREMENTS]
-    for folder in SOURCES:
-        files += sorted((ROOT / folder).rglob("*.py"))
+    for folder in project_folders() if folders is None else folders:
+        files += sorted(folder.rglob("*.py"))
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")

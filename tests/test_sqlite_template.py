@@ -26,13 +26,21 @@ def test_any_change_to_a_source_file_or_requirement_names_another_copy(
     for name in sqlite_template.REQUIREMENTS:
         (tmp_path / name).write_text("Django==5.2\n")
     monkeypatch.setattr(sqlite_template, "ROOT", tmp_path)
-    monkeypatch.setattr(sqlite_template, "SOURCES", ["journal"])
 
-    first = sqlite_template.template_path()
-    assert sqlite_template.template_path() == first  # the same sources, the same name
+    def name() -> object:
+        return sqlite_template.template_path([tmp_path / "journal"])
+
+    first = name()
+    assert name() == first  # the same sources, the same name
     (app / "0001_initial.py").write_text("operations = [None]\n")
-    second = sqlite_template.template_path()
+    second = name()
     (tmp_path / "requirements.txt").write_text("Django==5.3\n")
-    third = sqlite_template.template_path()
+    third = name()
     (app / "0002_more.py").write_text("")
-    assert len({first, second, third, sqlite_template.template_path()}) == 4
+    assert len({first, second, third, name()}) == 4
+
+
+def test_every_app_of_the_project_and_the_settings_are_hashed():
+    folders = {path.name for path in sqlite_template.project_folders()}
+    assert {"config", "journal", "protocols", "insights", "reminders"} <= folders
+    assert not any(".venv" in str(path) for path in sqlite_template.project_folders())
