@@ -21,17 +21,17 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.template.defaultfilters import urlencode
-from django.urls import reverse
 from django.utils import timezone
 from jinja2 import Environment
 
 from accounts.moments import journal_moment
+from config.reverse import fast_reverse
 
 TENTH = Decimal("0.1")
 
 
 def url(name: str, *args) -> str:
-    return reverse(name, args=args)
+    return fast_reverse(name, args)
 
 
 def local(moment: dt.datetime) -> dt.datetime:

@@ -146,6 +146,8 @@ TEMPLATES = [
                 "accounts.context_processors.registration",
                 "config.context_processors.crisis_resources",
             ],
+            # {% url %} remembering each URL's shape (config/reverse.py says why).
+            "builtins": ["config.reverse"],
         },
     },
     {

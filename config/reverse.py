@@ -1,0 +1,89 @@
+"""URL reversing that remembers each URL's shape.
+
+Django's reverse() matches the name against every pattern and quotes the
+result: 50–70 µs a call on the benchmark machine, 35 calls (2.5 ms) on the
+journal's first page, where every entry card links to its edit and delete
+pages. The same name with the same number of whole-number arguments always
+gives the same path around those numbers, so the path is reversed once with
+marker numbers and later calls only put the numbers in. Anything else — a
+keyword argument, an argument that is not an int, a name reversed under
+another URLconf, script prefix or application instance — goes through
+reverse() as before. The {% url %} tag of every Django template goes through
+it too (URLNode, below, in the template builtins).
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.template.defaulttags import URLNode, url
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.html import conditional_escape
+
+# Numbers no real argument is: the i-th argument is reversed as MARKER + i.
+MARKER = 987_654_321_000
+_shapes: dict[tuple, tuple[str, ...] | None] = {}
+
+
+def fast_reverse(viewname: str, args=(), current_app: str | None = None) -> str:
+    if not all(type(arg) is int and arg >= 0 for arg in args):
+        return reverse(viewname, args=args, current_app=current_app)
+    key = (get_urlconf(), get_script_prefix(), current_app, viewname, len(args))
+    try:
+        pieces = _shapes[key]
+    except KeyError:
+        pieces = _shapes[key] = _shape(viewname, len(args), current_app)
+    if pieces is None:
+        return reverse(viewname, args=args, current_app=current_app)
+    parts = [pieces[0]]
+    for arg, piece in zip(args, pieces[1:], strict=True):
+        parts += (str(arg), piece)
+    return "".join(parts)
+
+
+def _shape(viewname: str, count: int, current_app: str | None):
+    """The path cut where its arguments go, or None where the markers do not
+    each appear exactly once (a converter that writes numbers its own way)."""
+    markers = [str(MARKER + i) for i in range(count)]
+    try:
+        path = reverse(
+            viewname, args=[int(m) for m in markers], current_app=current_app
+        )
+    except NoReverseMatch:
+        return None  # a pattern narrower than a number: reverse() says why
+    pieces = []
+    for marker in markers:
+        if path.count(marker) != 1:
+            return None
+        before, path = path.split(marker)
+        pieces.append(before)
+    return (*pieces, path)
+
+
+register = template.Library()
+
+
+class FastURLNode(URLNode):
+    def render(self, context):
+        if self.kwargs or self.asvar:
+            return super().render(context)
+        args = [arg.resolve(context) for arg in self.args]
+        current_app = _current_app(context)
+        path = fast_reverse(self.view_name.resolve(context), args, current_app)
+        return conditional_escape(path) if context.autoescape else path
+
+
+def _current_app(context) -> str | None:
+    # As URLNode.render finds it: the request's application instance.
+    try:
+        return context.request.current_app
+    except AttributeError:
+        try:
+            return context.request.resolver_match.namespace
+        except AttributeError:
+            return None
+
+
+@register.tag(name="url")
+def fast_url(parser, token):
+    node = url(parser, token)
+    return FastURLNode(node.view_name, node.args, node.kwargs, node.asvar)
