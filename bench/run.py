@@ -234,7 +234,11 @@ def recreate_database(url: str) -> None:
 
 
 def port_is_free(port: int) -> bool:
+    """Nothing listens on it. Connections of the last run still closing
+    (TIME_WAIT) do not count: gunicorn binds with SO_REUSEADDR, and so does
+    this probe, which a listening server still refuses."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:

@@ -229,3 +229,18 @@ def socket_port():
         yield port
 
     return free()
+
+
+def test_connections_of_the_last_run_still_closing_leave_the_port_free():
+    import socket
+
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        client = socket.create_connection(("127.0.0.1", port))
+        served, _ = listener.accept()
+        served.close()  # the server closes first, as gunicorn does: TIME_WAIT
+        client.close()
+    assert bench_run.port_is_free(port)
