@@ -8,13 +8,17 @@ gives the same path around those numbers, so the path is reversed once with
 marker numbers and later calls only put the numbers in. Anything else — a
 keyword argument, an argument that is not an int, a name reversed under
 another URLconf, script prefix or application instance — goes through
-reverse() as before. The {% url %} tag of every Django template goes through
-it too (URLNode, below, in the template builtins).
+reverse() as before. One kind of pattern would be given a number reverse()
+refuses: one that takes twelve-digit numbers but not some smaller one. Every
+numbered route here, Titrate's and its libraries', is an `int` converter, and
+a test compares the two on every route. The {% url %} tag of every Django
+template goes through it too (URLNode, below, in the template builtins).
 """
 
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 from django.template.defaulttags import URLNode, url
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
@@ -27,7 +31,8 @@ _shapes: dict[tuple, tuple[str, ...] | None] = {}
 def fast_reverse(viewname: str, args=(), current_app: str | None = None) -> str:
     if not all(type(arg) is int and arg >= 0 for arg in args):
         return reverse(viewname, args=args, current_app=current_app)
-    key = (get_urlconf(), get_script_prefix(), current_app, viewname, len(args))
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    key = (urlconf, get_script_prefix(), current_app, viewname, len(args))
     try:
         pieces = _shapes[key]
     except KeyError:

@@ -110,3 +110,12 @@ def test_the_url_tag_gives_what_reverse_gives():
 def test_an_unknown_name_fails_as_before():
     with pytest.raises(NoReverseMatch):
         Template("{% url 'nowhere' 3 %}").render(Context())
+
+
+def test_another_urlconf_is_kept_apart(settings):
+    default = settings.ROOT_URLCONF
+    settings.ROOT_URLCONF = "tests.walker_selftest_urls"
+    assert fast_reverse("scoped", [3]) == "/scoped/3/"
+    settings.ROOT_URLCONF = default
+    with pytest.raises(NoReverseMatch):
+        fast_reverse("scoped", [3])
