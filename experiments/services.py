@@ -288,10 +288,12 @@ def current_envelope(experiment: Experiment, day: dt.date) -> Envelope | None:
     if experiment.design == Design.OPEN_WEEKS:
         week = experiment.week_of(day)
         return None if week is None else experiment.envelopes.filter(week=week).first()
-    opened = experiment.envelopes.exclude(day=None).filter(day__lte=day)
     if experiment.design == Design.DOSE_DAYS:
-        return opened.filter(day=day).first()
-    return opened.filter(day__gt=day - dt.timedelta(days=7)).order_by("-day").first()
+        return experiment.envelopes.filter(day=day).first()
+    opened = experiment.envelopes.filter(
+        day__lte=day, day__gt=day - dt.timedelta(days=7)
+    )
+    return opened.order_by("-day").first()
 
 
 def capsule_take(
