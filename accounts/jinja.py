@@ -3,9 +3,10 @@ slow for: the journal's entry cards, which Journal, Search and Today list by
 the dozen. Django's templates spent about half of those pages' build time on
 them (7 ms of the Journal's ~25 ms on five years of data); the same markup
 in Jinja2 with the plain formatting helpers below takes under 2 ms. The
-same holds for the other repeated cells: the check-in's rating and tag chips,
-the month view's days, the dosing calendar's days (two thirds of that page's
-build time) and Insights' data tables. Everything else stays in Django
+same holds for the other repeated cells: the check-in's fields with their
+rating and tag chips, the month view's days, the dosing calendar's days (two
+thirds of that page's build time) and Insights' data tables. URLs come from
+config.reverse, as {% url %} does. Everything else stays in Django
 templates; a fragment is included from them with {% include_jinja %}
 (accounts.templatetags.jinja). Form widgets go through Django's own Jinja2
 widget templates (config.widgets.FormRenderer), not this environment.
