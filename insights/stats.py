@@ -519,10 +519,14 @@ def tag_effects(
     noise: Noise,
 ) -> list[TagEffect]:
     """For each tag: days with it against days without, on the metric's values."""
-    names = sorted({name for day_tags in tags.values() for name in day_tags})
+    days_of: dict[str, set[dt.date]] = defaultdict(set)
+    for day, day_tags in tags.items():
+        for name in day_tags:
+            days_of[name].add(day)
     effects = []
-    for name in names:
-        with_tag = [d for d in values if name in tags.get(d, ())]
-        without = [d for d in values if name not in tags.get(d, ())]
+    for name in sorted(days_of):
+        tagged = days_of[name]
+        with_tag = [d for d in values if d in tagged]
+        without = [d for d in values if d not in tagged]
         effects.append(TagEffect(name, compare(values, with_tag, without, noise)))
     return effects
