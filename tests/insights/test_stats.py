@@ -284,6 +284,28 @@ def test_tag_effects_compare_days_with_and_without_each_tag():
     assert effect.comparison.clear
 
 
+TAG_NAMES = st.sampled_from(["walk", "tea", "late", "sun"])
+
+
+@given(
+    st.dictionaries(st.integers(0, 40), st.integers(1, 10), max_size=30),
+    st.dictionaries(st.integers(0, 45), st.sets(TAG_NAMES), max_size=30),
+)
+def test_each_tag_is_its_days_against_all_the_other_days(ratings, tagged):
+    # Tags may fall on days with no rating, and a day may have no tags.
+    values = {D(2026, 1, 1) + dt.timedelta(days=k): v for k, v in ratings.items()}
+    tags = {D(2026, 1, 1) + dt.timedelta(days=k): t for k, t in tagged.items()}
+    noise = stats.estimate_noise(values, dict.fromkeys(values, 0))
+    effects = stats.tag_effects(values, tags, noise)
+    names = sorted(set().union(*tags.values()))
+    assert [effect.tag for effect in effects] == names
+    for effect in effects:
+        with_tag = [d for d in values if effect.tag in tags.get(d, ())]
+        without = [d for d in values if effect.tag not in tags.get(d, ())]
+        expected = stats.compare(values, with_tag, without, noise)
+        assert repr(effect.comparison) == repr(expected)
+
+
 def test_the_verdict_counts_one_day_in_the_singular():
     comparison = compare_lists([7, 8, 7, 6], [5, 5, 6, 5, 6, 5])
     text = stats.verdict(comparison, what="mood", group=DOSE, against=BASELINE)
