@@ -117,6 +117,20 @@ def test_hidden_metrics_are_not_offered(owner_client, metrics):
     assert "<legend>Focus</legend>" not in html
 
 
+def test_with_every_metric_hidden_a_note_alone_is_a_check_in(
+    owner_client, owner, metrics, checkin
+):
+    Metric.objects.filter(user=owner).update(hidden=True)
+    html = owner_client.get("/").content.decode()
+    assert "<legend>" not in html.split('id="checkin-heading"')[1].split("</form>")[0]
+    assert "You have no visible metrics." in html
+    assert '<a href="/settings/metrics/">Choose what to rate</a>' in html
+    response = checkin(note="only words today")
+    assert response.status_code == 302
+    entry = Entry.objects.get(user=owner)
+    assert entry.note == "only words today" and not entry.ratings.exists()
+
+
 def test_a_large_scale_metric_is_a_number_box(owner_client, owner):
     metric = make_metric(owner, name="Creativity", scale_min=0, scale_max=100)
     html = owner_client.get("/").content.decode()
