@@ -201,3 +201,31 @@ def test_a_cache_url_that_cannot_work_stops_the_app(monkeypatch, url):
     monkeypatch.setenv("CACHE_URL", url)
     with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
         env_cache("CACHE_URL")
+
+
+@pytest.mark.slow
+def test_the_server_process_freezes_what_it_loaded(tmp_path):
+    """config.wsgi loads the views and then freezes the collector's view of
+    them, so full collections during requests walk only what requests made."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DJANGO_") and key != "DATABASE_URL"
+    }
+    environment.update({"DATA_DIR": str(tmp_path), **production()})
+    program = (
+        "import gc, sys, config.wsgi; "
+        "print(gc.get_freeze_count(), 'journal.views' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    frozen, views_loaded = result.stdout.split()
+    assert int(frozen) > 50_000
+    assert views_loaded == "True"
