@@ -482,12 +482,20 @@ def correlate(values: dict[int, dict[dt.date, float]], ids: list[int]) -> list[P
         i: stats.estimate_noise(values[i], dict.fromkeys(values[i], 0)).carry_over
         for i in ids
     }
+    # One row per day (in day order), one column per metric, NaN where a
+    # metric was not rated: each pair is the rows where both were.
+    days = sorted({d for i in ids for d in values[i]})
+    row = {d: r for r, d in enumerate(days)}
+    grid = np.full((len(days), len(ids)), np.nan)
+    for k, i in enumerate(ids):
+        rows = np.fromiter((row[d] for d in values[i]), dtype=np.int64)
+        grid[rows, k] = np.fromiter(values[i].values(), dtype=float)
+    rated = ~np.isnan(grid)
     found = []
     for k, a in enumerate(ids):
-        for b in ids[k + 1 :]:
-            shared = sorted(values[a].keys() & values[b].keys())
-            x = [values[a][d] for d in shared]
-            y = [values[b][d] for d in shared]
+        for j, b in enumerate(ids[k + 1 :], start=k + 1):
+            both = rated[:, k] & rated[:, j]
+            x, y = grid[both, k], grid[both, j]
             found.append((a, b, stats.correlation(x, y, carry[a], carry[b])))
     tested = [k for k, (_, _, c) in enumerate(found) if c.p is not None]
     adjusted = {}

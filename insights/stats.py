@@ -101,14 +101,18 @@ def estimate_noise(
         group: math.fsum(values[d] for d in members) / len(members)
         for group, members in by_group.items()
     }
-    residual = {d: values[d] - means[groups[d]] for d in days}
-    squares = math.fsum(e * e for e in residual.values())
-    pairs = [
-        (residual[d], residual[d + ONE_DAY]) for d in days if d + ONE_DAY in residual
-    ]
-    m = len(pairs)
+    # Arrays in day order; each product is the same float as in Python and
+    # fsum adds exactly, so the result does not depend on the order.
+    residual = np.fromiter((values[d] for d in days), dtype=float, count=n)
+    residual -= np.fromiter((means[groups[d]] for d in days), dtype=float, count=n)
+    squares = math.fsum((residual * residual).tolist())
+    ordinals = np.fromiter((d.toordinal() for d in days), dtype=np.int64, count=n)
+    # Days whose next calendar day was rated too: the consecutive pairs.
+    before = np.flatnonzero(np.diff(ordinals) == 1)
+    m = len(before)
     if m >= MIN_PAIRS and squares > 0:
-        r = (math.fsum(a * b for a, b in pairs) / m) / (squares / n)
+        products = residual[before] * residual[before + 1]
+        r = (math.fsum(products.tolist()) / m) / (squares / n)
         estimate = r + (1 + 3 * r) / m
         # One standard error above the estimate: too low a carry-over makes
         # the intervals of consecutive days too narrow, too high only wider.
@@ -125,9 +129,6 @@ def estimate_noise(
     shrink = (1 - carry_over**2) / (1 + carry_over**2)
     df = max((n - len(by_group)) * shrink, 1.0)
     return Noise(sd, carry_over, df, m, measured, estimate)
-
-
-ONE_DAY = dt.timedelta(days=1)
 
 
 def _weights(days: Iterable[dt.date], weight: float) -> dict[dt.date, float]:

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
-from insights import stats
+from insights import report, stats
 
 D = dt.date
 
@@ -320,3 +320,54 @@ def test_ratings_that_never_vary_say_so_instead_of_asking_for_more_days():
         "No difference in mood between dose days and baseline days can be "
         "measured: every rated day has the same value."
     )
+
+
+DAY_VALUES = st.dictionaries(st.integers(0, 60), st.integers(1, 10), max_size=50)
+
+
+@given(DAY_VALUES, st.lists(st.sampled_from("ab"), min_size=61, max_size=61))
+def test_carry_over_comes_from_pairs_of_consecutive_rated_days(ratings, kinds):
+    values = {D(2026, 1, 1) + dt.timedelta(days=k): v for k, v in ratings.items()}
+    groups = {d: kinds[(d - D(2026, 1, 1)).days] for d in values}
+    noise = stats.estimate_noise(values, groups)
+    # By the definition: residuals around each group's mean, and the days
+    # whose next calendar day was rated too.
+    members = {
+        g: [values[d] for d in values if groups[d] == g] for g in set(groups.values())
+    }
+    if len(values) - len(members) < 2:
+        assert noise.sd is None and noise.pairs == 0
+        return
+    means = {g: math.fsum(vs) / len(vs) for g, vs in members.items()}
+    residual = {d: values[d] - means[groups[d]] for d in values}
+    nexts = [d for d in residual if d + dt.timedelta(days=1) in residual]
+    assert noise.pairs == len(nexts)
+    squares = math.fsum(e * e for e in residual.values())
+    if len(nexts) < stats.MIN_PAIRS or squares == 0:
+        assert noise.estimate is None
+        return
+    lagged = math.fsum(residual[d] * residual[d + dt.timedelta(days=1)] for d in nexts)
+    r = (lagged / len(nexts)) / (squares / len(values))
+    assert noise.estimate == r + (1 + 3 * r) / len(nexts)
+
+
+@given(st.lists(DAY_VALUES, min_size=2, max_size=4))
+def test_each_pair_of_metrics_correlates_over_the_days_both_were_rated(ratings):
+    values = {
+        i: {D(2026, 1, 1) + dt.timedelta(days=k): float(v) for k, v in r.items()}
+        for i, r in enumerate(ratings, start=1)
+    }
+    ids = list(values)
+    pairs = report.correlate(values, ids)
+    assert [(p.a, p.b) for p in pairs] == [
+        (a, b) for k, a in enumerate(ids) for b in ids[k + 1 :]
+    ]
+    for pair in pairs:
+        a, b = values[pair.a], values[pair.b]
+        shared = sorted(a.keys() & b.keys())
+        carry_a = stats.estimate_noise(a, dict.fromkeys(a, 0)).carry_over
+        carry_b = stats.estimate_noise(b, dict.fromkeys(b, 0)).carry_over
+        expected = stats.correlation(
+            [a[d] for d in shared], [b[d] for d in shared], carry_a, carry_b
+        )
+        assert repr(pair.correlation) == repr(expected)
