@@ -142,13 +142,19 @@ def variance_factor(weights: Mapping[dt.date, float], carry_over: float) -> floa
     if not weights:
         return 0.0
     w = np.fromiter(weights.values(), dtype=float, count=len(weights))
+    return _variance_factor(w, _ordinals(weights, len(weights)), carry_over)
+
+
+def _ordinals(days: Iterable[dt.date], count: int) -> np.ndarray:
+    return np.fromiter((d.toordinal() for d in days), dtype=np.int64, count=count)
+
+
+def _variance_factor(w: np.ndarray, ordinals: np.ndarray, carry_over: float) -> float:
+    """variance_factor of weights w on the days with these ordinals."""
     own = float(w @ w)
-    if carry_over <= 0 or len(weights) == 1:
+    if carry_over <= 0 or len(w) == 1:
         return own
-    first = min(weights)
-    offsets = np.fromiter(
-        ((d - first).days for d in weights), dtype=np.int64, count=len(weights)
-    )
+    offsets = ordinals - ordinals.min()
     length = int(offsets.max()) + 1
     grid = np.zeros(length)
     grid[offsets] = w
@@ -226,11 +232,36 @@ def contrast(
     (dose days among off days) would otherwise look more precise than they
     are when the carry-over is overestimated.
     """
-    difference = math.fsum(w * values[d] for d, w in weights.items())
+    count = len(weights)
+    return _contrast(
+        np.fromiter(weights.values(), dtype=float, count=count),
+        np.fromiter((values[d] for d in weights), dtype=float, count=count),
+        _ordinals(weights, count),
+        noise,
+        n_a=n_a,
+        n_b=n_b,
+        hedges=hedges,
+    )
+
+
+def _contrast(
+    w: np.ndarray,
+    y: np.ndarray,
+    ordinals: np.ndarray,
+    noise: Noise,
+    *,
+    n_a: int,
+    n_b: int,
+    hedges: float | None,
+) -> Comparison:
+    """contrast of weights w on values y, on the days with these ordinals."""
+    # The same products as w_d * y_d one by one, and fsum adds them exactly.
+    difference = math.fsum((w * y).tolist())
     if noise.sd is None or n_a < 1 or n_b < 1:
         return Comparison(n_a, n_b, difference, None, None, None, hedges)
     factor = max(
-        variance_factor(weights, noise.carry_over), variance_factor(weights, 0.0)
+        _variance_factor(w, ordinals, noise.carry_over),
+        _variance_factor(w, ordinals, 0.0),
     )
     se = noise.sd * math.sqrt(factor)
     t = _t_quantile(noise.df)
@@ -524,10 +555,31 @@ def tag_effects(
     for day, day_tags in tags.items():
         for name in day_tags:
             days_of[name].add(day)
+    # The values once as arrays; each tag is a mask over them. Its weights
+    # are in the order compare() gives them: tagged days, then the others.
+    days = list(values)
+    n = len(days)
+    y = np.fromiter(values.values(), dtype=float, count=n)
+    ordinals = _ordinals(days, n)
     effects = []
     for name in sorted(days_of):
         tagged = days_of[name]
-        with_tag = [d for d in values if d in tagged]
-        without = [d for d in values if d not in tagged]
-        effects.append(TagEffect(name, compare(values, with_tag, without, noise)))
+        mask = np.fromiter((d in tagged for d in days), dtype=bool, count=n)
+        y_a, y_b = y[mask], y[~mask]
+        n_a, n_b = len(y_a), len(y_b)
+        hedges = hedges_g(y_a.tolist(), y_b.tolist())
+        if not n_a or not n_b:
+            comparison = Comparison(n_a, n_b, None, None, None, None, hedges)
+        else:
+            w = np.concatenate((np.full(n_a, 1 / n_a), np.full(n_b, -1 / n_b)))
+            comparison = _contrast(
+                w,
+                np.concatenate((y_a, y_b)),
+                np.concatenate((ordinals[mask], ordinals[~mask])),
+                noise,
+                n_a=n_a,
+                n_b=n_b,
+                hedges=hedges,
+            )
+        effects.append(TagEffect(name, comparison))
     return effects
