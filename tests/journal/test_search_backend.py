@@ -92,6 +92,12 @@ def test_postgresql_has_a_gin_index_on_the_search_expression():
             (definition,) = cursor.fetchone()
             assert "USING gin" in definition
             assert "to_tsvector" in definition
+            # Entries go into the index as they are written, never into a
+            # pending list that every search would read through.
+            cursor.execute(
+                "SELECT reloptions FROM pg_class WHERE relname = 'entry_search_gin'"
+            )
+            assert cursor.fetchone() == (["fastupdate=off"],)
         else:
             cursor.execute(
                 "SELECT name FROM sqlite_master WHERE name = 'entry_search_gin'"
