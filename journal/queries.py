@@ -151,7 +151,7 @@ def journal_page(
         entries = entries.filter(day__gte=start)
     if end:
         entries = entries.filter(day__lte=end)
-    entries = search_entries(entries, text)
+    entries = search_entries(entries, text, user)
     paged = entries.filter(day__lt=before) if before else entries
     if text or tag:
         # The search runs once: its matches come back as (entry, day) rows.
