@@ -168,17 +168,21 @@ def journal_page(
     if not days:
         return JournalPage(days=[], next_before=None)
 
-    if text or tag:
-        shown = set(days)
-        matching = [pk for pk, day in found if day in shown]
-    else:
-        matching = entries.filter(day__in=days).values("pk")
-    groups = {day: DayGroup(day=day) for day in days}
-    for card in entry_cards(Entry.objects.filter(user=user, pk__in=matching)):
-        groups[card.entry.day].entries.append(card)
-    # Every entry of the shown days is here unless a search left some out; a
-    # day's means are over all its entries, so a search reads them again.
-    means = day_means(user, days) if text or tag else _card_means(groups)
+    # Every entry of the shown days: a day's means are over all of them, and a
+    # search shows those it found (the others on a day are few, and reading
+    # them with the rest costs less than a query more for the means).
+    cards = {day: [] for day in days}
+    for card in entry_cards(Entry.objects.filter(user=user, day__in=days)):
+        cards[card.entry.day].append(card)
+    shown = {pk for pk, _ in found} if text or tag else None
+    groups = {
+        day: DayGroup(
+            day=day,
+            entries=[c for c in day_cards if shown is None or c.entry.pk in shown],
+        )
+        for day, day_cards in cards.items()
+    }
+    means = _card_means(cards)
     for day, group in groups.items():
         group.means = [
             (metric, means[day][metric.pk])
@@ -190,12 +194,14 @@ def journal_page(
     )
 
 
-def _card_means(groups: dict[dt.date, DayGroup]) -> dict[dt.date, dict[int, float]]:
+def _card_means(
+    cards: dict[dt.date, list[EntryCard]],
+) -> dict[dt.date, dict[int, float]]:
     """Each day's mean rating per metric, from the day's entry cards."""
     means: dict[dt.date, dict[int, float]] = {}
-    for day, group in groups.items():
+    for day, day_cards in cards.items():
         by_metric = defaultdict(list)
-        for card in group.entries:
+        for card in day_cards:
             for metric_id, value in card.values.items():
                 by_metric[metric_id].append(value)
         means[day] = {m: sum(v) / len(v) for m, v in by_metric.items()}
