@@ -51,8 +51,8 @@ $(AXE): tests/e2e/axe/package-lock.json
 # everything in one process. Each worker starts with its share of the tests
 # and takes half of another's queue when its own runs out (--dist worksteal):
 # in fixed chunks, one worker was left with a queue of browser tests while the
-# other sat idle for most of a minute; handing out tests one at a time cost
-# 3-8 s more than stealing on the whole suite (115-121 s against 112-113 s).
+# other sat idle for most of a minute; handing out tests one at a time took
+# 2-8 s longer than stealing in three alternating pairs of whole-suite runs.
 TEST_WORKERS ?= auto
 XDIST = -n $(TEST_WORKERS) --dist worksteal
 # Bytecode is kept between runs even where PYTHONDONTWRITEBYTECODE is set:
