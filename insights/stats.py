@@ -106,7 +106,7 @@ def estimate_noise(
     residual = np.fromiter((values[d] for d in days), dtype=float, count=n)
     residual -= np.fromiter((means[groups[d]] for d in days), dtype=float, count=n)
     squares = math.fsum((residual * residual).tolist())
-    ordinals = np.fromiter((d.toordinal() for d in days), dtype=np.int64, count=n)
+    ordinals = _ordinals(days, n)
     # Days whose next calendar day was rated too: the consecutive pairs.
     before = np.flatnonzero(np.diff(ordinals) == 1)
     m = len(before)
@@ -277,14 +277,40 @@ def compare(
     b: Iterable[dt.date],
     noise: Noise,
 ) -> Comparison:
-    """The mean of the values on days `a` against those on days `b`."""
+    """The mean of the values on days `a` against those on days `b` (days of
+    different kinds: no day is in both)."""
     a = [d for d in a if d in values]
     b = [d for d in b if d in values]
-    hedges = hedges_g([values[d] for d in a], [values[d] for d in b])
-    if not a or not b:
-        return Comparison(len(a), len(b), None, None, None, None, hedges)
-    weights = _weights(a, 1 / len(a)) | _weights(b, -1 / len(b))
-    return contrast(values, weights, noise, n_a=len(a), n_b=len(b), hedges=hedges)
+    return _compare(
+        np.fromiter((values[d] for d in a), dtype=float, count=len(a)),
+        np.fromiter((values[d] for d in b), dtype=float, count=len(b)),
+        _ordinals(a, len(a)),
+        _ordinals(b, len(b)),
+        noise,
+    )
+
+
+def _compare(
+    y_a: np.ndarray,
+    y_b: np.ndarray,
+    ordinals_a: np.ndarray,
+    ordinals_b: np.ndarray,
+    noise: Noise,
+) -> Comparison:
+    """compare() of the values y_a, on the days with ordinals_a, against y_b."""
+    n_a, n_b = len(y_a), len(y_b)
+    hedges = hedges_g(y_a.tolist(), y_b.tolist())
+    if not n_a or not n_b:
+        return Comparison(n_a, n_b, None, None, None, None, hedges)
+    return _contrast(
+        np.concatenate((np.full(n_a, 1 / n_a), np.full(n_b, -1 / n_b))),
+        np.concatenate((y_a, y_b)),
+        np.concatenate((ordinals_a, ordinals_b)),
+        noise,
+        n_a=n_a,
+        n_b=n_b,
+        hedges=hedges,
+    )
 
 
 def week_of(day: dt.date) -> tuple[int, int]:
@@ -555,8 +581,7 @@ def tag_effects(
     for day, day_tags in tags.items():
         for name in day_tags:
             days_of[name].add(day)
-    # The values once as arrays; each tag is a mask over them. Its weights
-    # are in the order compare() gives them: tagged days, then the others.
+    # The values once as arrays; each tag is a mask over them.
     days = list(values)
     n = len(days)
     y = np.fromiter(values.values(), dtype=float, count=n)
@@ -565,21 +590,6 @@ def tag_effects(
     for name in sorted(days_of):
         tagged = days_of[name]
         mask = np.fromiter((d in tagged for d in days), dtype=bool, count=n)
-        y_a, y_b = y[mask], y[~mask]
-        n_a, n_b = len(y_a), len(y_b)
-        hedges = hedges_g(y_a.tolist(), y_b.tolist())
-        if not n_a or not n_b:
-            comparison = Comparison(n_a, n_b, None, None, None, None, hedges)
-        else:
-            w = np.concatenate((np.full(n_a, 1 / n_a), np.full(n_b, -1 / n_b)))
-            comparison = _contrast(
-                w,
-                np.concatenate((y_a, y_b)),
-                np.concatenate((ordinals[mask], ordinals[~mask])),
-                noise,
-                n_a=n_a,
-                n_b=n_b,
-                hedges=hedges,
-            )
+        comparison = _compare(y[mask], y[~mask], ordinals[mask], ordinals[~mask], noise)
         effects.append(TagEffect(name, comparison))
     return effects
