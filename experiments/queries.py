@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from config.prepared import prepared
 from experiments import analysis, power
 from experiments.models import Envelope, Experiment, Guess
 from insights import stats
@@ -44,9 +45,15 @@ def running(user: User) -> Experiment | None:
     """The experiment under way, if any (one at a time). Its substance and
     metric are not joined: Today, the reminders and the design page only ask
     whether one runs and where it stands."""
+    found = _running(user.pk)
+    return found[0] if found else None
+
+
+@prepared
+def _running(user_id: int) -> QuerySet[Experiment]:
     return Experiment.objects.filter(
-        user=user, status__in=[Experiment.Status.RUNNING, Experiment.Status.PAUSED]
-    ).first()
+        user=user_id, status__in=[Experiment.Status.RUNNING, Experiment.Status.PAUSED]
+    )[:1]
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Profile, User
+from config.prepared import prepared
 from experiments.models import Envelope, Experiment, Guess
 from journal.models import Metric
 from protocols import services as dose_services
@@ -282,6 +284,11 @@ def envelope_open(
     return Opened(envelope, True)
 
 
+@prepared
+def _envelope_on(experiment_id: int, day: dt.date) -> QuerySet[Envelope]:
+    return Envelope.objects.filter(experiment=experiment_id, day=day)[:1]
+
+
 def current_envelope(experiment: Experiment, day: dt.date) -> Envelope | None:
     """The envelope whose capsules are today's: today's (dose days), or the
     one opened in the last seven days (weekly blocks); the week's (open)."""
@@ -289,7 +296,11 @@ def current_envelope(experiment: Experiment, day: dt.date) -> Envelope | None:
         week = experiment.week_of(day)
         return None if week is None else experiment.envelopes.filter(week=week).first()
     if experiment.design == Design.DOSE_DAYS:
-        return experiment.envelopes.filter(day=day).first()
+        found = _envelope_on(experiment.pk, day)
+        if not found:
+            return None
+        found[0].experiment = experiment  # as experiment.envelopes would
+        return found[0]
     opened = experiment.envelopes.filter(
         day__lte=day, day__gt=day - dt.timedelta(days=7)
     )

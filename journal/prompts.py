@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from config.prepared import prepared
 from journal.models import Prompt, PromptShown, PromptSwitchedOff
 from journal.prompt_library import (
     AFTER_1,
@@ -114,6 +115,13 @@ def _pick(user: User, day: dt.date, candidates: list[int], salt: str = "") -> in
     return sorted(candidates)[int.from_bytes(digest[:8], "big") % len(candidates)]
 
 
+@prepared
+def _shown_on(user_id: int, day: dt.date) -> QuerySet[PromptShown]:
+    return PromptShown.objects.filter(user=user_id, day=day).select_related("prompt")[
+        :1
+    ]
+
+
 def prompt_for_day(
     user: User,
     day: dt.date,
@@ -121,9 +129,7 @@ def prompt_for_day(
     doses_today: list[DoseLog] | None = None,
 ) -> tuple[Prompt | None, str]:
     """The day's prompt and the phase it was chosen for."""
-    shown = (
-        PromptShown.objects.filter(user=user, day=day).select_related("prompt").first()
-    )
+    shown = next(iter(_shown_on(user.pk, day)), None)
     # Asked each time: a dose logged after the first visit changes the phase.
     phase = phase_for_day(user, day, protocol, doses_today)
     if shown is not None and shown.prompt.active and shown.phase == phase:

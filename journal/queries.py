@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Avg, Count, Max, Q, QuerySet
 
 from accounts.models import User
+from config.prepared import prepared
 from journal.models import Entry, Metric, Rating, Tag
 from journal.search import search_entries
 
@@ -20,7 +21,30 @@ TAG_HISTORY_DAYS = 365
 
 
 def visible_metrics(user: User) -> list[Metric]:
-    return list(Metric.objects.filter(user=user, hidden=False))
+    return _visible_metrics(user.pk)
+
+
+@prepared
+def _visible_metrics(user_id: int) -> QuerySet[Metric]:
+    return Metric.objects.filter(user=user_id, hidden=False)
+
+
+@prepared
+def _card_ratings(entry_ids: list[int]) -> QuerySet:
+    return (
+        Rating.objects.filter(entry_id__in=entry_ids)
+        .order_by("metric__position", "metric_id")
+        .values_list("entry_id", "metric_id", "metric__name", "value")
+    )
+
+
+@prepared
+def _card_tags(entry_ids: list[int]) -> QuerySet:
+    return (
+        Entry.tags.through.objects.filter(entry_id__in=entry_ids)
+        .order_by("tag__name")
+        .values_list("entry_id", "tag__name")
+    )
 
 
 @dataclass
@@ -42,25 +66,47 @@ def entry_cards(entries: QuerySet[Entry]) -> list[EntryCard]:
         return []
     ratings = defaultdict(list)
     values = defaultdict(dict)
-    for entry_id, metric_id, name, value in (
-        Rating.objects.filter(entry_id__in=ids)
-        .order_by("metric__position", "metric_id")
-        .values_list("entry_id", "metric_id", "metric__name", "value")
-    ):
+    for entry_id, metric_id, name, value in _card_ratings(ids):
         ratings[entry_id].append((name, value))
         values[entry_id][metric_id] = value
     tags = defaultdict(list)
-    for entry_id, name in (
-        Entry.tags.through.objects.filter(entry_id__in=ids)
-        .order_by("tag__name")
-        .values_list("entry_id", "tag__name")
-    ):
+    for entry_id, name in _card_tags(ids):
         tags[entry_id].append(name)
     return [EntryCard(e, ratings[e.pk], tags[e.pk], values[e.pk]) for e in entries]
 
 
 def day_entries(user: User, day: dt.date) -> list[EntryCard]:
-    return entry_cards(Entry.objects.filter(user=user, day=day))
+    return entry_cards(_day_entries(user.pk, day))
+
+
+@prepared
+def _days_entries(user_id: int, days: list[dt.date]) -> QuerySet[Entry]:
+    return Entry.objects.filter(user=user_id, day__in=days)
+
+
+@prepared
+def _day_entries(user_id: int, day: dt.date) -> QuerySet[Entry]:
+    return Entry.objects.filter(user=user_id, day=day)
+
+
+@prepared
+def _tags(user_id: int) -> QuerySet[Tag]:
+    return Tag.objects.filter(user=user_id).only("id", "name").order_by("name")
+
+
+@prepared
+def _tag_uses(user_id: int, first: dt.date, since: dt.date) -> QuerySet:
+    """Each tag's uses from first on, its uses since `since`, its last day."""
+    return (
+        Entry.tags.through.objects.filter(entry__user=user_id, entry__day__gte=first)
+        .values("tag_id")
+        .annotate(
+            uses=Count("entry_id"),
+            recent=Count("entry_id", filter=Q(entry__day__gte=since)),
+            last=Max("entry__day"),
+        )
+        .order_by()
+    )
 
 
 def suggested_tags(
@@ -75,21 +121,14 @@ def suggested_tags(
     Two queries: the tags, and the uses of the last TAG_HISTORY_DAYS only —
     counting every use of five years' journal took most of Today's database
     time."""
-    since = today - dt.timedelta(days=RECENT_TAG_DAYS)
-    tags = list(Tag.objects.filter(user=user).only("id", "name").order_by("name"))
+    tags = _tags(user.pk)
     uses = {
         row["tag_id"]: row
-        for row in Entry.tags.through.objects.filter(
-            entry__user=user,
-            entry__day__gte=today - dt.timedelta(days=TAG_HISTORY_DAYS),
+        for row in _tag_uses(
+            user.pk,
+            today - dt.timedelta(days=TAG_HISTORY_DAYS),
+            today - dt.timedelta(days=RECENT_TAG_DAYS),
         )
-        .values("tag_id")
-        .annotate(
-            uses=Count("entry_id"),
-            recent=Count("entry_id", filter=Q(entry__day__gte=since)),
-            last=Max("entry__day"),
-        )
-        .order_by()
     }
     never = {"uses": 0, "recent": 0, "last": dt.date.min}
 
@@ -172,7 +211,7 @@ def journal_page(
     # search shows those it found (the others on a day are few, and reading
     # them with the rest costs less than a query more for the means).
     cards = {day: [] for day in days}
-    for card in entry_cards(Entry.objects.filter(user=user, day__in=days)):
+    for card in entry_cards(_days_entries(user.pk, days)):
         cards[card.entry.day].append(card)
     shown = {pk for pk, _ in found} if text or tag else None
     groups = {
@@ -224,28 +263,27 @@ class MonthDay:
         return str(min(4, max(0, int(self.fraction * 5))))
 
 
+@prepared
+def _entry_counts(user_id: int, first: dt.date, last: dt.date) -> QuerySet:
+    """(day, entries) from first to last."""
+    return (
+        Entry.objects.filter(user=user_id, day__range=(first, last))
+        .values("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
+
+
 def month_grid(
     user: User, year: int, month: int, metric: Metric | None, first_weekday: int = 0
 ) -> list[list[MonthDay]]:
     """Weeks of the month with each day's mean for the metric."""
     weeks = calendar.Calendar(first_weekday).monthdatescalendar(year, month)
     first, last = weeks[0][0], weeks[-1][-1]
-    counts = dict(
-        Entry.objects.filter(user=user, day__range=(first, last))
-        .values("day")
-        .annotate(n=Count("id"))
-        .values_list("day", "n")
-    )
+    counts = dict(_entry_counts(user.pk, first, last))
     values: dict[dt.date, float] = {}
     if metric is not None:
-        values = dict(
-            Rating.objects.filter(
-                entry__user=user, entry__day__range=(first, last), metric=metric
-            )
-            .values("entry__day")
-            .annotate(mean=Avg("value"))
-            .values_list("entry__day", "mean")
-        )
+        values = dict(_daily_means(user.pk, metric.pk, first, last))
     return [
         [
             MonthDay(
@@ -268,6 +306,21 @@ def month_grid(
 SHARP_FALL = 0.2
 
 
+@prepared
+def _daily_means(
+    user_id: int, metric_id: int, first: dt.date, last: dt.date
+) -> QuerySet:
+    """(day, mean) of a metric's ratings from first to last."""
+    return (
+        Rating.objects.filter(
+            entry__user=user_id, entry__day__range=(first, last), metric=metric_id
+        )
+        .values("entry__day")
+        .annotate(mean=Avg("value"))
+        .values_list("entry__day", "mean")
+    )
+
+
 def mood_fell_sharply(
     user: User, today: dt.date, metrics: list[Metric] | None = None
 ) -> bool:
@@ -281,16 +334,7 @@ def mood_fell_sharply(
     if mood is None:
         return False
     week_start = today - dt.timedelta(days=6)
-    daily = (
-        Rating.objects.filter(
-            entry__user=user,
-            entry__day__range=(today - dt.timedelta(days=27), today),
-            metric=mood,
-        )
-        .values("entry__day")
-        .annotate(mean=Avg("value"))
-        .values_list("entry__day", "mean")
-    )
+    daily = _daily_means(user.pk, mood.pk, today - dt.timedelta(days=27), today)
     recent = [mean for day, mean in daily if day >= week_start]
     before = [mean for day, mean in daily if day < week_start]
     if len(recent) < 3 or len(before) < 5:

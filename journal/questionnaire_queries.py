@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from accounts.models import User
+from config.prepared import prepared
 from journal.models import QuestionnaireResponse
 from journal.questionnaires import INSTRUMENTS, RECALL_DAYS, Instrument, change_words
 from protocols.models import Protocol
@@ -22,15 +23,21 @@ class Due:
     reason: str
 
 
-def due(user: User, today: dt.date, protocol: Protocol | None) -> list[Due]:
-    """Due every two weeks (the window they ask about), and as a baseline at
-    a protocol's start and again at its end."""
-    latest = dict(
-        QuestionnaireResponse.objects.filter(user=user)
+@prepared
+def _latest_responses(user_id: int) -> QuerySet:
+    """Each instrument's latest day."""
+    return (
+        QuestionnaireResponse.objects.filter(user=user_id)
         .values("instrument")
         .annotate(last=Max("day"))
         .values_list("instrument", "last")
     )
+
+
+def due(user: User, today: dt.date, protocol: Protocol | None) -> list[Due]:
+    """Due every two weeks (the window they ask about), and as a baseline at
+    a protocol's start and again at its end."""
+    latest = dict(_latest_responses(user.pk))
     result = []
     started = protocol.start_date if protocol else None
     ended = protocol.end_date if protocol else None

@@ -7,17 +7,35 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
+
 from accounts.models import User
+from config.prepared import prepared
 from protocols import schedule
 from protocols.models import DoseLog, Protocol
 from protocols.phases import DayState
 
 
 def active_protocol(user: User) -> Protocol | None:
+    found = _active_protocol(user.pk)
+    return found[0] if found else None
+
+
+@prepared
+def _active_protocol(user_id: int) -> QuerySet[Protocol]:
+    return Protocol.objects.filter(user=user_id, active=True).select_related(
+        "substance"
+    )[:1]
+
+
+@prepared
+def day_doses(user_id: int, day: dt.date) -> QuerySet[DoseLog]:
+    """The day's doses with their substances and effects (a query more when
+    there are any), latest first."""
     return (
-        Protocol.objects.filter(user=user, active=True)
+        DoseLog.objects.filter(user=user_id, day=day)
         .select_related("substance")
-        .first()
+        .prefetch_related("effects")
     )
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 
 from accounts.http import SignedInRequest
 from protocols import queries, schedule
-from protocols.models import DoseLog
 
 
 def today_dose_context(request: SignedInRequest) -> dict:
@@ -23,10 +22,6 @@ def today_dose_context(request: SignedInRequest) -> dict:
         "dose_protocol": protocol,
         "dose_phase": phase,
         "planned_today": phase == schedule.PlanPhase.DOSE,
-        "doses_today": list(
-            DoseLog.objects.filter(user=request.user, day=today)
-            .select_related("substance")
-            .prefetch_related("effects")
-        ),
+        "doses_today": queries.day_doses(request.user.pk, today),
         "next_planned": next_day,
     }

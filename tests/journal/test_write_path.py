@@ -9,7 +9,6 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.utils import timezone
 
 from journal import services
 from journal.models import Entry, Tag
@@ -50,7 +49,7 @@ def test_a_check_in_keeps_its_note_as_html_and_an_edit_renders_it_again(
 def test_the_page_shows_the_stored_html_and_never_renders_on_a_view(
     owner_client, owner, monkeypatch
 ):
-    make_entry(owner, day=timezone.localdate(), note="**kept**")
+    make_entry(owner, day=owner.profile.local_day(), note="**kept**")
 
     def fail(text):
         raise AssertionError("Markdown rendered on a page view")

@@ -1,0 +1,254 @@
+"""config.prepared: the same rows as the queryset, compiled once per shape."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Avg, Count
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from config.prepared import MARKER, prepared
+from journal.models import Entry, Metric, Rating, Tag
+from protocols.models import DoseLog
+from tests.conftest import make_user
+from tests.factories import make_dose, make_entry, make_protocol, mood_metric
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.date(2026, 3, 10)
+
+
+@prepared
+def entries_of(user_id: int, first: dt.date, last: dt.date):
+    return Entry.objects.filter(user=user_id, day__range=(first, last))
+
+
+@prepared
+def ratings_of(entry_ids: list[int]):
+    return (
+        Rating.objects.filter(entry_id__in=entry_ids)
+        .order_by("entry_id", "metric__position")
+        .values_list("entry_id", "metric__name", "value")
+    )
+
+
+@prepared
+def entries_on(user_id: int, days: list[dt.date]):
+    return Entry.objects.filter(user=user_id, day__in=days).values_list(
+        "day", flat=True
+    )
+
+
+@prepared
+def daily_means(user_id: int, first: dt.date):
+    return (
+        Rating.objects.filter(entry__user=user_id, entry__day__gte=first)
+        .values("entry__day")
+        .annotate(mean=Avg("value"), n=Count("id"))
+        .order_by("entry__day")
+    )
+
+
+@prepared
+def doses_with_effects(user_id: int):
+    return (
+        DoseLog.objects.filter(user=user_id)
+        .select_related("substance")
+        .prefetch_related("effects")
+    )
+
+
+@prepared
+def notes_like(user_id: int, text: str):
+    return Entry.objects.filter(user=user_id, note__icontains=text)
+
+
+def fields(entries) -> list[tuple]:
+    return [(e.pk, e.user_id, e.day, e.occurred_at, e.note) for e in entries]
+
+
+def test_model_instances_as_the_queryset_gives_them(owner, other_user):
+    for day in (DAY, DAY + dt.timedelta(days=1), DAY + dt.timedelta(days=5)):
+        make_entry(owner, day=day, note=f"on {day}")
+    make_entry(other_user, day=DAY, note="not theirs")
+    for first, last in [(DAY, DAY), (DAY, DAY + dt.timedelta(days=9)), (DAY, DAY)]:
+        got = entries_of(owner.pk, first, last)
+        expected = Entry.objects.filter(user=owner, day__range=(first, last))
+        assert fields(got) == fields(expected)
+    assert [e.note for e in entries_of(owner.pk, DAY, DAY)] == [f"on {DAY}"]
+    assert entries_of(other_user.pk, DAY, DAY)[0].note == "not theirs"
+
+
+def test_the_second_call_reads_without_compiling(owner):
+    make_entry(owner, day=DAY)
+    entries_of(owner.pk, DAY, DAY)
+    with CaptureQueriesContext(connection) as first:
+        entries_of(owner.pk, DAY, DAY)
+    with CaptureQueriesContext(connection) as second:
+        entries_of(owner.pk, DAY - dt.timedelta(days=3), DAY)
+    assert len(first) == len(second) == 1
+    shapes = [s for s in entries_of.shapes.values() if s is not None]
+    assert shapes, "the shape was kept"
+    assert all(str(MARKER) not in q["sql"] for q in [*first, *second])
+
+
+def test_values_lists_and_lists_of_ids(owner):
+    a = make_entry(owner, day=DAY, mood=3)
+    b = make_entry(owner, day=DAY, mood=8)
+    for ids in ([a.pk], [a.pk, b.pk], [b.pk, a.pk, b.pk], [b.pk]):
+        got = ratings_of(ids)
+        expected = list(
+            Rating.objects.filter(entry_id__in=ids)
+            .order_by("entry_id", "metric__position")
+            .values_list("entry_id", "metric__name", "value")
+        )
+        assert got == expected
+        assert all(type(row) is tuple for row in got)
+
+
+def test_an_empty_list_runs_no_query(owner):
+    with CaptureQueriesContext(connection) as queries:
+        assert ratings_of([]) == []
+    assert len(queries) == 0
+
+
+def test_lists_of_days_and_dates_adapted_for_the_database(owner):
+    days = [DAY, DAY + dt.timedelta(days=2)]
+    for day in [*days, DAY + dt.timedelta(days=1)]:
+        make_entry(owner, day=day)
+    assert sorted(entries_on(owner.pk, days)) == days
+    assert entries_on(owner.pk, [DAY + dt.timedelta(days=1)]) == [
+        DAY + dt.timedelta(days=1)
+    ]
+
+
+def test_aggregates_by_day(owner):
+    make_entry(owner, day=DAY, mood=2)
+    make_entry(owner, day=DAY, mood=5)
+    make_entry(owner, day=DAY + dt.timedelta(days=1), mood=7)
+    assert daily_means(owner.pk, DAY) == [
+        {"entry__day": DAY, "mean": 3.5, "n": 2},
+        {"entry__day": DAY + dt.timedelta(days=1), "mean": 7.0, "n": 1},
+    ]
+    assert daily_means(owner.pk, DAY + dt.timedelta(days=1))[0]["mean"] == 7.0
+
+
+def test_select_related_and_prefetch_related(owner, other_user):
+    make_protocol(owner)
+    dose = make_dose(owner, day=DAY)
+    dose.effects.create(name="calm", intensity=2)
+    make_dose(other_user, day=DAY)
+    doses_with_effects(owner.pk)  # the shape
+    with CaptureQueriesContext(connection) as queries:
+        (got,) = doses_with_effects(owner.pk)
+        assert got.substance.name == dose.substance.name
+        assert [e.name for e in got.effects.all()] == ["calm"]
+    assert len(queries) == 2  # the doses with their substance, then the effects
+
+
+def test_an_argument_folded_into_the_sql_runs_as_a_queryset(owner):
+    make_entry(owner, day=DAY, note="a calm walk")
+    assert [e.note for e in notes_like(owner.pk, "CALM")] == ["a calm walk"]
+    assert notes_like(owner.pk, "storm") == []
+    assert all(shape is None for shape in notes_like.shapes.values())
+
+
+@pytest.mark.parametrize("user_id", [True, 2**40, MARKER, -(2**40), 1.0, "1"])
+def test_arguments_it_does_not_take_go_through_the_queryset(owner, user_id):
+    make_entry(owner, day=DAY)
+    before = dict(entries_of.shapes)
+    if user_id in (1.0, "1", True):
+        expected = fields(Entry.objects.filter(user=user_id, day__range=(DAY, DAY)))
+    else:
+        expected = []
+    assert fields(entries_of(user_id, DAY, DAY)) == expected
+    assert entries_of.shapes == before
+
+
+def test_the_shape_follows_the_time_zone(owner):
+    @prepared
+    def days_of(user_id: int):
+        return (
+            Entry.objects.filter(user=user_id)
+            .values_list("occurred_at__date", flat=True)
+            .order_by()
+        )
+
+    moment = dt.datetime(2026, 3, 10, 23, 30, tzinfo=dt.UTC)
+    Entry.objects.create(user=owner, day=DAY, occurred_at=moment)
+    assert days_of(owner.pk) == [DAY]
+    with timezone.override("Asia/Tokyo"):
+        assert days_of(owner.pk) == [DAY + dt.timedelta(days=1)]
+    assert days_of(owner.pk) == [DAY]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_thread_reads_on_its_own_connection(owner):
+    metrics = prepared(lambda user_id: Metric.objects.filter(user=user_id))
+    expected = [m.pk for m in metrics(owner.pk)]
+    used = []
+
+    def read():
+        used.append(connections[DEFAULT_DB_ALIAS])  # this thread's own
+        try:
+            with CaptureQueriesContext(connection) as queries:
+                metrics(owner.pk)
+            used.append(len(queries))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    assert used[0] is not connections[DEFAULT_DB_ALIAS]
+    assert used[1] == 1  # the query ran on the thread's connection
+    assert [m.pk for m in metrics(owner.pk)] == expected
+
+
+class TestAgainstTheQueryset(TestCase):
+    """Any ids and days: the prepared rows are the queryset's."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.users = [make_user(f"p{i}") for i in range(2)]
+        for user in cls.users:
+            for offset in range(0, 12, 3):
+                make_entry(user, day=DAY + dt.timedelta(days=offset), mood=offset % 10)
+        Tag.objects.create(user=cls.users[0], name="walk")
+        cls.mood = mood_metric(cls.users[0])
+
+    @settings(max_examples=25, deadline=None)
+    @given(
+        who=st.integers(0, 2),
+        start=st.integers(-3, 14),
+        length=st.integers(0, 6),
+        extra=st.lists(st.integers(0, 40), max_size=4),
+    )
+    def test_same_rows(self, who, start, length, extra):
+        user_id = self.users[who].pk if who < 2 else 10**6
+        first = DAY + dt.timedelta(days=start)
+        last = first + dt.timedelta(days=length)
+        assert fields(entries_of(user_id, first, last)) == fields(
+            Entry.objects.filter(user=user_id, day__range=(first, last))
+        )
+        ids = list(Entry.objects.filter(user=user_id).values_list("pk", flat=True)) + [
+            i for i in extra if i
+        ]
+        assert ratings_of(ids) == list(
+            Rating.objects.filter(entry_id__in=ids)
+            .order_by("entry_id", "metric__position")
+            .values_list("entry_id", "metric__name", "value")
+        )
+        days = [first + dt.timedelta(days=i) for i in extra]
+        assert sorted(entries_on(user_id, days)) == sorted(
+            Entry.objects.filter(user=user_id, day__in=days).values_list(
+                "day", flat=True
+            )
+        )
