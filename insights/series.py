@@ -27,6 +27,7 @@ from django.db.models import (
 )
 
 from accounts.models import User
+from journal import queries as journal_queries
 from journal.models import Entry, Metric, Rating, Tag
 from protocols import schedule
 from protocols.models import DoseLog, Protocol, Substance
@@ -162,7 +163,7 @@ def load(
 ) -> Series:
     """Read a range. Only doses of `substance` make dose days (all doses when
     None, for a person who has logged none)."""
-    metrics = list(Metric.objects.filter(user=user))
+    metrics = journal_queries.metrics(user)
     doses = DoseLog.objects.filter(user=user)
     if substance is not None:
         doses = doses.filter(substance=substance)

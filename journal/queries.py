@@ -24,6 +24,25 @@ def visible_metrics(user: User) -> list[Metric]:
     return _visible_metrics(user.pk)
 
 
+def metrics(user: User) -> list[Metric]:
+    """Every metric of the person's, hidden ones too, in their order."""
+    return _metrics(user.pk)
+
+
+def tag_names(user: User) -> list[str]:
+    return _tag_names(user.pk)
+
+
+@prepared
+def _metrics(user_id: int) -> QuerySet[Metric]:
+    return Metric.objects.filter(user=user_id)
+
+
+@prepared
+def _tag_names(user_id: int) -> QuerySet:
+    return Tag.objects.filter(user=user_id).values_list("name", flat=True)
+
+
 @prepared
 def _visible_metrics(user_id: int) -> QuerySet[Metric]:
     return Metric.objects.filter(user=user_id, hidden=False)
@@ -171,6 +190,21 @@ class JournalPage:
     next_before: dt.date | None  # the cursor for "load more", None at the end
 
 
+def _days_with_entries(entries: QuerySet[Entry], count: int) -> QuerySet:
+    """The latest `count` days among these entries, newest first."""
+    return entries.order_by("-day").values_list("day", flat=True).distinct()[:count]
+
+
+@prepared
+def _latest_days(user_id: int, before: dt.date | None = None) -> QuerySet:
+    """A first page of the journal's days (DAYS_PER_PAGE and one more to tell
+    whether there are more), or the page before a day."""
+    entries = Entry.objects.filter(user=user_id)
+    if before is not None:
+        entries = entries.filter(day__lt=before)
+    return _days_with_entries(entries, DAYS_PER_PAGE + 1)
+
+
 def journal_page(
     user: User,
     *,
@@ -196,12 +230,10 @@ def journal_page(
         # The search runs once: its matches come back as (entry, day) rows.
         found = list(paged.order_by().values_list("pk", "day"))
         days = sorted({day for _, day in found}, reverse=True)[: days_per_page + 1]
+    elif not (start or end) and days_per_page == DAYS_PER_PAGE:
+        days = _latest_days(user.pk, before) if before else _latest_days(user.pk)
     else:
-        days = list(
-            paged.order_by("-day")
-            .values_list("day", flat=True)
-            .distinct()[: days_per_page + 1]
-        )
+        days = _days_with_entries(paged, days_per_page + 1)
     more = len(days) > days_per_page
     days = days[:days_per_page]
     if not days:

@@ -33,7 +33,6 @@ from journal.models import (
     Metric,
     Prompt,
     PromptSwitchedOff,
-    Tag,
     WeeklyReview,
 )
 from journal.prompt_library import DOSE_DAY
@@ -255,7 +254,7 @@ def journal_list(request: SignedInRequest) -> HttpResponse:
 
     page = queries.journal_page(
         request.user,
-        metrics=list(Metric.objects.filter(user=request.user)),
+        metrics=queries.metrics(request.user),
         text=values.get("q", ""),
         tag=values.get("tag", ""),
         start=values.get("start"),
@@ -270,18 +269,16 @@ def journal_list(request: SignedInRequest) -> HttpResponse:
     query.pop("before", None)
     if page.next_before:
         query["before"] = page.next_before.isoformat()
+    # "Load more" asks for the next days only.
+    more = request.htmx and values.get("before")
     context = {
         "filters": filters,
-        # Read only where the full page shows the tag filter's suggestions.
-        "tag_names": Tag.objects.filter(user=request.user).values_list(
-            "name", flat=True
-        ),
+        # Only the full page shows the tag filter's suggestions.
+        "tag_names": [] if more else queries.tag_names(request.user),
         "page": page,
         "next_query": query.urlencode(),
         "filtered": filtered,
     }
-    # "Load more" asks for the next days only.
-    more = request.htmx and values.get("before")
     return render(
         request, "journal/list.html#days" if more else "journal/list.html", context
     )
@@ -344,7 +341,7 @@ def metric_list(request: SignedInRequest) -> HttpResponse:
             messages.success(request, f"Added {metric.name}.")
             return redirect("journal:metrics")
         status = 422
-    metrics = list(Metric.objects.filter(user=request.user))
+    metrics = queries.metrics(request.user)
     return render(
         request,
         "journal/metrics.html",

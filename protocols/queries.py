@@ -41,8 +41,15 @@ def day_doses(user_id: int, day: dt.date) -> QuerySet[DoseLog]:
 
 def protocols_overlapping(user: User, first: dt.date, last: dt.date) -> list[Protocol]:
     """Protocols whose dates touch the range, latest start first."""
-    return list(
-        Protocol.objects.filter(user=user, start_date__lte=last)
+    return _protocols_overlapping(user.pk, first, last)
+
+
+@prepared
+def _protocols_overlapping(
+    user_id: int, first: dt.date, last: dt.date
+) -> QuerySet[Protocol]:
+    return (
+        Protocol.objects.filter(user=user_id, start_date__lte=last)
         .exclude(end_date__lt=first)
         .select_related("substance")
         .order_by("-start_date", "-id")
@@ -59,18 +66,28 @@ def protocol_on(protocols: list[Protocol], day: dt.date) -> Protocol | None:
     return None
 
 
+@prepared
+def _doses(user_id: int, first: dt.date, last: dt.date) -> QuerySet[DoseLog]:
+    return (
+        DoseLog.objects.filter(user=user_id, day__range=(first, last))
+        .select_related("substance")
+        .order_by("taken_at")
+    )
+
+
+@prepared
+def _doses_with_effects(
+    user_id: int, first: dt.date, last: dt.date
+) -> QuerySet[DoseLog]:
+    return _doses.build(user_id, first, last).prefetch_related("effects")
+
+
 def doses_by_day(
     user: User, first: dt.date, last: dt.date, *, effects: bool = False
 ) -> dict[dt.date, list[DoseLog]]:
     """The doses of each day; with their effects (one query more) if asked."""
     doses = defaultdict(list)
-    rows = (
-        DoseLog.objects.filter(user=user, day__range=(first, last))
-        .select_related("substance")
-        .order_by("taken_at")
-    )
-    if effects:
-        rows = rows.prefetch_related("effects")
+    rows = (_doses_with_effects if effects else _doses)(user.pk, first, last)
     for dose in rows:
         doses[dose.day].append(dose)
     return doses
