@@ -192,8 +192,14 @@ class PromptShown(models.Model):
 
 
 class Entry(models.Model):
+    # No index of its own: the (user, day, occurred_at) index below starts with
+    # it. With both, PostgreSQL chose this one for a person's days and read
+    # all their years of entries to keep one week (1.8 against 0.4 ms).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        db_index=False,
     )
     # The journal day, in the user's time zone with their day-start hour
     # applied; kept beside the exact moment so days can be queried directly.
