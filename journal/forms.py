@@ -147,7 +147,10 @@ class EntryForm(forms.Form):
             self.fields[f"{RATING_PREFIX}{metric.pk}"] = rating_field(
                 metric, self.kept.get(metric.pk)
             )
-        self.fields["prompt"].queryset = available_prompts(self.user)
+        if self.is_bound:
+            # Only a sent form looks its prompt up; a page writes the id alone
+            # (building this queryset cost a millisecond on every Today).
+            self.fields["prompt"].queryset = available_prompts(self.user)
 
     @classmethod
     def initial_for(cls, entry: Entry, profile: Profile) -> dict:
