@@ -638,24 +638,25 @@ def _experiment_spans(
 def _questionnaires(user: User, data: series.Series) -> Section:
     """WHO-5, PHQ-9 and GAD-7 totals in the range, each change from the first
     to the last judged against the instrument's meaningful difference."""
-    # Totals only: each response's answers (JSON) are not needed here.
+    # Totals only, as plain rows: each response's answers (JSON) are not
+    # needed here, nor a model instance for each of five years' responses.
     responses = list(
         QuestionnaireResponse.objects.filter(
             user=user, day__range=(data.start, data.end)
         )
-        .only("day", "instrument", "score")
         .order_by("completed_at")
+        .values_list("day", "instrument", "score")
     )
     section = Section("questionnaires", "Questionnaires", None)
     section.header = ["date", "questionnaire", "score", "band"]
     section.rows = [
         [
-            r.day.isoformat(),
-            INSTRUMENTS[r.instrument].name,
-            r.score,
-            INSTRUMENTS[r.instrument].band(r.score),
+            day.isoformat(),
+            INSTRUMENTS[instrument].name,
+            score,
+            INSTRUMENTS[instrument].band(score),
         ]
-        for r in responses
+        for day, instrument, score in responses
     ]
     if not responses:
         section.empty = (
@@ -665,7 +666,7 @@ def _questionnaires(user: User, data: series.Series) -> Section:
         return section
     scores = {
         instrument.name: [
-            (r.day, r.score) for r in responses if r.instrument == instrument.key
+            (day, score) for day, key, score in responses if key == instrument.key
         ]
         for instrument in INSTRUMENTS.values()
     }

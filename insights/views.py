@@ -14,7 +14,7 @@ from accounts.http import SignedInRequest
 from config.http import partial_template
 from config.spreadsheets import safe_cell
 from insights import report, series
-from journal.models import Metric
+from journal import queries as journal_queries
 from protocols.models import Substance
 
 RANGES = {"30d": 30, "90d": 90, "1y": 365}
@@ -100,7 +100,7 @@ def insights_index(request: SignedInRequest) -> HttpResponse:
         "metric_pk": result.metric and result.metric.pk,
         "chosen": chosen,
         "ranges": RANGE_CHOICES,
-        "metrics": Metric.objects.filter(user=request.user, hidden=False),
+        "metrics": journal_queries.visible_metrics(request.user),
         "substances": Substance.objects.filter(user=request.user),
         "substance_pk": result.substance and result.substance.pk,
     }
