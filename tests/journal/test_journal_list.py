@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from journal import queries
 from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +153,36 @@ def test_a_searched_day_shows_the_mean_of_all_its_entries(owner_client, owner):
     html = owner_client.get("/journal/?q=walk").content.decode()
     assert "a long walk" in html and "reading" not in html
     assert "Mood <strong>6</strong>" in html
+
+
+def _walks(owner, day: dt.date, count: int) -> None:
+    for i in range(count):
+        make_entry(owner, day=day, note=f"walk {i}", at=dt.time(8, i))
+
+
+@pytest.mark.parametrize(
+    ("per_day", "expected_shown", "more"),
+    [
+        # Three busy days: the first rows read hold all of the two shown days
+        # and show that a third follows.
+        ((10, 10, 10), 20, True),
+        # Two days with more matches than the first rows hold: read them all.
+        ((15, 15), 30, False),
+        # The first rows end exactly at a page's worth of days.
+        ((12, 12), 24, False),
+    ],
+)
+def test_a_search_page_shows_every_match_of_its_days(
+    owner, per_day, expected_shown, more
+):
+    for offset, count in enumerate(per_day):
+        _walks(owner, DAY - dt.timedelta(days=offset), count)
+    make_entry(owner, day=DAY, note="reading")  # on a shown day, not a match
+    page = queries.journal_page(
+        owner, metrics=queries.metrics(owner), text="walk", days_per_page=2
+    )
+    assert [group.day for group in page.days] == [DAY, DAY - dt.timedelta(days=1)]
+    shown = [card.entry.note for group in page.days for card in group.entries]
+    assert len(shown) == expected_shown
+    assert all(note.startswith("walk") for note in shown)
+    assert page.next_before == (DAY - dt.timedelta(days=1) if more else None)
