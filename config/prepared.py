@@ -128,8 +128,8 @@ class prepared:
             sql, params = compiler.as_sql()
         except (EmptyResultSet, FullResultSet):
             return None  # decided without SQL: the queryset knows how
-        if not sql or str(MARKER // SPAN) in sql or str(FIRST_DAY) in sql:
-            return None  # a marker written into the SQL itself
+        if not sql:
+            return None
         # Each marker as it may reach the parameters: itself, or a date as
         # the backend writes it (SQLite: text).
         wanted = {}
@@ -141,6 +141,8 @@ class prepared:
                     adapted = connection.ops.adapt_datefield_value(item)
                     if adapted != item:
                         wanted[adapted] = (index, item_index, True)
+        if any(str(item) in sql for item in wanted):
+            return None  # a marker written into the SQL as well
         fills = []
         seen = set()
         for position, param in enumerate(params):

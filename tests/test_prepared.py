@@ -280,3 +280,19 @@ def test_plain_rows_of_nothing_and_of_other_querysets(owner):
         plain_rows(Entry.objects.all())
     with pytest.raises(TypeError):
         plain_rows(Entry.objects.values_list("day", flat=True))
+
+
+def test_an_argument_written_into_the_sql_runs_as_a_queryset(owner):
+    # A slice's bound is written into the SQL, not passed as a parameter.
+    @prepared
+    def first_entries(user_id: int, count: int):
+        return Entry.objects.filter(user=user_id).order_by("day")[:count]
+
+    for offset in range(3):
+        make_entry(owner, day=DAY + dt.timedelta(days=offset))
+    assert [e.day for e in first_entries(owner.pk, 2)] == [
+        DAY,
+        DAY + dt.timedelta(days=1),
+    ]
+    assert len(first_entries(owner.pk, 1)) == 1
+    assert all(shape is None for shape in first_entries.shapes.values())
