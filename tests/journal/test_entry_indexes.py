@@ -23,4 +23,3 @@ def test_the_user_has_no_index_of_its_own_beside_the_day_index():
     assert ["user_id", "day", "occurred_at"] in indexes.values()
     assert ["user_id"] not in indexes.values()
     assert "journal_entry_user_id_286e1456" not in indexes
-
