@@ -252,7 +252,7 @@ def journal_page(
     elif not (start or end) and days_per_page == DAYS_PER_PAGE:
         days = _latest_days(user.pk, before) if before else _latest_days(user.pk)
     else:
-        days = _days_with_entries(paged, days_per_page + 1)
+        days = list(_days_with_entries(paged, days_per_page + 1))
     more = len(days) > days_per_page
     days = days[:days_per_page]
     if not days:
