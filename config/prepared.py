@@ -17,7 +17,8 @@ prefetch_related), as they would have.
     _visible_metrics(user.pk)  # a list of Metric
 
 What a prepared query may take: ints in the range of a 32-bit integer field
-(ids), dates, and lists or tuples of either (for `__in`). Anything else, or
+(ids), dates, and lists or tuples of either (for `__in`, fewer than SPAN
+items). Anything else, or
 a shape whose SQL does not carry each marker as a parameter of its own (a
 marker folded into a LIKE pattern, say), goes through the queryset as
 before, every time. The shape's key holds the database alias and vendor, the
@@ -45,7 +46,8 @@ from django.utils import timezone
 MARKER = 2_061_000_000
 SPAN = 1_000
 INT32 = 2**31 - 1
-# A day no journal holds: the i-th date argument's marker is FIRST_DAY + i.
+# Days no journal holds: the i-th date argument's marker is SPAN * i days
+# after FIRST_DAY (+ 1 + k for a list's k-th item).
 FIRST_DAY = dt.date(1001, 1, 1)
 # Shapes kept per query; past this, new shapes run unprepared.
 MAX_SHAPES = 64
@@ -57,7 +59,7 @@ def _kind(arg) -> tuple | None:
         return ("int",) if -INT32 <= arg < MARKER else None
     if type(arg) is dt.date:
         return ("date",)
-    if isinstance(arg, list | tuple):
+    if isinstance(arg, list | tuple) and len(arg) < SPAN:  # markers never overlap
         if all(type(item) is int and 0 <= item < MARKER for item in arg):
             return ("ints", len(arg))
         if all(type(item) is dt.date for item in arg):

@@ -296,3 +296,10 @@ def test_an_argument_written_into_the_sql_runs_as_a_queryset(owner):
     ]
     assert len(first_entries(owner.pk, 1)) == 1
     assert all(shape is None for shape in first_entries.shapes.values())
+
+
+def test_a_list_too_long_for_its_markers_runs_as_a_queryset(owner):
+    entry = make_entry(owner, day=DAY, mood=5)
+    ids = [entry.pk, *range(10**6, 10**6 + 1200)]
+    assert ratings_of(ids) == [(entry.pk, "Mood", 5)]
+    assert ("ints", len(ids)) not in {key[-1][0] for key in ratings_of.shapes}
