@@ -120,6 +120,12 @@ class prepared:
             return list(self.build(*args))
         return self._run(shape, args, connection)
 
+    def first(self, *args):
+        """The first row, or None: for a builder that slices its queryset to
+        one row, as QuerySet.first() would."""
+        rows = self(*args)
+        return rows[0] if rows else None
+
     def _compile(self, kinds, connection) -> _Shape | None:
         markers = [_marker(i, kind) for i, kind in enumerate(kinds)]
         queryset = self.build(*markers)

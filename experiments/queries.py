@@ -45,8 +45,7 @@ def running(user: User) -> Experiment | None:
     """The experiment under way, if any (one at a time). Its substance and
     metric are not joined: Today, the reminders and the design page only ask
     whether one runs and where it stands."""
-    found = _running(user.pk)
-    return found[0] if found else None
+    return _running.first(user.pk)
 
 
 @prepared

@@ -296,11 +296,10 @@ def current_envelope(experiment: Experiment, day: dt.date) -> Envelope | None:
         week = experiment.week_of(day)
         return None if week is None else experiment.envelopes.filter(week=week).first()
     if experiment.design == Design.DOSE_DAYS:
-        found = _envelope_on(experiment.pk, day)
-        if not found:
-            return None
-        found[0].experiment = experiment  # as experiment.envelopes would
-        return found[0]
+        envelope = _envelope_on.first(experiment.pk, day)
+        if envelope is not None:
+            envelope.experiment = experiment  # as experiment.envelopes would
+        return envelope
     opened = experiment.envelopes.filter(
         day__lte=day, day__gt=day - dt.timedelta(days=7)
     )

@@ -129,7 +129,7 @@ def prompt_for_day(
     doses_today: list[DoseLog] | None = None,
 ) -> tuple[Prompt | None, str]:
     """The day's prompt and the phase it was chosen for."""
-    shown = next(iter(_shown_on(user.pk, day)), None)
+    shown = _shown_on.first(user.pk, day)
     # Asked each time: a dose logged after the first visit changes the phase.
     phase = phase_for_day(user, day, protocol, doses_today)
     if shown is not None and shown.prompt.active and shown.phase == phase:

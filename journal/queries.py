@@ -380,7 +380,7 @@ def mood_fell_sharply(
     Needs at least three rated days in the week and five before it, so one
     bad day on a thin record does not set it off."""
     if metrics is None:
-        metrics = list(Metric.objects.filter(user=user))
+        metrics = _metrics(user.pk)
     mood = next((m for m in metrics if m.key == Metric.Key.MOOD), None)
     if mood is None:
         return False

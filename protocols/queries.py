@@ -17,8 +17,7 @@ from protocols.phases import DayState
 
 
 def active_protocol(user: User) -> Protocol | None:
-    found = _active_protocol(user.pk)
-    return found[0] if found else None
+    return _active_protocol.first(user.pk)
 
 
 @prepared
@@ -28,10 +27,14 @@ def _active_protocol(user_id: int) -> QuerySet[Protocol]:
     )[:1]
 
 
-@prepared
-def day_doses(user_id: int, day: dt.date) -> QuerySet[DoseLog]:
+def day_doses(user: User, day: dt.date) -> list[DoseLog]:
     """The day's doses with their substances and effects (a query more when
     there are any), latest first."""
+    return _day_doses(user.pk, day)
+
+
+@prepared
+def _day_doses(user_id: int, day: dt.date) -> QuerySet[DoseLog]:
     return (
         DoseLog.objects.filter(user=user_id, day=day)
         .select_related("substance")

@@ -22,6 +22,6 @@ def today_dose_context(request: SignedInRequest) -> dict:
         "dose_protocol": protocol,
         "dose_phase": phase,
         "planned_today": phase == schedule.PlanPhase.DOSE,
-        "doses_today": queries.day_doses(request.user.pk, today),
+        "doses_today": queries.day_doses(request.user, today),
         "next_planned": next_day,
     }

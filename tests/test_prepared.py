@@ -303,3 +303,14 @@ def test_a_list_too_long_for_its_markers_runs_as_a_queryset(owner):
     ids = [entry.pk, *range(10**6, 10**6 + 1200)]
     assert ratings_of(ids) == [(entry.pk, "Mood", 5)]
     assert ("ints", len(ids)) not in {key[-1][0] for key in ratings_of.shapes}
+
+
+def test_first_is_the_first_row_or_none(owner, other_user):
+    @prepared
+    def latest_entry(user_id: int):
+        return Entry.objects.filter(user=user_id).order_by("-day")[:1]
+
+    make_entry(owner, day=DAY)
+    make_entry(owner, day=DAY + dt.timedelta(days=2))
+    assert latest_entry.first(owner.pk).day == DAY + dt.timedelta(days=2)
+    assert latest_entry.first(other_user.pk) is None
