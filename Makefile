@@ -64,7 +64,7 @@ test: $(VENV)/.dev collectstatic $(AXE) ## Run the whole test suite
 
 # Every browser test lives in tests/e2e: not even collected here (their
 # imports alone took a second).
-test-fast: $(VENV)/.dev ## The suite without browser or slow tests, for every save
+test-fast: $(VENV)/.dev collectstatic ## The suite without browser or slow tests, for every save
 	$(PYTEST) $(XDIST) -m "not browser and not slow" --ignore=tests/e2e $(PYTEST_ARGS)
 
 stats-check: $(VENV)/.runtime ## Measure by simulation how calibrated Insights' and experiments' statements are
