@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import (
     Case,
     Count,
+    FloatField,
     IntegerField,
     Min,
     OuterRef,
@@ -25,6 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Cast
 
 from accounts.models import User
 from config.prepared import plain_rows
@@ -120,13 +122,14 @@ def default_substance(user: User) -> Substance | None:
 
 def _ratings(
     user: User, start: dt.date, end: dt.date, doses: QuerySet[DoseLog]
-) -> list[tuple[dt.date, int, bool, float, int]]:
+) -> list[tuple[dt.date, int, int, float, int]]:
     """Each day's mean rating per metric, split on dose days into check-ins
-    made before the day's first dose and the rest: (day, metric id, before,
-    mean, count). The database averages; which check-ins of a dose day came
-    before its first dose is one query over the dose days' check-ins (per
-    rating, that comparison cost a subquery each; in Python, reading every
-    check-in time of five years' dose days cost twice as long)."""
+    made before the day's first dose and the rest: (day, metric id, before
+    as 1 or 0, mean, count). The database averages; which check-ins of a
+    dose day came before its first dose is one query over the dose days'
+    check-ins (per rating, that comparison cost a subquery each; in Python,
+    reading every check-in time of five years' dose days cost twice as
+    long)."""
     ratings = Rating.objects.filter(entry__user=user, entry__day__range=(start, end))
     taken = doses.filter(skipped=False, day__range=(start, end))
     first_dose = (
@@ -142,23 +145,24 @@ def _ratings(
             occurred_at__lt=Subquery(first_dose),
         ).values_list("id", flat=True)
     )
-    # Sums rather than means, read as the driver gives them: whole numbers
-    # with no conversion per value (five years: 7,400 rows).
-    return [
-        (day, metric_id, bool(early), total / n, n)
-        for day, metric_id, early, total, n in plain_rows(
-            ratings.annotate(
-                early=Case(
-                    When(entry_id__in=before, then=Value(1)),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
+    # Each mean divided in the database as a float, the same division as
+    # Python's, and read as the driver gives it: no conversion per row (five
+    # years: 7,400 rows).
+    return plain_rows(
+        ratings.annotate(
+            early=Case(
+                When(entry_id__in=before, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
             )
-            .values("entry__day", "metric_id", "early")
-            .annotate(total=Sum("value"), n=Count("id"))
-            .values_list("entry__day", "metric_id", "early", "total", "n")
         )
-    ]
+        .values("entry__day", "metric_id", "early")
+        .annotate(
+            mean=Cast(Sum("value"), FloatField()) / Count("id"),
+            n=Count("id"),
+        )
+        .values_list("entry__day", "metric_id", "early", "mean", "n")
+    )
 
 
 def load(
@@ -227,21 +231,28 @@ def assemble(
     doses: (day, skipped) from LOOKBACK before `start` to `end`.
     courses: the protocols touching the range, latest start first.
     """
-    sums: dict[int, dict[dt.date, list[float]]] = defaultdict(dict)
-    before_dose: dict[int, int] = defaultdict(int)
+    # Most days have one row per metric: its mean is the day's. A dose day
+    # with check-ins before the dose has two, merged by their counts.
     after: dict[int, dict[dt.date, float]] = defaultdict(dict)
-    for day, metric_id, before, mean, n in ratings:
-        total = sums[metric_id].setdefault(day, [0.0, 0])
-        total[0] += mean * n
-        total[1] += n
+    counts: dict[int, dict[dt.date, int]] = defaultdict(dict)
+    early = []
+    for row in ratings:
+        day, metric_id, before, mean, n = row
         if before:
-            before_dose[metric_id] += n
+            early.append(row)
         else:
             after[metric_id][day] = mean
-    values = {
-        metric_id: {day: s / n for day, (s, n) in days.items()}
-        for metric_id, days in sums.items()
-    }
+            counts[metric_id][day] = n
+    values = {metric_id: dict(days) for metric_id, days in after.items()}
+    before_dose: dict[int, int] = defaultdict(int)
+    for day, metric_id, _, mean, n in early:
+        before_dose[metric_id] += n
+        day_values = values.setdefault(metric_id, {})
+        if day in day_values:
+            later = counts[metric_id][day]
+            day_values[day] = (day_values[day] * later + mean * n) / (later + n)
+        else:
+            day_values[day] = mean
 
     doses = list(doses)
     taken = {day for day, skipped in doses if not skipped}
