@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import (
     Case,
@@ -78,7 +79,7 @@ class Series:
     bands: list[Band] = field(default_factory=list)
     substance: Substance | None = None
 
-    @property
+    @cached_property
     def days(self) -> list[dt.date]:
         return list(schedule.days_between(self.start, self.end))
 

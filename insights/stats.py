@@ -146,7 +146,7 @@ def variance_factor(weights: Mapping[dt.date, float], carry_over: float) -> floa
 
 
 def _ordinals(days: Iterable[dt.date], count: int) -> np.ndarray:
-    return np.fromiter((d.toordinal() for d in days), dtype=np.int64, count=count)
+    return np.fromiter(map(dt.date.toordinal, days), dtype=np.int64, count=count)
 
 
 def _variance_factor(w: np.ndarray, ordinals: np.ndarray, carry_over: float) -> float:
@@ -586,10 +586,11 @@ def tag_effects(
     n = len(days)
     y = np.fromiter(values.values(), dtype=float, count=n)
     ordinals = _ordinals(days, n)
+    position = {day: k for k, day in enumerate(days)}
     effects = []
     for name in sorted(days_of):
-        tagged = days_of[name]
-        mask = np.fromiter((d in tagged for d in days), dtype=bool, count=n)
+        mask = np.zeros(n, dtype=bool)
+        mask[[position[d] for d in days_of[name] if d in position]] = True
         comparison = _compare(y[mask], y[~mask], ordinals[mask], ordinals[~mask], noise)
         effects.append(TagEffect(name, comparison))
     return effects

@@ -111,10 +111,8 @@ def is_planned(plan: Plan, day: dt.date) -> bool:
 
 
 def days_between(first: dt.date, last: dt.date) -> Iterator[dt.date]:
-    day = first
-    while day <= last:
-        yield day
-        day += dt.timedelta(days=1)
+    """Every day from `first` to `last`, both included (none if last < first)."""
+    return map(dt.date.fromordinal, range(first.toordinal(), last.toordinal() + 1))
 
 
 def planned_days(plan: Plan, first: dt.date, last: dt.date) -> list[dt.date]:
