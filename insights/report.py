@@ -488,7 +488,7 @@ def correlate(values: dict[int, dict[dt.date, float]], ids: list[int]) -> list[P
     row = {d: r for r, d in enumerate(days)}
     grid = np.full((len(days), len(ids)), np.nan)
     for k, i in enumerate(ids):
-        rows = np.fromiter((row[d] for d in values[i]), dtype=np.int64)
+        rows = np.fromiter(map(row.__getitem__, values[i]), dtype=np.int64)
         grid[rows, k] = np.fromiter(values[i].values(), dtype=float)
     rated = ~np.isnan(grid)
     found = []
@@ -812,7 +812,8 @@ def _dose_state(data: series.Series, day: dt.date) -> str:
 
 
 def _calendar(data: series.Series, metric: Metric, values: dict) -> Section:
-    last_year = [d for d in data.days if d > data.end - dt.timedelta(days=365)]
+    cutoff = data.end - dt.timedelta(days=365)
+    last_year = [d for d in data.days if d > cutoff]
     section = Section("calendar", f"{metric.name}, day by day", None)
     section.header = ["date", metric.name, "dose taken"]
     shown = [d for d in last_year if d in values or d in data.dose_days]

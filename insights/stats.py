@@ -98,13 +98,14 @@ def estimate_noise(
     if n - len(by_group) < 2:
         return Noise(None, 0.0, 1.0, 0, False, None)
     means = {
-        group: math.fsum(values[d] for d in members) / len(members)
+        group: math.fsum(map(values.__getitem__, members)) / len(members)
         for group, members in by_group.items()
     }
     # Arrays in day order; each product is the same float as in Python and
     # fsum adds exactly, so the result does not depend on the order.
-    residual = np.fromiter((values[d] for d in days), dtype=float, count=n)
-    residual -= np.fromiter((means[groups[d]] for d in days), dtype=float, count=n)
+    residual = np.fromiter(map(values.__getitem__, days), dtype=float, count=n)
+    group_of = map(groups.__getitem__, days)
+    residual -= np.fromiter(map(means.__getitem__, group_of), dtype=float, count=n)
     squares = math.fsum((residual * residual).tolist())
     ordinals = _ordinals(days, n)
     # Days whose next calendar day was rated too: the consecutive pairs.
