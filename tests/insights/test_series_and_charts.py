@@ -5,8 +5,11 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given
+from hypothesis import strategies as st
 
 from insights import charts, series
+from protocols import schedule
 from protocols.schedule import DayPhase
 from tests.factories import make_dose, make_entry, make_protocol
 
@@ -113,6 +116,49 @@ def test_protocol_bands_split_on_weeks_from_breaks(owner):
         (D(2026, 3, 9), D(2026, 3, 15), "break"),
         (D(2026, 3, 16), D(2026, 3, 22), "on"),
     ]
+
+
+def _bands_day_by_day(plan, start, end):
+    """Stretches of days of one phase kind, found one day at a time."""
+    stretches = []
+    for day in schedule.days_between(max(start, plan.start), min(end, plan.end or end)):
+        phase = schedule.plan_phase(plan, day)
+        kind = "break" if phase == schedule.PlanPhase.BREAK else "on"
+        if stretches and stretches[-1][2] == kind:
+            stretches[-1][1] = day
+        else:
+            stretches.append([day, day, kind])
+    return [tuple(stretch) for stretch in stretches]
+
+
+@given(
+    kind=st.sampled_from(["fadiman", "stamets", "every_other_day", "intuitive"]),
+    on_weeks=st.integers(0, 6),
+    break_weeks=st.integers(0, 6),
+    plan_start=st.integers(0, 120),
+    plan_length=st.none() | st.integers(0, 200),
+    start=st.integers(0, 200),
+    length=st.integers(0, 200),
+)
+def test_bands_are_the_stretches_of_the_plans_days(
+    kind, on_weeks, break_weeks, plan_start, plan_length, start, length
+):
+    origin = D(2025, 12, 29)
+    plan = schedule.Plan(
+        kind=kind,
+        start=origin + dt.timedelta(days=plan_start),
+        end=None
+        if plan_length is None
+        else origin + dt.timedelta(days=plan_start + plan_length),
+        on_weeks=on_weeks,
+        break_weeks=break_weeks,
+    )
+    first = origin + dt.timedelta(days=start)
+    last = first + dt.timedelta(days=length)
+    bands = series._bands([series.Course("P", plan)], first, last)
+    assert [(b.start, b.end, b.kind) for b in bands] == _bands_day_by_day(
+        plan, first, last
+    )
 
 
 @pytest.mark.django_db
