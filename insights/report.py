@@ -16,8 +16,10 @@ from decimal import Decimal
 from enum import StrEnum
 
 import numpy as np
+from django.db.models import QuerySet
 
 from accounts.models import User
+from config.prepared import prepared
 from insights import charts, series, stats
 from journal.models import Metric, QuestionnaireResponse
 from journal.questionnaires import INSTRUMENTS, change_words
@@ -619,13 +621,7 @@ def _experiment_spans(
 ) -> list[tuple[dt.date, dt.date]]:
     """When a blinded experiment ran, from its capsules in the dose log:
     capsule days less than two weeks apart belong to one experiment."""
-    days = sorted(
-        set(
-            DoseLog.objects.filter(
-                user=user, blinded=True, day__range=(start, end)
-            ).values_list("day", flat=True)
-        )
-    )
+    days = sorted(set(_blinded_days(user.pk, start, end)))
     spans: list[tuple[dt.date, dt.date]] = []
     for day in days:
         if spans and (day - spans[-1][1]).days < 14:
@@ -635,18 +631,28 @@ def _experiment_spans(
     return spans
 
 
-def _questionnaires(user: User, data: series.Series) -> Section:
-    """WHO-5, PHQ-9 and GAD-7 totals in the range, each change from the first
-    to the last judged against the instrument's meaningful difference."""
-    # Totals only, as plain rows: each response's answers (JSON) are not
-    # needed here, nor a model instance for each of five years' responses.
-    responses = list(
-        QuestionnaireResponse.objects.filter(
-            user=user, day__range=(data.start, data.end)
-        )
+@prepared
+def _blinded_days(user_id: int, start: dt.date, end: dt.date) -> QuerySet:
+    return DoseLog.objects.filter(
+        user=user_id, blinded=True, day__range=(start, end)
+    ).values_list("day", flat=True)
+
+
+@prepared
+def _questionnaire_totals(user_id: int, start: dt.date, end: dt.date) -> QuerySet:
+    """Totals only: each response's answers (JSON) are not needed here, nor a
+    model instance for each of five years' responses."""
+    return (
+        QuestionnaireResponse.objects.filter(user=user_id, day__range=(start, end))
         .order_by("completed_at")
         .values_list("day", "instrument", "score")
     )
+
+
+def _questionnaires(user: User, data: series.Series) -> Section:
+    """WHO-5, PHQ-9 and GAD-7 totals in the range, each change from the first
+    to the last judged against the instrument's meaningful difference."""
+    responses = _questionnaire_totals(user.pk, data.start, data.end)
     section = Section("questionnaires", "Questionnaires", None)
     section.header = ["date", "questionnaire", "score", "band"]
     section.rows = [
@@ -718,6 +724,19 @@ def _amount_step(amounts) -> Decimal:
         step *= 10
 
 
+@prepared
+def _amounts(user_id: int, substance_id: int, start: dt.date, end: dt.date) -> QuerySet:
+    """Open-label doses taken with their amounts: (day, amount, felt)."""
+    return DoseLog.objects.filter(
+        user=user_id,
+        substance=substance_id,
+        skipped=False,
+        blinded=False,
+        amount__isnull=False,
+        day__range=(start, end),
+    ).values_list("day", "amount", "felt")
+
+
 def _titration(user: User, data: series.Series, metric: Metric, values) -> Section:
     """Amounts against how much they were felt and the next day's metric: for
     finding a dose one does not notice. Information, never advice."""
@@ -728,16 +747,7 @@ def _titration(user: User, data: series.Series, metric: Metric, values) -> Secti
     if substance is None:
         section.empty = "Choose a substance to see its amounts."
         return section
-    doses = list(
-        DoseLog.objects.filter(
-            user=user,
-            substance=substance,
-            skipped=False,
-            blinded=False,
-            amount__isnull=False,
-            day__range=(data.start, data.end),
-        ).values_list("day", "amount", "felt")
-    )
+    doses = _amounts(user.pk, substance.pk, data.start, data.end)
     step = _amount_step([a for _, a, _ in doses])
     by_amount: dict = {}
     for day, amount, felt in doses:

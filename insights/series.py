@@ -19,7 +19,6 @@ from django.db.models import (
     Count,
     FloatField,
     IntegerField,
-    Min,
     OuterRef,
     QuerySet,
     Subquery,
@@ -30,11 +29,12 @@ from django.db.models import (
 from django.db.models.functions import Cast
 
 from accounts.models import User
-from config.prepared import plain_rows
+from config.prepared import plain_rows, prepared
 from journal import queries as journal_queries
 from journal.models import Entry, Metric, Rating, Tag
+from protocols import queries as protocol_queries
 from protocols import schedule
-from protocols.models import DoseLog, Protocol, Substance
+from protocols.models import DoseLog, Substance
 
 # Doses this long before the range still decide the phase of its first days.
 LOOKBACK = dt.timedelta(days=60)
@@ -97,20 +97,33 @@ class Series:
 
 def first_day(user: User) -> dt.date | None:
     """The earliest day with an entry or a dose: where "all time" begins."""
-    entry = Entry.objects.filter(user=user).aggregate(first=Min("day"))["first"]
-    dose = DoseLog.objects.filter(user=user).aggregate(first=Min("day"))["first"]
+    entry = _first_entry_day.first(user.pk)
+    dose = _first_dose_day.first(user.pk)
     return min((d for d in (entry, dose) if d), default=None)
+
+
+@prepared
+def _first_entry_day(user_id: int) -> QuerySet:
+    return (
+        Entry.objects.filter(user=user_id)
+        .order_by("day")
+        .values_list("day", flat=True)[:1]
+    )
+
+
+@prepared
+def _first_dose_day(user_id: int) -> QuerySet:
+    return (
+        DoseLog.objects.filter(user=user_id)
+        .order_by("day")
+        .values_list("day", flat=True)[:1]
+    )
 
 
 def default_substance(user: User) -> Substance | None:
     """What Insights analyses unless told: the active protocol's substance,
     else the one taken most often."""
-    protocol = (
-        Protocol.objects.filter(user=user, active=True)
-        .select_related("substance")
-        .order_by("-start_date", "-id")
-        .first()
-    )
+    protocol = protocol_queries.active_protocol(user)
     if protocol is not None:
         return protocol.substance
     return (
@@ -119,6 +132,40 @@ def default_substance(user: User) -> Substance | None:
         .order_by("-taken", "name", "id")
         .first()
     )
+
+
+def _doses_of(user_id: int, substance_id: int | None) -> QuerySet[DoseLog]:
+    """The person's doses of a substance (of any, for None)."""
+    doses = DoseLog.objects.filter(user=user_id)
+    if substance_id is not None:
+        doses = doses.filter(substance=substance_id)
+    return doses
+
+
+@prepared
+def _dose_days(
+    user_id: int, substance_id: int | None, first: dt.date, last: dt.date
+) -> QuerySet:
+    return (
+        _doses_of(user_id, substance_id)
+        .filter(day__range=(first, last))
+        .values_list("day", "skipped")
+    )
+
+
+@prepared
+def _first_taken_day(user_id: int, substance_id: int | None) -> QuerySet:
+    return (
+        _doses_of(user_id, substance_id)
+        .filter(skipped=False)
+        .order_by("day")
+        .values_list("day", flat=True)[:1]
+    )
+
+
+@prepared
+def _tag_names_by_id(user_id: int) -> QuerySet:
+    return Tag.objects.filter(user=user_id).order_by().values_list("id", "name")
 
 
 def _ratings(
@@ -172,20 +219,15 @@ def load(
     """Read a range. Only doses of `substance` make dose days (all doses when
     None, for a person who has logged none)."""
     metrics = journal_queries.metrics(user)
-    doses = DoseLog.objects.filter(user=user)
-    if substance is not None:
-        doses = doses.filter(substance=substance)
-
-    dose_rows = plain_rows(
-        doses.filter(day__range=(start - LOOKBACK, end)).values_list("day", "skipped")
-    )
-    rows = _ratings(user, start, end, doses)
-    first_dose = doses.filter(skipped=False).aggregate(first=Min("day"))["first"]
+    substance_id = substance.pk if substance is not None else None
+    dose_rows = _dose_days(user.pk, substance_id, start - LOOKBACK, end)
+    rows = _ratings(user, start, end, _doses_of(user.pk, substance_id))
+    first_dose = _first_taken_day.first(user.pk, substance_id)
 
     # Tag ids rather than their names, and no DISTINCT: the sets drop the
     # repeats (five years: 6.2 ms against 7.4). A tag made or deleted between
     # the two reads is left out until the next.
-    names = dict(Tag.objects.filter(user=user).values_list("id", "name"))
+    names = dict(_tag_names_by_id(user.pk))
     tags: dict[dt.date, set[str]] = defaultdict(set)
     for day, tag_id in plain_rows(
         Entry.tags.through.objects.filter(
@@ -195,12 +237,11 @@ def load(
         if tag_id in names:
             tags[day].add(names[tag_id])
 
-    protocols = Protocol.objects.filter(user=user, start_date__lte=end).exclude(
-        end_date__lt=start
-    )
-    if substance is not None:
-        protocols = protocols.filter(substance=substance)
-    courses = [Course(p.name, p.plan) for p in protocols.order_by("-start_date", "-id")]
+    courses = [
+        Course(p.name, p.plan)
+        for p in protocol_queries.protocols_overlapping(user, start, end)
+        if substance_id is None or p.substance_id == substance_id
+    ]
     return assemble(
         start,
         end,

@@ -15,6 +15,7 @@ from config.http import partial_template
 from config.spreadsheets import safe_cell
 from insights import report, series
 from journal import queries as journal_queries
+from protocols import queries as protocol_queries
 from protocols.models import Substance
 
 RANGES = {"30d": 30, "90d": 90, "1y": 365}
@@ -101,7 +102,7 @@ def insights_index(request: SignedInRequest) -> HttpResponse:
         "chosen": chosen,
         "ranges": RANGE_CHOICES,
         "metrics": journal_queries.visible_metrics(request.user),
-        "substances": Substance.objects.filter(user=request.user),
+        "substances": protocol_queries.substances(request.user),
         "substance_pk": result.substance and result.substance.pk,
     }
     return render(

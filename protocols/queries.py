@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 from config.prepared import prepared
 from protocols import schedule
-from protocols.models import DoseLog, Protocol
+from protocols.models import DoseLog, Protocol, Substance
 from protocols.phases import DayState
 
 
@@ -25,6 +25,15 @@ def _active_protocol(user_id: int) -> QuerySet[Protocol]:
     return Protocol.objects.filter(user=user_id, active=True).select_related(
         "substance"
     )[:1]
+
+
+def substances(user: User) -> list[Substance]:
+    return _substances(user.pk)
+
+
+@prepared
+def _substances(user_id: int) -> QuerySet[Substance]:
+    return Substance.objects.filter(user=user_id)
 
 
 def day_doses(user: User, day: dt.date) -> list[DoseLog]:
