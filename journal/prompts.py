@@ -46,12 +46,7 @@ def phase_for_day(
     if any(not dose.skipped for dose in doses_today):
         last_dose = day
     else:
-        last_dose = (
-            DoseLog.objects.filter(user=user, skipped=False, day__lt=day)
-            .order_by("-day")
-            .values_list("day", flat=True)
-            .first()
-        )
+        last_dose = _last_dose_before.first(user.pk, day)
     plan_phase = schedule.plan_phase(protocol.plan, day) if protocol else None
 
     if any(dose.blinded for dose in doses_today):
@@ -74,6 +69,16 @@ def phase_for_day(
     if last_dose is not None and (day - last_dose).days > gap:
         return BREAK  # longer without a dose than the rhythm allows
     return OFF_DAY
+
+
+@prepared
+def _last_dose_before(user_id: int, day: dt.date) -> QuerySet:
+    """The day of the person's last dose taken before `day`."""
+    return (
+        DoseLog.objects.filter(user=user_id, skipped=False, day__lt=day)
+        .order_by("-day")
+        .values_list("day", flat=True)[:1]
+    )
 
 
 def available_prompts(user: User) -> QuerySet[Prompt]:
