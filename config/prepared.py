@@ -17,11 +17,14 @@ prefetch_related), as they would have.
     _visible_metrics(user.pk)  # a list of Metric
 
 What a prepared query may take: ints in the range of a 32-bit integer field
-(ids), dates, and lists or tuples of either (for `__in`, fewer than SPAN
-items). Anything else, or
-a shape whose SQL does not carry each marker as a parameter of its own (a
-marker folded into a LIKE pattern, say), goes through the queryset as
-before, every time. The shape's key holds the database alias and vendor, the
+(ids), dates, text, and lists or tuples of any one of them (for `__in`,
+fewer than SPAN items). Anything else, or a shape whose SQL does not carry
+each marker as a parameter of its own (a marker folded into a LIKE pattern,
+say), goes through the queryset as before, every time. A text marker holds
+what a lookup would change on the way to the SQL (both cases, the LIKE
+wildcards and escape, a quote, spaces at both ends), so a lookup that
+rewrites text cannot find its marker among the parameters and the shape is
+not kept. The shape's key holds the database alias and vendor, the
 current time zone (SQL that truncates to days names it) and each argument's
 kind and length. The builder must be a function of its arguments alone: no
 clock, no settings read at call time; what it reads otherwise is frozen into
@@ -31,10 +34,11 @@ the first compile.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from functools import update_wrapper
 
-from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.query import ValuesListIterable
@@ -46,6 +50,8 @@ from django.utils import timezone
 MARKER = 2_061_000_000
 SPAN = 1_000
 INT32 = 2**31 - 1
+# Any marker's number, within a parameter made from it (a quoted phrase).
+MARKED = re.compile(str(MARKER)[:4] + r"\d{6}")
 # Days no journal holds: the i-th date argument's marker is SPAN * i days
 # after FIRST_DAY (+ 1 + k for a list's k-th item).
 FIRST_DAY = dt.date(1001, 1, 1)
@@ -59,12 +65,20 @@ def _kind(arg) -> tuple | None:
         return ("int",) if -INT32 <= arg < MARKER else None
     if type(arg) is dt.date:
         return ("date",)
+    if type(arg) is str:
+        return ("str",)
     if isinstance(arg, list | tuple) and len(arg) < SPAN:  # markers never overlap
         if all(type(item) is int and 0 <= item < MARKER for item in arg):
             return ("ints", len(arg))
         if all(type(item) is dt.date for item in arg):
             return ("dates", len(arg))
+        if all(type(item) is str for item in arg):
+            return ("strs", len(arg))
     return None
+
+
+def _text_marker(number: int) -> str:
+    return f' Prepared%_\\"{number}" '
 
 
 def _marker(index: int, kind: tuple):
@@ -72,8 +86,12 @@ def _marker(index: int, kind: tuple):
         return MARKER + SPAN * index
     if kind[0] == "date":
         return FIRST_DAY + dt.timedelta(days=SPAN * index)
+    if kind[0] == "str":
+        return _text_marker(MARKER + SPAN * index)
     if kind[0] == "ints":
         return [MARKER + SPAN * index + 1 + k for k in range(kind[1])]
+    if kind[0] == "strs":
+        return [_text_marker(MARKER + SPAN * index + 1 + k) for k in range(kind[1])]
     return [FIRST_DAY + dt.timedelta(days=SPAN * index + 1 + k) for k in range(kind[1])]
 
 
@@ -128,7 +146,10 @@ class prepared:
 
     def _compile(self, kinds, connection) -> _Shape | None:
         markers = [_marker(i, kind) for i, kind in enumerate(kinds)]
-        queryset = self.build(*markers)
+        try:
+            queryset = self.build(*markers)
+        except (TypeError, ValueError, ValidationError):
+            return None  # a marker the builder cannot take ("1" for an id)
         if queryset.db != DEFAULT_DB_ALIAS or queryset._known_related_objects:
             return None
         compiler = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS)
@@ -151,6 +172,11 @@ class prepared:
                         wanted[adapted] = (index, item_index, True)
         if any(str(item) in sql for item in wanted):
             return None  # a marker written into the SQL as well
+        if any(
+            type(param) is str and param not in wanted and MARKED.search(param)
+            for param in params
+        ):
+            return None  # a parameter made from a marker, not the marker itself
         fills = []
         seen = set()
         for position, param in enumerate(params):

@@ -6,13 +6,14 @@ import calendar
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db.models import Avg, Count, Max, Q, QuerySet
 
 from accounts.models import User
 from config.prepared import prepared
+from journal import search
 from journal.models import Entry, Metric, Rating, Tag
-from journal.search import search_entries
 
 DAYS_PER_PAGE = 10
 SUGGESTED_TAGS = 12
@@ -209,20 +210,66 @@ def _latest_days(user_id: int, before: dt.date | None = None) -> QuerySet:
 MATCHES_PER_DAY = 8
 
 
-def _latest_matches(entries: QuerySet[Entry], days: int) -> list[tuple[int, dt.date]]:
+def _latest_matches(
+    user_id: int, days: int, filters: tuple, groups: list[search.Terms]
+) -> list[tuple[int, dt.date]]:
     """(entry, day) of the matches of the latest `days` days with any, and at
     least one match of the day after them if there is one. The search runs
     once: newest first, a few rows a day, and only if those hold fewer than
     `days` + 1 days, again for them all ("walk" matched 721 entries of five
     years, of which a page shows about thirty)."""
-    rows = entries.order_by("-day", "-pk").values_list("pk", "day")
     limit = (days + 1) * MATCHES_PER_DAY
-    found = list(rows[:limit])
+    found = _matches(user_id, filters, groups, limit)
     # Rows come newest day first: once a further day shows, the days before
     # it are whole.
     if len(found) == limit and len({day for _, day in found}) <= days:
-        found = list(rows)
+        found = _matches(user_id, filters, groups, None)
     return found
+
+
+# A search's query, prepared for each way of asking: which filters, how many
+# groups of how many terms, with a limit or not. Past this many, the others
+# are built each time.
+MAX_SEARCH_SHAPES = 128
+_search_reads: dict[tuple, prepared] = {}
+
+
+def _matches(
+    user_id: int, filters: tuple, groups: list[search.Terms], limit: int | None
+) -> list[tuple[int, dt.date]]:
+    """filters: (tag, start, end, before), each None when not asked."""
+    shape = (
+        tuple(value is not None for value in filters),
+        tuple(tuple(len(terms) for terms in group) for group in groups),
+        limit,
+    )
+    read = _search_reads.get(shape)
+    if read is None:
+        read = prepared(partial(_build_matches, shape))
+        if len(_search_reads) < MAX_SEARCH_SHAPES:
+            _search_reads[shape] = read
+    given = [value for value in filters if value is not None]
+    return read(user_id, *given, *(list(terms) for group in groups for terms in group))
+
+
+def _build_matches(shape: tuple, user_id: int, *args) -> QuerySet:
+    (has_tag, has_start, has_end, has_before), sizes, limit = shape
+    args = iter(args)
+    entries = Entry.objects.filter(user=user_id)
+    if has_tag:
+        entries = entries.filter(tags__name__iexact=next(args))
+    if has_start:
+        entries = entries.filter(day__gte=next(args))
+    if has_end:
+        entries = entries.filter(day__lte=next(args))
+    before = next(args) if has_before else None
+    groups = [tuple(next(args) for _ in group) for group in sizes]
+    if groups:
+        entries = entries.filter(search.condition(user_id, groups))
+    if has_before:
+        entries = entries.filter(day__lt=before)
+    rows = entries.order_by("-day", "-pk").values_list("pk", "day")
+    return rows[:limit] if limit is not None else rows
 
 
 def journal_page(
@@ -237,21 +284,20 @@ def journal_page(
     days_per_page: int = DAYS_PER_PAGE,
 ) -> JournalPage:
     """A page of days with entries, newest first, matching the filters."""
-    entries = Entry.objects.filter(user=user)
-    if tag:
-        entries = entries.filter(tags__name__iexact=tag)
-    if start:
-        entries = entries.filter(day__gte=start)
-    if end:
-        entries = entries.filter(day__lte=end)
-    entries = search_entries(entries, text, user)
-    paged = entries.filter(day__lt=before) if before else entries
     if text or tag:
-        found = _latest_matches(paged, days_per_page)
+        groups = search.terms(search.parse(text.replace("\x00", "")))
+        filters = (tag or None, start, end, before)
+        found = _latest_matches(user.pk, days_per_page, filters, groups)
         days = sorted({day for _, day in found}, reverse=True)[: days_per_page + 1]
     elif not (start or end) and days_per_page == DAYS_PER_PAGE:
         days = _latest_days(user.pk, before) if before else _latest_days(user.pk)
     else:
+        entries = Entry.objects.filter(user=user)
+        if start:
+            entries = entries.filter(day__gte=start)
+        if end:
+            entries = entries.filter(day__lte=end)
+        paged = entries.filter(day__lt=before) if before else entries
         days = list(_days_with_entries(paged, days_per_page + 1))
     more = len(days) > days_per_page
     days = days[:days_per_page]

@@ -169,7 +169,8 @@ def test_arguments_it_does_not_take_go_through_the_queryset(owner, user_id):
     else:
         expected = []
     assert fields(entries_of(user_id, DAY, DAY)) == expected
-    assert entries_of.shapes == before
+    kept = {key: shape for key, shape in entries_of.shapes.items() if shape}
+    assert kept == {key: shape for key, shape in before.items() if shape}
 
 
 def test_the_shape_follows_the_time_zone(owner):

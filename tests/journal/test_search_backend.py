@@ -52,6 +52,21 @@ def test_search_matches_tag_names(owner):
     assert found(owner, "quiet hiking") == {"quiet day"}
 
 
+def test_a_tag_name_matches_its_characters_as_written(owner):
+    make_entry(owner, day=dt.date(2026, 1, 1), note="one", tags=["a_b"])
+    make_entry(owner, day=dt.date(2026, 1, 2), note="two", tags=["axb"])
+    make_entry(owner, day=dt.date(2026, 1, 3), note="three", tags=["100% Sure"])
+    make_entry(owner, day=dt.date(2026, 1, 4), note="four", tags=["1000 sure"])
+    make_entry(owner, day=dt.date(2026, 1, 5), note="five", tags=["back\\slash"])
+    assert found(owner, "a_b") == {"one"}
+    assert found(owner, "_") == {"one"}
+    assert found(owner, "%") == {"three"}
+    assert found(owner, "0% s") == {"three"}
+    assert found(owner, "-%") == {"one", "two", "four", "five"}
+    assert found(owner, "\\") == {"five"}
+    assert found(owner, "SURE") == {"three", "four"}
+
+
 def test_the_index_follows_edits_and_deletes(owner):
     entry = make_entry(owner, day=dt.date(2026, 1, 1), note="before words")
     Entry.objects.filter(pk=entry.pk).update(note="after words")
@@ -113,4 +128,4 @@ def test_postgresql_uses_the_index_for_a_search(owner):
             cursor.execute("SET LOCAL enable_seqscan = off")
         assert "entry_search_gin" in query.explain()
     else:
-        assert "LIKE" in str(query.query)
+        assert "journal_entry_fts MATCH" in str(query.query)
