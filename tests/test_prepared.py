@@ -7,7 +7,7 @@ import threading
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Avg, Count, Sum
+from django.db.models import Avg, Count, Q, Sum
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import given, settings
@@ -68,6 +68,61 @@ def doses_with_effects(user_id: int):
 @prepared
 def notes_like(user_id: int, text: str):
     return Entry.objects.filter(user=user_id, note__icontains=text)
+
+
+@prepared
+def tagged_as(user_id: int, name: str):
+    """Entries with a tag of exactly this name (PostgreSQL and SQLite take a
+    text parameter of its own; it is what the shape substitutes)."""
+    return (
+        Entry.objects.filter(user=user_id, tags__name=name)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+@prepared
+def tagged_iexact(user_id: int, name: str):
+    """SQLite matches iexact by LIKE with the text escaped; PostgreSQL by
+    UPPER() = UPPER(%s) with the text as it is."""
+    return (
+        Entry.objects.filter(user=user_id, tags__name__iexact=name)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+@prepared
+def tagged_lower(user_id: int, name: str):
+    """The builder changes the text itself."""
+    return (
+        Entry.objects.filter(user=user_id, tags__name=name.lower().strip())
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+@prepared
+def with_any_tag(user_id: int, names: list[str]):
+    return (
+        Entry.objects.filter(user=user_id, tags__name__in=names)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+@prepared
+def quoted_phrase(user_id: int, text: str):
+    """A parameter made from the text (as a full-text phrase is quoted):
+    the shape must not freeze the marker's phrase."""
+    return (
+        Entry.objects.filter(user=user_id)
+        .filter(Q(note=f'"{text}"') | Q(tags__name=text))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
 
 
 def fields(entries) -> list[tuple]:
@@ -171,6 +226,51 @@ def test_arguments_it_does_not_take_go_through_the_queryset(owner, user_id):
     assert fields(entries_of(user_id, DAY, DAY)) == expected
     kept = {key: shape for key, shape in entries_of.shapes.items() if shape}
     assert kept == {key: shape for key, shape in before.items() if shape}
+
+
+TEXTS = ["walk", "50%_off", "5000off", "a_b", "axb", "back\\slash", 'say "hi"', "zß"]
+
+
+def test_text_arguments_as_the_queryset_takes_them(owner, other_user):
+    for name in TEXTS:
+        make_entry(owner, day=DAY, tags=[name])
+    make_entry(other_user, day=DAY, tags=["walk"])
+    for name in [*TEXTS, "Walk", " walk ", "", "wal", "%", "_", "50_%off", "A_B"]:
+        expected = list(
+            Entry.objects.filter(user=owner, tags__name=name)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        assert tagged_as(owner.pk, name) == expected, name
+        assert tagged_iexact(owner.pk, name) == list(
+            Entry.objects.filter(user=owner, tags__name__iexact=name)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ), name
+        assert tagged_lower(owner.pk, name) == list(
+            Entry.objects.filter(user=owner, tags__name=name.lower().strip())
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ), name
+    assert all(shape is not None for shape in tagged_as.shapes.values())
+    for names in (["walk"], ["Walk", "50%_off"], ["nothing"], TEXTS):
+        expected = list(
+            Entry.objects.filter(user=owner, tags__name__in=names)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        assert with_any_tag(owner.pk, names) == expected, names
+
+
+def test_a_parameter_made_from_a_text_runs_as_a_queryset(owner):
+    a = make_entry(owner, day=DAY, note='"calm"')
+    make_entry(owner, day=DAY, note='"storm"')
+    c = make_entry(owner, day=DAY, note="", tags=["wind"])
+    assert quoted_phrase(owner.pk, "calm") == [a.pk]
+    assert quoted_phrase(owner.pk, "wind") == [c.pk]
+    assert quoted_phrase(owner.pk, "rain") == []
+    assert all(shape is None for shape in quoted_phrase.shapes.values())
 
 
 def test_the_shape_follows_the_time_zone(owner):
