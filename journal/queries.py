@@ -243,13 +243,14 @@ def _matches(
         tuple(tuple(len(terms) for terms in group) for group in groups),
         limit,
     )
+    given = [value for value in filters if value is not None]
+    args = [user_id, *given, *(list(terms) for group in groups for terms in group)]
     read = _search_reads.get(shape)
     if read is None:
-        read = prepared(partial(_build_matches, shape))
-        if len(_search_reads) < MAX_SEARCH_SHAPES:
-            _search_reads[shape] = read
-    given = [value for value in filters if value is not None]
-    return read(user_id, *given, *(list(terms) for group in groups for terms in group))
+        if len(_search_reads) >= MAX_SEARCH_SHAPES:
+            return list(_build_matches(shape, *args))
+        read = _search_reads[shape] = prepared(partial(_build_matches, shape))
+    return read(*args)
 
 
 def _build_matches(shape: tuple, user_id: int, *args) -> QuerySet:

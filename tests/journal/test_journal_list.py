@@ -98,6 +98,34 @@ def test_search_finds_words_in_notes(owner_client, owner):
     assert 'type="search"' in html
 
 
+@pytest.mark.parametrize("kept", [0, 128])
+def test_every_way_of_searching_finds_the_same_past_the_kept_shapes(
+    owner_client, owner, monkeypatch, kept
+):
+    """Searches prepared once per way of asking, and past the shapes kept,
+    built each time: the same days either way."""
+    monkeypatch.setattr(queries, "MAX_SEARCH_SHAPES", kept)
+    monkeypatch.setattr(queries, "_search_reads", {})
+    make_entry(owner, day=DAY, note="river walk", tags=["calm"])
+    make_entry(owner, day=DAY - dt.timedelta(days=1), note="river swim")
+    make_entry(owner, day=DAY - dt.timedelta(days=2), note="desk day", tags=["work"])
+    asked = {
+        "q=river": {"river walk", "river swim"},
+        "q=river+-walk": {"river swim"},
+        "q=desk+or+swim": {"river swim", "desk day"},
+        "q=calm&tag=calm": {"river walk"},
+        f"q=river&end={DAY - dt.timedelta(days=1)}": {"river swim"},
+        f"q=river&before={DAY}": {"river swim"},
+        "tag=work": {"desk day"},
+        "q=!!": set(),
+    }
+    notes = {"river walk", "river swim", "desk day"}
+    for query, expected in asked.items():
+        html = owner_client.get(f"/journal/?{query}").content.decode()
+        assert {note for note in notes if note in html} == expected, query
+    assert len(queries._search_reads) == min(kept, len(asked))
+
+
 def test_search_finds_words_in_prompt_answers(owner_client, owner):
     entry = make_entry(owner, day=DAY, note="")
     entry.prompt_text = "What did you notice?"
