@@ -117,12 +117,21 @@ def days_between(first: dt.date, last: dt.date) -> Iterator[dt.date]:
 
 def planned_days(plan: Plan, first: dt.date, last: dt.date) -> list[dt.date]:
     """Every planned dose day from `first` to `last`, both included."""
+    return list(_planned(plan, first, last))
+
+
+def next_planned_day(plan: Plan, first: dt.date, last: dt.date) -> dt.date | None:
+    """The first planned dose day from `first` to `last`, or None."""
+    return next(_planned(plan, first, last), None)
+
+
+def _planned(plan: Plan, first: dt.date, last: dt.date) -> Iterator[dt.date]:
     if plan.kind == INTUITIVE:
-        return []
+        return iter(())
     first = max(first, plan.start)
     if plan.end is not None:
         last = min(last, plan.end)
-    return [day for day in days_between(first, last) if is_planned(plan, day)]
+    return (day for day in days_between(first, last) if is_planned(plan, day))
 
 
 # --- The phase of a day, from the doses actually taken ----------------------

@@ -14,10 +14,9 @@ def today_dose_context(request: SignedInRequest) -> dict:
     phase = schedule.plan_phase(protocol.plan, today) if protocol else None
     next_day = None
     if protocol and phase != schedule.PlanPhase.DOSE:
-        upcoming = schedule.planned_days(
+        next_day = schedule.next_planned_day(
             protocol.plan, today + dt.timedelta(days=1), today + dt.timedelta(days=120)
         )
-        next_day = upcoming[0] if upcoming else None
     return {
         "dose_protocol": protocol,
         "dose_phase": phase,

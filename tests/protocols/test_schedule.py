@@ -175,6 +175,15 @@ def test_fadiman_never_plans_consecutive_days(plan, offset):
         assert (b - a).days >= 2
 
 
+@given(plan=plans(), offset=st.integers(-30, 400), length=st.integers(-2, 120))
+def test_the_next_planned_day_is_the_first_of_the_planned_days(plan, offset, length):
+    first, last = window(plan, offset, length)
+    planned = planned_days(plan, first, last)
+    assert schedule.next_planned_day(plan, first, last) == (
+        planned[0] if planned else None
+    )
+
+
 @given(plan=plans(), offset=st.integers(-30, 400))
 def test_no_planned_dose_falls_in_a_break(plan, offset):
     for day in planned_days(plan, *window(plan, offset, 120)):
