@@ -254,6 +254,8 @@ def _matches(
 
 
 def _build_matches(shape: tuple, user_id: int, *args) -> QuerySet:
+    """(entry, day) of the person's entries matching, newest first: the
+    arguments are the filters given, then each group's four lists of terms."""
     (has_tag, has_start, has_end, has_before), sizes, limit = shape
     args = iter(args)
     entries = Entry.objects.filter(user=user_id)

@@ -83,6 +83,7 @@ def _in_text(term: str, word: bool) -> Q:
         query = SearchQuery(term, search_type="phrase", config=SEARCH_CONFIG)
         matching = Entry.objects.annotate(search=search_vector()).filter(search=query)
         return Q(pk__in=matching.values("pk"))
+    # One FTS5 phrase: the term's words in this order.
     phrase = '"' + term.replace('"', '""') + '"'
     return Q(
         pk__in=RawSQL(
