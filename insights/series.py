@@ -102,22 +102,19 @@ def first_day(user: User) -> dt.date | None:
     return min((d for d in (entry, dose) if d), default=None)
 
 
-@prepared
-def _first_entry_day(user_id: int) -> QuerySet:
-    return (
-        Entry.objects.filter(user=user_id)
-        .order_by("day")
-        .values_list("day", flat=True)[:1]
+def _earliest_day(model) -> prepared:
+    """A prepared read of the person's earliest day among the model's rows."""
+    return prepared(
+        lambda user_id: (
+            model.objects.filter(user=user_id)
+            .order_by("day")
+            .values_list("day", flat=True)[:1]
+        )
     )
 
 
-@prepared
-def _first_dose_day(user_id: int) -> QuerySet:
-    return (
-        DoseLog.objects.filter(user=user_id)
-        .order_by("day")
-        .values_list("day", flat=True)[:1]
-    )
+_first_entry_day = _earliest_day(Entry)
+_first_dose_day = _earliest_day(DoseLog)
 
 
 def default_substance(user: User) -> Substance | None:

@@ -288,7 +288,7 @@ def journal_page(
 ) -> JournalPage:
     """A page of days with entries, newest first, matching the filters."""
     if text or tag:
-        groups = search.terms(search.parse(text.replace("\x00", "")))
+        groups = search.terms(text)
         filters = (tag or None, start, end, before)
         found = _latest_matches(user.pk, days_per_page, filters, groups)
         days = sorted({day for _, day in found}, reverse=True)[: days_per_page + 1]

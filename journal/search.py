@@ -18,11 +18,10 @@ from operator import and_, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex, Upper
 
-from accounts.models import User
 from journal.models import Entry
 
 # "simple" does not stem or drop stop words: notes come in any language.
@@ -68,11 +67,15 @@ def parse(text: str) -> list[Group]:
 Terms = tuple[list[str], list[str], list[str], list[str]]
 
 
-def terms(groups: list[Group]) -> list[Terms]:
+def terms(text: str) -> list[Terms]:
+    """The search `text`'s groups of terms, for `condition`; none for a text
+    that asks for nothing."""
+
     def split(found: list[str]) -> tuple[list[str], list[str]]:
         words = [term for term in found if re.search(r"\w", term)]
         return words, [term for term in found if not re.search(r"\w", term)]
 
+    groups = parse(text.replace("\x00", ""))
     return [(*split(group.wanted), *split(group.unwanted)) for group in groups]
 
 
@@ -117,11 +120,3 @@ def condition(user_id: int, groups: list[Terms]) -> Q:
         conditions += [~_matches(user_id, term, False) for term in unwanted_marks]
         alternatives.append(reduce(and_, conditions))
     return reduce(or_, alternatives)
-
-
-def search_entries(entries: QuerySet, text: str, user: User) -> QuerySet:
-    """`entries` (the person's) that match the search `text`."""
-    groups = parse(text.replace("\x00", ""))
-    if not groups:
-        return entries
-    return entries.filter(condition(user.pk, terms(groups)))

@@ -70,36 +70,24 @@ def notes_like(user_id: int, text: str):
     return Entry.objects.filter(user=user_id, note__icontains=text)
 
 
-@prepared
-def tagged_as(user_id: int, name: str):
-    """Entries with a tag of exactly this name (PostgreSQL and SQLite take a
-    text parameter of its own; it is what the shape substitutes)."""
-    return (
-        Entry.objects.filter(user=user_id, tags__name=name)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+def tagged(lookup: str = "", rewrite=lambda name: name) -> prepared:
+    """Entries with a tag whose name matches by the lookup."""
+    return prepared(
+        lambda user_id, name: (
+            Entry.objects.filter(user=user_id, **{f"tags__name{lookup}": rewrite(name)})
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
     )
 
 
-@prepared
-def tagged_iexact(user_id: int, name: str):
-    """SQLite matches iexact by LIKE with the text escaped; PostgreSQL by
-    UPPER() = UPPER(%s) with the text as it is."""
-    return (
-        Entry.objects.filter(user=user_id, tags__name__iexact=name)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-
-
-@prepared
-def tagged_lower(user_id: int, name: str):
-    """The builder changes the text itself."""
-    return (
-        Entry.objects.filter(user=user_id, tags__name=name.lower().strip())
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+# Exact: both databases take the text as a parameter of its own, and the
+# shape substitutes it. iexact: SQLite matches by LIKE with the text escaped,
+# PostgreSQL by UPPER() = UPPER(%s) with the text as it is. The last builder
+# changes the text itself.
+tagged_as = tagged()
+tagged_iexact = tagged("__iexact")
+tagged_lower = tagged(rewrite=lambda name: name.lower().strip())
 
 
 @prepared
@@ -236,31 +224,13 @@ def test_text_arguments_as_the_queryset_takes_them(owner, other_user):
         make_entry(owner, day=DAY, tags=[name])
     make_entry(other_user, day=DAY, tags=["walk"])
     for name in [*TEXTS, "Walk", " walk ", "", "wal", "%", "_", "50_%off", "A_B"]:
-        expected = list(
-            Entry.objects.filter(user=owner, tags__name=name)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        assert tagged_as(owner.pk, name) == expected, name
-        assert tagged_iexact(owner.pk, name) == list(
-            Entry.objects.filter(user=owner, tags__name__iexact=name)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        ), name
-        assert tagged_lower(owner.pk, name) == list(
-            Entry.objects.filter(user=owner, tags__name=name.lower().strip())
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        ), name
+        for read in (tagged_as, tagged_iexact, tagged_lower):
+            assert read(owner.pk, name) == list(read.build(owner.pk, name)), name
     assert all(shape is not None for shape in tagged_as.shapes.values())
     for names in (["walk"], ["Walk", "50%_off"], ["nothing"], TEXTS):
-        expected = list(
-            Entry.objects.filter(user=owner, tags__name__in=names)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-            .distinct()
-        )
-        assert with_any_tag(owner.pk, names) == expected, names
+        assert with_any_tag(owner.pk, names) == list(
+            with_any_tag.build(owner.pk, names)
+        ), names
 
 
 def test_a_parameter_made_from_a_text_runs_as_a_queryset(owner):
