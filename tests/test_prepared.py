@@ -142,6 +142,23 @@ def test_the_second_call_reads_without_compiling(owner):
     assert all(str(MARKER) not in q["sql"] for q in [*first, *second])
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's prepared statements"
+)
+def test_postgresql_prepares_a_query_run_often_on_its_connection(owner):
+    make_entry(owner, day=DAY, note="kept")
+    for shift in range(6):  # psycopg prepares at the fifth run
+        got = entries_of(owner.pk, DAY - dt.timedelta(days=shift), DAY)
+        assert [e.note for e in got] == ["kept"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any(
+        'FROM "journal_entry"' in sql and "BETWEEN $1 AND $2" in sql
+        for sql in statements
+    ), statements
+
+
 def test_values_lists_and_lists_of_ids(owner):
     a = make_entry(owner, day=DAY, mood=3)
     b = make_entry(owner, day=DAY, mood=8)

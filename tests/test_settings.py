@@ -108,10 +108,17 @@ def test_it_refuses_bad_values_with_a_clear_message(tmp_path, variables, message
     assert message in result.stderr
 
 
-def test_a_postgres_url_gives_persistent_health_checked_connections(tmp_path):
+@pytest.mark.parametrize(
+    ("prepared", "threshold"),
+    [({}, "5"), ({"DATABASE_PREPARED_STATEMENTS": "off"}, "None")],
+)
+def test_a_postgres_url_gives_persistent_health_checked_connections(
+    tmp_path, prepared, threshold
+):
     shown = (
         "from django.conf import settings; d = settings.DATABASES['default'];"
-        "print(d['ENGINE'], d['NAME'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+        "print(d['ENGINE'], d['NAME'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'],"
+        "d['OPTIONS']['server_side_binding'], d['OPTIONS']['prepare_threshold'])"
     )
     result = run_manage(
         "shell",
@@ -121,6 +128,7 @@ def test_a_postgres_url_gives_persistent_health_checked_connections(tmp_path):
         shown,
         tmp_path=tmp_path,
         DATABASE_URL="postgres://u:p@db.internal:5432/titrate",
+        **prepared,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
@@ -128,6 +136,8 @@ def test_a_postgres_url_gives_persistent_health_checked_connections(tmp_path):
         "titrate",
         "600",
         "True",
+        "True",
+        threshold,
     ]
 
 
