@@ -180,6 +180,8 @@ if _database_url:
     # every request (about a fifth of Today's CPU, README: Stack). A pooler
     # that cannot hold prepared statements (PgBouncer before 1.21 in
     # transaction mode) needs DATABASE_PREPARED_STATEMENTS=false.
+    # Django's backend, told the protocol's limit on parameters (its docstring).
+    _database["ENGINE"] = "config.postgresql"
     _database["OPTIONS"] = {
         **_database.get("OPTIONS", {}),
         "server_side_binding": True,

@@ -33,6 +33,10 @@ from reminders.models import PushDevice, ReminderSettings
 
 FORMAT = "titrate-export"
 SCHEMA_VERSION = 1
+# Entries and doses are read this many at a time, each batch with its tags,
+# ratings and effects: a statement holds at most 65,535 parameters
+# (config/postgresql), and a journal can hold more entries than that.
+CHUNK = 2000
 
 
 def _amount(value: Decimal | None) -> str | None:
@@ -90,6 +94,7 @@ def export_document(user: User) -> dict:
             .order_by("occurred_at", "id")
             .prefetch_related("tags", "ratings__metric")
             .select_related("prompt")
+            .iterator(chunk_size=CHUNK)
         ],
         "own_prompts": [
             {"text": p.text, "phases": p.phase_list, "kind": p.kind, "active": p.active}
@@ -143,6 +148,7 @@ def export_document(user: User) -> dict:
             .select_related("substance")
             .prefetch_related("effects")
             .order_by("taken_at", "id")
+            .iterator(chunk_size=CHUNK)
         ],
         "weekly_reviews": [
             {

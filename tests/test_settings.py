@@ -132,7 +132,7 @@ def test_a_postgres_url_gives_persistent_health_checked_connections(
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.db.backends.postgresql",
+        "config.postgresql",
         "titrate",
         "600",
         "True",

@@ -5,8 +5,15 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import account_delete
+from journal.models import Entry, Rating
+from portability.export import export_document
+from tests.conftest import make_user
+from tests.factories import make_entry, mood_metric
 
 OUR_APPS = ("accounts", "journal", "protocols", "insights", "experiments", "reminders")
 # The instance's own rows, no one's in particular.
@@ -78,3 +85,38 @@ def test_deleting_a_user_with_a_full_history_leaves_nothing(other_user):
 
     assert {k: v for k, v in rows_of(user_id).items() if v} == {}
     assert rows_of(other_user.pk) == others
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's limit on parameters"
+)
+def test_an_account_of_more_entries_than_a_statement_holds_exports_and_deletes(
+    owner,
+):
+    """With its parameters sent apart, a statement holds at most 65,535
+    (config/postgresql). Exporting more entries than that reads them in
+    batches, each with its ratings and tags; deleting them deletes their
+    ratings in several statements."""
+    limit = connection.features.max_query_params
+    assert limit == 2**16 - 1
+    moment = timezone.now()
+    Entry.objects.bulk_create(
+        Entry(user=owner, day=moment.date(), occurred_at=moment)
+        for _ in range(limit + 10)
+    )
+    mood = mood_metric(owner)
+    Rating.objects.bulk_create(
+        Rating(entry_id=pk, metric=mood, value=5)
+        for pk in Entry.objects.filter(user=owner).values_list("pk", flat=True)[:20]
+    )
+    kept = make_user("kept")
+    make_entry(kept, note="someone else's")
+    exported = export_document(owner)["entries"]
+    assert len(exported) == limit + 10
+    assert sum(bool(e["ratings"]) for e in exported) == 20
+    account_delete(user=owner)
+    assert not Entry.objects.filter(user_id=owner.pk).exists()
+    assert not Rating.objects.filter(metric=mood).exists()
+    assert Entry.objects.get(user=kept).note == "someone else's"
