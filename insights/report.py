@@ -644,7 +644,9 @@ def _questionnaire_totals(user_id: int, start: dt.date, end: dt.date) -> QuerySe
     model instance for each of five years' responses."""
     return (
         QuestionnaireResponse.objects.filter(user=user_id, day__range=(start, end))
-        .order_by("completed_at")
+        # Two taken in the same second stay in the order they were saved,
+        # whatever plan PostgreSQL chooses.
+        .order_by("completed_at", "id")
         .values_list("day", "instrument", "score")
     )
 

@@ -101,3 +101,18 @@ def test_questionnaire_totals_frame_the_weeks_of_an_experiment(owner):
         f.startswith("PHQ-9: 9 on 2 Mar 2026, 9 on 23 Mar 2026")
         for f in section.findings
     )
+
+
+def test_questionnaires_taken_in_the_same_second_keep_the_order_they_were_saved(
+    owner,
+):
+    from tests.factories import make_response
+
+    # Saved newest instrument first, so the order of saving is not the
+    # order of the names either way.
+    for instrument in ("who5", "gad7", "phq9", "gad7"):
+        make_response(owner, instrument, day=START)
+    section = report.build(
+        owner, START, START + dt.timedelta(days=40), None, ("questionnaires",)
+    ).sections[0]
+    assert [row[1] for row in section.rows] == ["WHO-5", "GAD-7", "PHQ-9", "GAD-7"]
