@@ -175,13 +175,13 @@ if _database_url:
         )
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be parsed: {error}") from None
+    # Django's backend, told the protocol's limit on parameters (its docstring).
+    _database["ENGINE"] = "config.postgresql"
     # Parameters travel apart from the SQL, and a query run a few times on a
     # connection is prepared once: PostgreSQL stops parsing and planning it on
     # every request (Today's queries: 4.4 → 2.5 ms, README: Stack). A pooler
     # that cannot hold prepared statements (PgBouncer before 1.21 in
     # transaction mode) needs DATABASE_PREPARED_STATEMENTS=false.
-    # Django's backend, told the protocol's limit on parameters (its docstring).
-    _database["ENGINE"] = "config.postgresql"
     _database["OPTIONS"] = {
         **_database.get("OPTIONS", {}),
         "server_side_binding": True,
