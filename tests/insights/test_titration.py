@@ -108,8 +108,8 @@ def test_questionnaires_taken_in_the_same_second_keep_the_order_they_were_saved(
 ):
     from tests.factories import make_response
 
-    # Saved newest instrument first, so the order of saving is not the
-    # order of the names either way.
+    # In neither the names' order nor its reverse: only the order of saving
+    # gives these rows.
     for instrument in ("who5", "gad7", "phq9", "gad7"):
         make_response(owner, instrument, day=START)
     section = report.build(
