@@ -5,6 +5,7 @@ shows the notification, and a click on it opens Today."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -24,6 +25,18 @@ NOTIFICATIONS = """() => navigator.serviceWorker.ready
     title: n.title, body: n.body, tag: n.tag, data: n.data,
     actions: n.actions.map((a) => a.action),
   })))"""
+
+
+def notifications_once_shown(page, timeout_s: float = 10) -> list[dict]:
+    """The notifications, read until there are some. The service worker shows
+    them after deliverPushMessage has returned. (wait_for_function would not
+    wait here: it takes the promise a read returns as a truthy answer, and
+    CI twice read the notifications before they were shown.)"""
+    deadline = time.monotonic() + timeout_s
+    while not (shown := page.evaluate(NOTIFICATIONS)):
+        assert time.monotonic() < deadline, "no notification shown"
+        page.wait_for_timeout(50)
+    return shown
 
 
 @pytest.fixture
@@ -83,11 +96,7 @@ def test_a_push_message_shows_the_reminder_and_a_click_opens_today(phone, live_s
             "data": json.dumps(payload),
         },
     )
-    # The notifications as the wait saw them: a second read raced the
-    # browser once in CI and found none.
-    [shown] = page.wait_for_function(
-        f"({NOTIFICATIONS})().then((n) => n.length === 1 && n)"
-    ).json_value()
+    [shown] = notifications_once_shown(page)
     assert shown["title"] == "Titrate"
     assert shown["body"] == "Time for your check-in"
     assert shown["actions"] == ["snooze"]
