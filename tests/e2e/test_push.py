@@ -26,16 +26,16 @@ NOTIFICATIONS = """() => navigator.serviceWorker.ready
   })))"""
 
 
-def notifications_once_shown(page) -> list[dict]:
-    """The notifications, read until there are some: the service worker shows
-    them after deliverPushMessage has returned. (wait_for_function would not
-    wait here: it takes the promise a read returns as a truthy answer, and
-    CI twice read the notifications before they were shown.)"""
-    for _ in range(100):
+def notifications_once_shown(page, tries: int = 100) -> list[dict]:
+    """The notifications, read until there are some (none after `tries`):
+    the service worker shows them after deliverPushMessage has returned.
+    (wait_for_function would not wait here: it takes the promise a read
+    returns as a truthy answer.)"""
+    for _ in range(tries):
         if shown := page.evaluate(NOTIFICATIONS):
             return shown
         page.wait_for_timeout(100)
-    raise AssertionError("no notification shown")
+    return []
 
 
 @pytest.fixture
@@ -50,18 +50,23 @@ def phone(browser, live_server):
     context.close()
 
 
-def registration_id(context, page) -> str:
+def registration_id(context, page, origin: str) -> str:
+    """The live registration of the app's worker, as CDP reports it."""
     cdp = context.new_cdp_session(page)
     found = []
     cdp.on(
         "ServiceWorker.workerRegistrationUpdated",
-        lambda event: found.extend(r["registrationId"] for r in event["registrations"]),
+        lambda event: found.extend(
+            r["registrationId"]
+            for r in event["registrations"]
+            if not r["isDeleted"] and r["scopeURL"].startswith(origin)
+        ),
     )
     cdp.send("ServiceWorker.enable")
     page.wait_for_timeout(200)
     for _ in range(50):
         if found:
-            return cdp, found[0]
+            return cdp, found[-1]
         page.wait_for_timeout(100)
     raise AssertionError("no service worker registration reported")
 
@@ -86,16 +91,22 @@ def test_a_push_message_shows_the_reminder_and_a_click_opens_today(phone, live_s
         "title": message.title, "body": message.body, "url": message.url,
         "snooze": message.snooze_url, "tag": message.tag,
     }  # fmt: skip
-    cdp, registration = registration_id(context, page)
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {
-            "origin": live_server.url,
-            "registrationId": registration,
-            "data": json.dumps(payload),
-        },
-    )
-    [shown] = notifications_once_shown(page)
+    cdp, registration = registration_id(context, page, live_server.url)
+    # A push service delivers again what was not received; so does this test,
+    # as CDP's delivery was once lost in CI (nothing shown in ten seconds).
+    # The notification's tag makes a second delivery replace the first.
+    for _ in range(3):
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {
+                "origin": live_server.url,
+                "registrationId": registration,
+                "data": json.dumps(payload),
+            },
+        )
+        if shown := notifications_once_shown(page, tries=40):
+            break
+    [shown] = shown
     assert shown["title"] == "Titrate"
     assert shown["body"] == "Time for your check-in"
     assert shown["actions"] == ["snooze"]
