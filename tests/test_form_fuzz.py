@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
+from django.db.models import Func, OuterRef, Subquery
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts.models import User
+from config.prepared import prepared
 from protocols.models import SafetyScreen
 
 # Each form: its URL and the fields it reads.
@@ -68,8 +71,10 @@ values = st.one_of(
 BOOKKEEPING = {"journal.PromptShown", "protocols.CalendarFeed", "accounts.AuditEvent"}
 
 
-def owned_rows(user) -> dict[str, int]:
-    counts = {}
+def _owned_models() -> list[tuple[str, str]]:
+    """Each model of ours with rows a person owns: its label and the field
+    that names the person."""
+    found = []
     for model in apps.get_models():
         if model._meta.label in BOOKKEEPING:
             continue
@@ -79,10 +84,25 @@ def owned_rows(user) -> dict[str, int]:
                 None,
             )
             if field:
-                counts[model._meta.label] = model.objects.filter(
-                    **{field: user}
-                ).count()
-    return counts
+                found.append((model._meta.label, field))
+    return found
+
+
+@prepared
+def _owned_counts(user_id: int):
+    """The person's row count in each of those models: one query, compiled
+    once (a query a model was a third of this file's time at 200 examples)."""
+    counts = []
+    for label, field in _owned_models():
+        rows = apps.get_model(label).objects.filter(**{field: OuterRef("pk")})
+        # COUNT as a plain function: no GROUP BY, so one row, 0 for none.
+        counts.append(Subquery(rows.order_by().values(n=Func("pk", function="COUNT"))))
+    return User.objects.filter(pk=user_id).values_list(*counts)
+
+
+def owned_rows(user) -> dict[str, int]:
+    (row,) = _owned_counts(user.pk)
+    return dict(zip((label for label, _ in _owned_models()), row, strict=True))
 
 
 @pytest.mark.django_db
