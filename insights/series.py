@@ -361,28 +361,10 @@ def _planned_breaks(courses: Sequence[Course], days: list[dt.date]) -> set[dt.da
 def _bands(courses: Sequence[Course], start: dt.date, end: dt.date) -> list[Band]:
     """Contiguous stretches of on-phase and break days of each protocol: each
     cycle's dosing weeks, then its break, within the range."""
-    bands = []
-    one_day = dt.timedelta(days=1)
-    for course in courses:
-        plan = course.plan
-        first = max(start, plan.start)
-        last = min(end, plan.end or end)
-        if first > last:
-            continue
-        cycle = plan.cycle_days
-        if not cycle:
-            bands.append(Band(first, last, "on", course.name))
-            continue
-        cycle_start = first - dt.timedelta(days=(first - plan.start).days % cycle)
-        while cycle_start <= last:
-            break_start = cycle_start + dt.timedelta(days=plan.on_weeks * 7)
-            next_cycle = cycle_start + dt.timedelta(days=cycle)
-            for kind, a, b in (
-                ("on", cycle_start, break_start - one_day),
-                ("break", break_start, next_cycle - one_day),
-            ):
-                a, b = max(a, first), min(b, last)
-                if a <= b:
-                    bands.append(Band(a, b, kind, course.name))
-            cycle_start = next_cycle
+    kinds = {schedule.PlanPhase.DOSE: "on", schedule.PlanPhase.BREAK: "break"}
+    bands = [
+        Band(a, b, kinds[phase], course.name)
+        for course in courses
+        for phase, a, b in schedule.stretches(course.plan, start, end)
+    ]
     return sorted(bands, key=lambda band: band.start)

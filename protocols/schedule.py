@@ -92,6 +92,38 @@ def plan_phase(plan: Plan, day: dt.date) -> PlanPhase:
     return PlanPhase.DOSE if _doses_on(plan, day, offset) else PlanPhase.OFF
 
 
+def stretches(
+    plan: Plan, first: dt.date, last: dt.date
+) -> Iterator[tuple[PlanPhase, dt.date, dt.date]]:
+    """The plan's runs of days from `first` to `last`, both included, in
+    order: each cycle's dosing weeks (PlanPhase.DOSE for the whole run, dose
+    and off days alike) and its break (PlanPhase.BREAK), as plan_phase puts
+    them day by day; a plan without cycles is one run. Days before the start
+    or after the end are left out."""
+    first = max(first, plan.start)
+    if plan.end is not None:
+        last = min(last, plan.end)
+    if first > last:
+        return
+    cycle = plan.cycle_days
+    if not cycle:
+        yield PlanPhase.DOSE, first, last
+        return
+    one_day = dt.timedelta(days=1)
+    cycle_start = first - dt.timedelta(days=_offset(plan, first))
+    while cycle_start <= last:
+        break_start = cycle_start + dt.timedelta(days=plan.on_weeks * 7)
+        next_cycle = cycle_start + dt.timedelta(days=cycle)
+        for phase, a, b in (
+            (PlanPhase.DOSE, cycle_start, break_start - one_day),
+            (PlanPhase.BREAK, break_start, next_cycle - one_day),
+        ):
+            a, b = max(a, first), min(b, last)
+            if a <= b:
+                yield phase, a, b
+        cycle_start = next_cycle
+
+
 def _doses_on(plan: Plan, day: dt.date, offset: int) -> bool:
     if plan.kind == FADIMAN:
         return offset % 3 == 0

@@ -217,6 +217,22 @@ def test_a_range_query_equals_day_by_day_evaluation(plan, offset, length):
     assert planned_days(plan, first, last) == by_day
 
 
+@given(plan=plans(), offset=st.integers(-60, 600), length=st.integers(-2, 200))
+def test_the_stretches_are_the_plans_runs_of_days_day_by_day(plan, offset, length):
+    first, last = window(plan, offset, length)
+    runs = []
+    for day in schedule.days_between(first, last):
+        phase = schedule.plan_phase(plan, day)
+        if phase in (PlanPhase.BEFORE, PlanPhase.ENDED):
+            continue
+        phase = PlanPhase.BREAK if phase == PlanPhase.BREAK else PlanPhase.DOSE
+        if runs and runs[-1][0] == phase:
+            runs[-1][2] = day
+        else:
+            runs.append([phase, day, day])
+    assert list(schedule.stretches(plan, first, last)) == [tuple(r) for r in runs]
+
+
 @given(plan=plans(), offset=st.integers(-60, 900), length=st.integers(0, 120))
 def test_start_and_end_dates_always_bound_the_plan(plan, offset, length):
     for day in planned_days(plan, *window(plan, offset, length)):
