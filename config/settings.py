@@ -330,9 +330,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "config.staticfiles.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "config.staticfiles.StaticFilesStorage"},
 }
 if DEBUG:
     STORAGES["staticfiles"]["BACKEND"] = (

@@ -44,6 +44,8 @@ def test_a_file_missing_from_the_manifest_is_refused_every_time(storage):
 
 def test_production_serves_static_files_through_it(tmp_path):
     shown = "from django.conf import settings; print(settings.STORAGES['staticfiles'])"
-    result = run_manage("shell", "-v", "0", "-c", shown, tmp_path=tmp_path, **production())
+    result = run_manage(
+        "shell", "-v", "0", "-c", shown, tmp_path=tmp_path, **production()
+    )
     assert result.returncode == 0, result.stderr
     assert "config.staticfiles.StaticFilesStorage" in result.stdout
