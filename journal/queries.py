@@ -54,7 +54,9 @@ def _card_ratings(entry_ids: list[int]) -> QuerySet:
     return (
         Rating.objects.filter(entry_id__in=entry_ids)
         .order_by("metric__position", "metric_id")
-        .values_list("entry_id", "metric_id", "metric__name", "value")
+        .values_list(
+            "entry_id", "metric_id", "metric__name", "value", "metric__position"
+        )
     )
 
 
@@ -80,19 +82,31 @@ class EntryCard:
 def entry_cards(entries: QuerySet[Entry]) -> list[EntryCard]:
     """Entries with their ratings and tags: three queries, and plain values
     rather than a model instance for every rating, metric and tag."""
+    return _entry_cards(entries)[0]
+
+
+def _entry_cards(
+    entries: QuerySet[Entry],
+) -> tuple[list[EntryCard], dict[int, str]]:
+    """entry_cards, and the names of the metrics rated in them, in the
+    metrics' order (position, then id)."""
     entries = list(entries)
     ids = [entry.pk for entry in entries]
     if not ids:
-        return []
+        return [], {}
     ratings = defaultdict(list)
     values = defaultdict(dict)
-    for entry_id, metric_id, name, value in _card_ratings(ids):
+    rated = {}
+    for entry_id, metric_id, name, value, position in _card_ratings(ids):
         ratings[entry_id].append((name, value))
         values[entry_id][metric_id] = value
+        rated[metric_id] = (position, name)
     tags = defaultdict(list)
     for entry_id, name in _card_tags(ids):
         tags[entry_id].append(name)
-    return [EntryCard(e, ratings[e.pk], tags[e.pk], values[e.pk]) for e in entries]
+    cards = [EntryCard(e, ratings[e.pk], tags[e.pk], values[e.pk]) for e in entries]
+    order = sorted(rated, key=lambda pk: (rated[pk][0], pk))  # Metric's ordering
+    return cards, {pk: rated[pk][1] for pk in order}
 
 
 def day_entries(user: User, day: dt.date) -> list[EntryCard]:
@@ -181,7 +195,7 @@ def day_means(user: User, days: list[dt.date]) -> dict[dt.date, dict[int, float]
 class DayGroup:
     day: dt.date
     entries: list[EntryCard] = field(default_factory=list)
-    means: list[tuple[Metric, float]] = field(default_factory=list)
+    means: list[tuple[str, float]] = field(default_factory=list)  # (metric name, mean)
     doses: list = field(default_factory=list)  # DoseLog rows, filled by the view
 
 
@@ -278,7 +292,6 @@ def _build_matches(shape: tuple, user_id: int, *args) -> QuerySet:
 def journal_page(
     user: User,
     *,
-    metrics: list[Metric],
     text: str = "",
     tag: str = "",
     start: dt.date | None = None,
@@ -309,9 +322,11 @@ def journal_page(
 
     # Every entry of the shown days: a day's means are over all of them, and a
     # search shows those it found (the others on a day are few, and reading
-    # them with the rest costs less than a query more for the means).
+    # them with the rest costs less than a query more for the means). The
+    # means are named from the ratings read, in the metrics' order.
     cards = {day: [] for day in days}
-    for card in entry_cards(_days_entries(user.pk, days)):
+    day_cards, metric_names = _entry_cards(_days_entries(user.pk, days))
+    for card in day_cards:
         cards[card.entry.day].append(card)
     shown = {pk for pk, _ in found} if text or tag else None
     groups = {
@@ -324,9 +339,9 @@ def journal_page(
     means = _card_means(cards)
     for day, group in groups.items():
         group.means = [
-            (metric, means[day][metric.pk])
-            for metric in metrics
-            if metric.pk in means.get(day, {})
+            (name, means[day][pk])
+            for pk, name in metric_names.items()
+            if pk in means.get(day, {})
         ]
     return JournalPage(
         days=list(groups.values()), next_before=days[-1] if more else None

@@ -254,7 +254,6 @@ def journal_list(request: SignedInRequest) -> HttpResponse:
 
     page = queries.journal_page(
         request.user,
-        metrics=queries.metrics(request.user),
         text=values.get("q", ""),
         tag=values.get("tag", ""),
         start=values.get("start"),

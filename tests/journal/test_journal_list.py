@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
 from journal import queries
+from journal.models import Metric, Rating
 from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +34,25 @@ def test_entries_are_grouped_by_day_newest_first_with_day_means(owner_client, ow
     assert "Mood <strong>5.5</strong>" in html
     assert html.index("oldest-entry") > html.index("second")
     assert 'class="dose-markers" data-day="2026-05-20"' in html
+
+
+def test_day_means_follow_the_order_of_the_metrics_hidden_ones_too(
+    owner_client, owner
+):
+    metrics = list(Metric.objects.filter(user=owner))
+    first, second, third = metrics[0], metrics[1], metrics[2]
+    # Positions against the ids: the third metric first, then the first.
+    for position, metric in enumerate([third, first, second, *metrics[3:]]):
+        Metric.objects.filter(pk=metric.pk).update(position=position)
+    Metric.objects.filter(pk=first.pk).update(hidden=True)
+    one = make_entry(owner, day=DAY, mood=None, note="one")
+    Rating.objects.create(entry=one, metric=second, value=3)
+    other = make_entry(owner, day=DAY, mood=None, note="other")
+    Rating.objects.create(entry=other, metric=first, value=4)
+    Rating.objects.create(entry=other, metric=third, value=5)
+    html = owner_client.get("/journal/").content.decode()
+    means = re.findall(r"<li>([^<]+) <strong>([^<]+)</strong></li>", html)
+    assert means == [(third.name, "5"), (first.name, "4"), (second.name, "3")]
 
 
 def test_load_more_pages_by_day_with_a_link_that_works_without_js(owner_client, owner):
@@ -206,9 +227,7 @@ def test_a_search_page_shows_every_match_of_its_days(
     for offset, count in enumerate(per_day):
         _walks(owner, DAY - dt.timedelta(days=offset), count)
     make_entry(owner, day=DAY, note="reading")  # on a shown day, not a match
-    page = queries.journal_page(
-        owner, metrics=queries.metrics(owner), text="walk", days_per_page=2
-    )
+    page = queries.journal_page(owner, text="walk", days_per_page=2)
     assert [group.day for group in page.days] == [DAY, DAY - dt.timedelta(days=1)]
     shown = [card.entry.note for group in page.days for card in group.entries]
     assert len(shown) == expected_shown
