@@ -36,9 +36,7 @@ def test_entries_are_grouped_by_day_newest_first_with_day_means(owner_client, ow
     assert 'class="dose-markers" data-day="2026-05-20"' in html
 
 
-def test_day_means_follow_the_order_of_the_metrics_hidden_ones_too(
-    owner_client, owner
-):
+def test_day_means_follow_the_order_of_the_metrics_hidden_ones_too(owner_client, owner):
     metrics = list(Metric.objects.filter(user=owner))
     first, second, third = metrics[0], metrics[1], metrics[2]
     # Positions against the ids: the third metric first, then the first.
