@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from insights import charts, series
 from protocols import schedule
-from protocols.schedule import DayPhase
+from protocols.schedule import DayPhase, PlanPhase
 from tests.factories import make_dose, make_entry, make_protocol
+from tests.protocols.test_schedule import runs_day_by_day
 
 D = dt.date
 
@@ -118,19 +119,6 @@ def test_protocol_bands_split_on_weeks_from_breaks(owner):
     ]
 
 
-def _bands_day_by_day(plan, start, end):
-    """Stretches of days of one phase kind, found one day at a time."""
-    stretches = []
-    for day in schedule.days_between(max(start, plan.start), min(end, plan.end or end)):
-        phase = schedule.plan_phase(plan, day)
-        kind = "break" if phase == schedule.PlanPhase.BREAK else "on"
-        if stretches and stretches[-1][2] == kind:
-            stretches[-1][1] = day
-        else:
-            stretches.append([day, day, kind])
-    return [tuple(stretch) for stretch in stretches]
-
-
 @given(
     kind=st.sampled_from(["fadiman", "stamets", "every_other_day", "intuitive"]),
     on_weeks=st.integers(0, 6),
@@ -156,9 +144,10 @@ def test_bands_are_the_stretches_of_the_plans_days(
     first = origin + dt.timedelta(days=start)
     last = first + dt.timedelta(days=length)
     bands = series._bands([series.Course("P", plan)], first, last)
-    assert [(b.start, b.end, b.kind) for b in bands] == _bands_day_by_day(
-        plan, first, last
-    )
+    kinds = {PlanPhase.DOSE: "on", PlanPhase.BREAK: "break"}
+    assert [(b.start, b.end, b.kind) for b in bands] == [
+        (a, b, kinds[phase]) for phase, a, b in runs_day_by_day(plan, first, last)
+    ]
 
 
 @pytest.mark.django_db

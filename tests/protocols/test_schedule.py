@@ -217,9 +217,11 @@ def test_a_range_query_equals_day_by_day_evaluation(plan, offset, length):
     assert planned_days(plan, first, last) == by_day
 
 
-@given(plan=plans(), offset=st.integers(-60, 600), length=st.integers(-2, 200))
-def test_the_stretches_are_the_plans_runs_of_days_day_by_day(plan, offset, length):
-    first, last = window(plan, offset, length)
+def runs_day_by_day(
+    plan: Plan, first: dt.date, last: dt.date
+) -> list[tuple[PlanPhase, dt.date, dt.date]]:
+    """What schedule.stretches should give, found one day at a time with
+    plan_phase: runs of dosing-week days (DOSE) and of break days (BREAK)."""
     runs = []
     for day in schedule.days_between(first, last):
         phase = schedule.plan_phase(plan, day)
@@ -230,7 +232,15 @@ def test_the_stretches_are_the_plans_runs_of_days_day_by_day(plan, offset, lengt
             runs[-1][2] = day
         else:
             runs.append([phase, day, day])
-    assert list(schedule.stretches(plan, first, last)) == [tuple(r) for r in runs]
+    return [tuple(run) for run in runs]
+
+
+@given(plan=plans(), offset=st.integers(-60, 600), length=st.integers(-2, 200))
+def test_the_stretches_are_the_plans_runs_of_days_day_by_day(plan, offset, length):
+    first, last = window(plan, offset, length)
+    assert list(schedule.stretches(plan, first, last)) == runs_day_by_day(
+        plan, first, last
+    )
 
 
 @given(plan=plans(), offset=st.integers(-60, 900), length=st.integers(0, 120))
