@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
 
+from django.db import connection
 from django.db.models import Avg, Count, Max, Q, QuerySet
 
 from accounts.models import User
@@ -128,9 +129,43 @@ def _tags(user_id: int) -> QuerySet[Tag]:
     return Tag.objects.filter(user=user_id).only("id", "name").order_by("name")
 
 
-@prepared
-def _tag_uses(user_id: int, first: dt.date, since: dt.date) -> QuerySet:
+# Each tag's uses among the person's entries from a day on, read entry by
+# entry through the (entry, tag) index. Left to itself, PostgreSQL joins by
+# hashing: it reads every person's tag links (every one on the instance, so
+# Today slowed as the instance grew), because it expects most entries to fall
+# in the last year, as they do for a person who started within it. A year of
+# a five-year journal took 2.5 ms that way and 1.0 ms this way, and the cost
+# no longer grows with the instance. OFFSET 0 keeps the subquery a loop over
+# the person's entries (PostgreSQL would otherwise fold it into the join).
+TAG_USES_SQL = """
+    SELECT link.tag_id,
+           COUNT(*) AS uses,
+           COUNT(*) FILTER (WHERE entry.day >= %(since)s) AS recent,
+           MAX(entry.day) AS last
+      FROM journal_entry AS entry
+     CROSS JOIN LATERAL (
+           SELECT tag_id FROM journal_entry_tags
+            WHERE entry_id = entry.id OFFSET 0
+           ) AS link
+     WHERE entry.user_id = %(user)s AND entry.day >= %(first)s
+     GROUP BY link.tag_id
+"""
+
+
+def _tag_uses(user_id: int, first: dt.date, since: dt.date) -> list[dict]:
     """Each tag's uses from first on, its uses since `since`, its last day."""
+    if connection.vendor != "postgresql":
+        return list(_tag_uses_orm(user_id, first, since))
+    with connection.cursor() as cursor:
+        cursor.execute(TAG_USES_SQL, {"user": user_id, "first": first, "since": since})
+        return [
+            {"tag_id": tag_id, "uses": uses, "recent": recent, "last": last}
+            for tag_id, uses, recent, last in cursor.fetchall()
+        ]
+
+
+@prepared
+def _tag_uses_orm(user_id: int, first: dt.date, since: dt.date) -> QuerySet:
     return (
         Entry.tags.through.objects.filter(entry__user=user_id, entry__day__gte=first)
         .values("tag_id")

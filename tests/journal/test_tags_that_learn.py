@@ -10,7 +10,7 @@ import pytest
 
 from journal.forms import STARTER_TAGS
 from journal.models import Entry, Tag
-from journal.queries import SUGGESTED_TAGS, suggested_tags
+from journal.queries import SUGGESTED_TAGS, _tag_uses, suggested_tags
 from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +42,30 @@ def test_tags_unused_for_a_year_come_last_by_name(owner):
     chips, names = suggested_tags(owner, TODAY)
     assert [t.name for t in chips] == ["yodel", "banjo", "zither"]
     assert names == ["banjo", "yodel", "zither"]
+
+
+def test_tag_uses_count_the_persons_entries_of_the_window_only(owner, other_user):
+    """The uses behind the ranking, read on PostgreSQL by its own SQL and on
+    SQLite by the ORM: the same counts, the person's alone."""
+    first, since = TODAY - dt.timedelta(days=365), TODAY - dt.timedelta(days=30)
+    for back in (0, 29, 30, 31, 365, 366):
+        make_entry(owner, day=TODAY - dt.timedelta(days=back), tags=["walk"])
+    make_entry(owner, day=TODAY - dt.timedelta(days=31), tags=["walk", "yoga"])
+    make_entry(owner, day=TODAY - dt.timedelta(days=400), tags=["swim"])
+    make_entry(owner, day=TODAY - dt.timedelta(days=3))  # no tag
+    for back in range(5):  # another person's uses, lately and of a tag named alike
+        make_entry(other_user, day=TODAY - dt.timedelta(days=back), tags=["walk"])
+    names = dict(Tag.objects.filter(user=owner).values_list("pk", "name"))
+    uses = {
+        names.get(row["tag_id"], "another's"): row
+        for row in _tag_uses(owner.pk, first, since)
+    }
+    assert {
+        name: (row["uses"], row["recent"], row["last"]) for name, row in uses.items()
+    } == {
+        "walk": (6, 3, TODAY),
+        "yoga": (1, 0, TODAY - dt.timedelta(days=31)),
+    }
 
 
 def test_only_the_first_chips_show_and_a_ticked_rare_one_stays(owner):
