@@ -1,13 +1,15 @@
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import migrations
-
-from journal.search import search_vector
 
 INDEX_NAME = "entry_search_gin"
 
 
 def index():
-    return GinIndex(search_vector(), name=INDEX_NAME)
+    # The expression journal.search.SearchDocument matches.
+    return GinIndex(
+        SearchVector("note", "prompt_answer", config="simple"), name=INDEX_NAME
+    )
 
 
 def create_search_index(apps, schema_editor):

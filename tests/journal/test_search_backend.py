@@ -4,6 +4,7 @@ SQLite's FTS5 table. Both take the same syntax and give the same answers."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -132,3 +133,35 @@ def test_postgresql_uses_the_index_for_a_search(owner):
         assert "entry_search_gin" in query.explain()
     else:
         assert "journal_entry_fts MATCH" in str(query.query)
+
+
+def test_a_prepared_search_keeps_using_the_index(owner):
+    """A search is a prepared statement: after a few runs PostgreSQL may keep
+    one plan for any words (the generic plan). That plan must match through
+    the index, so the search's expression must be the index's with its
+    constants written in, not sent as parameters."""
+    make_entry(owner, day=dt.date(2026, 1, 1), note="river")
+    query = searched(owner, "river").values_list("pk", flat=True)
+    sql, params = query.query.sql_with_params()
+    if not POSTGRES:
+        assert "journal_entry_fts MATCH" in sql
+        return
+    from psycopg import sql as pg_sql
+
+    numbered = iter(range(1, len(params) + 1))
+    prepared = re.sub(r"%s", lambda _: f"${next(numbered)}", sql)
+    with connection.cursor() as cursor:
+        values = pg_sql.SQL(", ").join(map(pg_sql.Literal, params))
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"PREPARE search_plan AS {prepared}")
+        try:
+            cursor.execute(
+                pg_sql.SQL("EXPLAIN EXECUTE search_plan({})")
+                .format(values)
+                .as_string(cursor.connection)
+            )
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("DEALLOCATE search_plan")
+    assert "entry_search_gin" in plan
