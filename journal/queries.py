@@ -134,10 +134,10 @@ def _tags(user_id: int) -> QuerySet[Tag]:
 # hashing: it reads every person's tag links (every one on the instance, so
 # Today slowed as the instance grew), because it expects most entries to fall
 # in the last year, as they do for a person who started within it. A year of
-# a five-year journal took 2.0 to 2.1 ms of its time that way and 0.8 to 1.2 ms
-# this way (a thousand runs each), and the cost
-# no longer grows with the instance. OFFSET 0 keeps the subquery a loop over
-# the person's entries (PostgreSQL would otherwise fold it into the join).
+# a five-year journal took 2.0 to 2.1 ms of its time that way and 0.8 to
+# 1.2 ms this way (a thousand runs each), and the cost no longer grows with
+# the instance. OFFSET 0 keeps the subquery a loop over the person's entries
+# (PostgreSQL would otherwise fold it into the join).
 TAG_USES_SQL = """
     SELECT link.tag_id,
            COUNT(*) AS uses,
