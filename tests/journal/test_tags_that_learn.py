@@ -10,7 +10,7 @@ import pytest
 
 from journal.forms import STARTER_TAGS
 from journal.models import Entry, Tag
-from journal.queries import SUGGESTED_TAGS, _tag_uses, suggested_tags
+from journal.queries import SUGGESTED_TAGS, _tags_with_uses, suggested_tags
 from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
@@ -55,13 +55,13 @@ def test_tag_uses_count_the_persons_entries_of_the_window_only(owner, other_user
     make_entry(owner, day=TODAY - dt.timedelta(days=3))  # no tag
     for back in range(5):  # another person's uses, lately and of a tag named alike
         make_entry(other_user, day=TODAY - dt.timedelta(days=back), tags=["walk"])
-    names = dict(Tag.objects.filter(user=owner).values_list("pk", "name"))
-    uses = {
-        names.get(row["tag_id"], "another's"): row
-        for row in _tag_uses(owner.pk, first, since)
-    }
+    tags, uses = _tags_with_uses(owner.pk, first, since)
+    # Every tag of the person's, used in the window or not, by name.
+    assert [tag.name for tag in tags] == ["swim", "walk", "yoga"]
+    names = {tag.pk: tag.name for tag in tags}
     assert {
-        name: (row["uses"], row["recent"], row["last"]) for name, row in uses.items()
+        names.get(pk, "another's"): (row["uses"], row["recent"], row["last"])
+        for pk, row in uses.items()
     } == {
         "walk": (6, 3, TODAY),
         "yoga": (1, 0, TODAY - dt.timedelta(days=31)),
