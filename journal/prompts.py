@@ -28,8 +28,12 @@ from journal.prompt_library import (
     EXPERIMENT_DAY,
     OFF_DAY,
 )
+from protocols import queries as protocol_queries
 from protocols import schedule
 from protocols.models import DoseLog, Protocol
+
+# A value the caller does not have (None is one: no dose yet).
+UNKNOWN = object()
 
 
 def phase_for_day(
@@ -37,16 +41,20 @@ def phase_for_day(
     day: dt.date,
     protocol: Protocol | None,
     doses_today: list[DoseLog] | None = None,
+    last_dose_before: dt.date | None | object = UNKNOWN,
 ) -> str:
-    """The dosing phase of a day. `doses_today`: the day's dose log rows, when
-    the caller has them already."""
+    """The dosing phase of a day. `doses_today`: the day's dose log rows, and
+    `last_dose_before`: the day of the last dose taken before it, when the
+    caller has them already."""
     if doses_today is None:
         doses_today = list(DoseLog.objects.filter(user=user, day=day))
     skipped_today = any(dose.skipped for dose in doses_today)
     if any(not dose.skipped for dose in doses_today):
         last_dose = day
+    elif last_dose_before is UNKNOWN:
+        last_dose = protocol_queries.last_dose_before(user, day)
     else:
-        last_dose = _last_dose_before.first(user.pk, day)
+        last_dose = last_dose_before
     plan_phase = schedule.plan_phase(protocol.plan, day) if protocol else None
 
     if any(dose.blinded for dose in doses_today):
@@ -69,16 +77,6 @@ def phase_for_day(
     if last_dose is not None and (day - last_dose).days > gap:
         return BREAK  # longer without a dose than the rhythm allows
     return OFF_DAY
-
-
-@prepared
-def _last_dose_before(user_id: int, day: dt.date) -> QuerySet:
-    """The day of the person's last dose taken before `day`."""
-    return (
-        DoseLog.objects.filter(user=user_id, skipped=False, day__lt=day)
-        .order_by("-day")
-        .values_list("day", flat=True)[:1]
-    )
 
 
 def available_prompts(user: User) -> QuerySet[Prompt]:
@@ -132,11 +130,12 @@ def prompt_for_day(
     day: dt.date,
     protocol: Protocol | None,
     doses_today: list[DoseLog] | None = None,
+    last_dose_before: dt.date | None | object = UNKNOWN,
 ) -> tuple[Prompt | None, str]:
     """The day's prompt and the phase it was chosen for."""
     shown = _shown_on.first(user.pk, day)
     # Asked each time: a dose logged after the first visit changes the phase.
-    phase = phase_for_day(user, day, protocol, doses_today)
+    phase = phase_for_day(user, day, protocol, doses_today, last_dose_before)
     if shown is not None and shown.prompt.active and shown.phase == phase:
         return shown.prompt, shown.phase
     prompt_ids = pool(user, phase)

@@ -36,7 +36,7 @@ from journal.models import (
     WeeklyReview,
 )
 from journal.prompt_library import DOSE_DAY
-from journal.prompts import prompt_for_day, swap_prompt
+from journal.prompts import UNKNOWN, prompt_for_day, swap_prompt
 from protocols.queries import active_protocol, doses_by_day
 from protocols.today import today_dose_context
 
@@ -57,8 +57,13 @@ def _checkin_context(request: SignedInRequest, form: EntryForm | None = None) ->
     today = profile.local_day()
     metrics = queries.visible_metrics(request.user)
     dose_context = today_dose_context(request)
+    protocol = dose_context["dose_protocol"]
     prompt, phase = prompt_for_day(
-        request.user, today, dose_context["dose_protocol"], dose_context["doses_today"]
+        request.user,
+        today,
+        protocol,
+        dose_context["doses_today"],
+        protocol.last_dose_before if protocol else UNKNOWN,
     )
     if form is None:
         form = EntryForm(

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 
 from accounts.models import User
 from config.prepared import prepared
@@ -25,6 +25,40 @@ def _active_protocol(user_id: int) -> QuerySet[Protocol]:
     return Protocol.objects.filter(user=user_id, active=True).select_related(
         "substance"
     )[:1]
+
+
+def active_protocol_on(user: User, day: dt.date) -> Protocol | None:
+    """The active protocol, as active_protocol(), with `last_dose_before`: the
+    day of the person's last dose taken before `day`, or None. One query for
+    Today, which asks both."""
+    return _active_protocol_on.first(user.pk, day)
+
+
+@prepared
+def _active_protocol_on(user_id: int, day: dt.date) -> QuerySet[Protocol]:
+    return (
+        Protocol.objects.filter(user=user_id, active=True)
+        .select_related("substance")
+        .annotate(last_dose_before=Subquery(_taken_before(user_id, day)))[:1]
+    )
+
+
+def last_dose_before(user: User, day: dt.date) -> dt.date | None:
+    """The day of the person's last dose taken before `day`."""
+    return _last_dose_before.first(user.pk, day)
+
+
+@prepared
+def _last_dose_before(user_id: int, day: dt.date) -> QuerySet:
+    return _taken_before(user_id, day)
+
+
+def _taken_before(user_id: int, day: dt.date) -> QuerySet:
+    return (
+        DoseLog.objects.filter(user=user_id, skipped=False, day__lt=day)
+        .order_by("-day")
+        .values_list("day", flat=True)[:1]
+    )
 
 
 def substances(user: User) -> list[Substance]:

@@ -10,7 +10,8 @@ from protocols import queries, schedule
 
 def today_dose_context(request: SignedInRequest) -> dict:
     today = request.profile.local_day()
-    protocol = queries.active_protocol(request.user)
+    # With the day of the last dose before today, which Today's prompt asks.
+    protocol = queries.active_protocol_on(request.user, today)
     phase = schedule.plan_phase(protocol.plan, today) if protocol else None
     next_day = None
     if protocol and phase != schedule.PlanPhase.DOSE:

@@ -10,6 +10,7 @@ from journal import prompt_library
 from journal.builtin_prompts import sync_builtin_prompts
 from journal.models import Entry, Prompt, PromptShown, PromptSwitchedOff
 from journal.prompts import phase_for_day, pool, prompt_for_day, swap_prompt
+from protocols import queries as protocol_queries
 from tests.factories import make_dose, make_prompt, make_protocol
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +88,30 @@ def test_a_protocol_break_is_a_break(owner):
         owner, kind="every_other_day", start_date=DAY, on_weeks=1, break_weeks=1
     )
     assert phase_for_day(owner, DAY + dt.timedelta(days=9), protocol) == "break"
+
+
+def test_todays_one_read_of_the_last_dose_gives_the_same_phases(owner, other_user):
+    """Today reads the last dose before the day with the active protocol
+    (protocols.queries.active_protocol_on); the phase is the one read apart."""
+    make_protocol(owner, start_date=DAY - dt.timedelta(days=30))
+    make_dose(owner, day=DAY - dt.timedelta(days=5))
+    make_dose(owner, day=DAY - dt.timedelta(days=2))
+    make_dose(owner, day=DAY - dt.timedelta(days=1), skipped=True)
+    make_dose(other_user, day=DAY - dt.timedelta(days=1))  # another person's
+    for back in range(-1, 12):
+        day = DAY - dt.timedelta(days=back)
+        protocol = protocol_queries.active_protocol_on(owner, day)
+        assert protocol.last_dose_before == protocol_queries.last_dose_before(
+            owner, day
+        )
+        doses = protocol_queries.day_doses(owner, day)
+        assert phase_for_day(
+            owner, day, protocol, doses, protocol.last_dose_before
+        ) == phase_for_day(owner, day, protocol, doses)
+    assert protocol_queries.active_protocol_on(owner, DAY).last_dose_before == (
+        DAY - dt.timedelta(days=2)
+    )
+    assert protocol_queries.active_protocol_on(other_user, DAY) is None
 
 
 def test_each_phase_has_its_own_pool(owner):
