@@ -256,13 +256,15 @@ def _days_with_entries(entries: QuerySet[Entry], count: int) -> QuerySet:
 
 
 @prepared
-def _latest_days(user_id: int, before: dt.date | None = None) -> QuerySet:
-    """A first page of the journal's days (DAYS_PER_PAGE and one more to tell
-    whether there are more), or the page before a day."""
+def _latest_days_entries(user_id: int, before: dt.date | None = None) -> QuerySet:
+    """Every entry of a first page of the journal's days (DAYS_PER_PAGE and
+    one more to tell whether there are more), or of the page before a day.
+    One query where the days and then their entries were two."""
     entries = Entry.objects.filter(user=user_id)
     if before is not None:
         entries = entries.filter(day__lt=before)
-    return _days_with_entries(entries, DAYS_PER_PAGE + 1)
+    days = _days_with_entries(entries, DAYS_PER_PAGE + 1)
+    return Entry.objects.filter(user=user_id, day__in=days)
 
 
 # Matches read per day of a page before reading them all.
@@ -345,13 +347,19 @@ def journal_page(
     days_per_page: int = DAYS_PER_PAGE,
 ) -> JournalPage:
     """A page of days with entries, newest first, matching the filters."""
+    read = None  # the shown days' entries, when read with the days
     if text or tag:
         groups = search.terms(text)
         filters = (tag or None, start, end, before)
         found = _latest_matches(user.pk, days_per_page, filters, groups)
         days = sorted({day for _, day in found}, reverse=True)[: days_per_page + 1]
     elif not (start or end) and days_per_page == DAYS_PER_PAGE:
-        days = _latest_days(user.pk, before) if before else _latest_days(user.pk)
+        read = (
+            _latest_days_entries(user.pk, before)
+            if before
+            else _latest_days_entries(user.pk)
+        )
+        days = sorted({entry.day for entry in read}, reverse=True)
     else:
         entries = Entry.objects.filter(user=user)
         if start:
@@ -370,7 +378,11 @@ def journal_page(
     # them with the rest costs less than a query more for the means). The
     # means are named from the ratings read, in the metrics' order.
     cards = {day: [] for day in days}
-    day_cards, metric_names = _entry_cards(_days_entries(user.pk, days))
+    if read is None:
+        read = _days_entries(user.pk, days)
+    else:
+        read = [entry for entry in read if entry.day in cards]
+    day_cards, metric_names = _entry_cards(read)
     for card in day_cards:
         cards[card.entry.day].append(card)
     shown = {pk for pk, _ in found} if text or tag else None
