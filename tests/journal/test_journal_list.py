@@ -75,6 +75,29 @@ def test_load_more_pages_by_day_with_a_link_that_works_without_js(owner_client, 
     assert "<html" in plain and len(days_in(plain)) == 5
 
 
+@pytest.mark.parametrize("days", [1, queries.DAYS_PER_PAGE, queries.DAYS_PER_PAGE + 1])
+def test_a_page_holds_every_entry_of_its_days_and_no_more(owner, other_user, days):
+    """The first page and each "load more" page read their days and those
+    days' entries together: the day past the page is only a sign of more."""
+    for offset in range(days):
+        day = DAY - dt.timedelta(days=2 * offset)  # days with gaps between
+        make_entry(owner, day=day, note=f"{day} a", at=dt.time(9))
+        make_entry(owner, day=day, note=f"{day} b", at=dt.time(18))
+        make_entry(other_user, day=day + dt.timedelta(days=1), note="another's")
+    for before in (None, DAY + dt.timedelta(days=1)):
+        page = queries.journal_page(owner, before=before)
+        shown = min(days, queries.DAYS_PER_PAGE)
+        expected = [DAY - dt.timedelta(days=2 * offset) for offset in range(shown)]
+        assert [group.day for group in page.days] == expected
+        assert [[card.entry.note for card in group.entries] for group in page.days] == [
+            [f"{day} b", f"{day} a"] for day in expected
+        ]
+        more = days > queries.DAYS_PER_PAGE
+        assert page.next_before == (expected[-1] if more else None)
+    last = queries.journal_page(owner, before=DAY - dt.timedelta(days=2 * (days - 1)))
+    assert last.days == [] and last.next_before is None
+
+
 def test_filter_by_tag(owner_client, owner):
     make_entry(owner, day=DAY, note="with tag", tags=["Walk"])
     make_entry(owner, day=DAY, note="without tag")
