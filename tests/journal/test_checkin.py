@@ -360,3 +360,42 @@ def test_editing_an_entry_shows_its_note_and_tags_open(owner_client, owner):
     for name in ("note", "tags", "time"):
         tag = _section(html, name)
         assert " open" in tag and "data-remember" not in tag, (name, tag)
+
+
+def test_a_scale_is_a_row_of_chips_with_radio_selects_ids(owner):
+    from journal.forms import EntryForm, rating_field
+
+    metric = make_metric(owner, "Calm", scale_min=1, scale_max=3)
+    name = f"rating_{metric.pk}"
+
+    def chips(form) -> str:
+        return str(form[name])
+
+    skip = (
+        '<span aria-hidden="true">–</span>'
+        '<span class="visually-hidden">No rating</span>'
+    )
+    unbound = EntryForm(profile=owner.profile, metrics=[metric])
+    assert chips(unbound) == (
+        '<div class="scale">\n'
+        f'<label class="chip chip-skip"><input type="radio" name="{name}" value=""'
+        f' id="id_{name}_0" checked>{skip}</label>\n'
+        + "\n".join(
+            f'<label class="chip"><input type="radio" name="{name}" value="{v}"'
+            f' id="id_{name}_{v}"><span>{v}</span></label>'
+            for v in (1, 2, 3)
+        )
+        + "\n</div>"
+    )
+    sent = EntryForm({name: "2"}, profile=owner.profile, metrics=[metric])
+    html = chips(sent)
+    assert f'value="2" id="id_{name}_2" checked>' in html
+    assert html.count(" checked") == 1
+    # A stored rating outside the scale is offered as it is, checked.
+    kept = EntryForm(profile=owner.profile, metrics=[metric], initial={name: 7})
+    kept.fields[name] = rating_field(metric, 7)
+    html = chips(kept)
+    assert (
+        f'value="7" id="id_{name}_4" checked><span>7 (kept; outside the scale)</span>'
+        in html
+    )
