@@ -8,17 +8,29 @@ from __future__ import annotations
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
+from django.db.models import QuerySet
 
 from accounts.models import User
+from config.prepared import prepared
 
 
 class WithProfile:
     def get_user(self, user_id):
         try:
-            user = User._default_manager.select_related("profile").get(pk=user_id)
-        except User.DoesNotExist:
+            pk = int(user_id)
+        except (TypeError, ValueError):
+            return None  # not an id this app ever stored in a session
+        user = _with_profile.first(pk)
+        if user is None:
             return None
         return user if self.user_can_authenticate(user) else None
+
+
+@prepared
+def _with_profile(user_id: int) -> QuerySet[User]:
+    """The user with their profile, compiled once (config.prepared): every
+    signed-in request asks it, and building the query was most of its time."""
+    return User._default_manager.select_related("profile").filter(pk=user_id)[:1]
 
 
 class ModelBackend(WithProfile, DjangoModelBackend):

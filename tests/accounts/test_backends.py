@@ -44,6 +44,31 @@ def test_an_inactive_user_is_signed_out(owner, owner_client):
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
+@pytest.mark.parametrize("user_id", ["999999", "99999999999"])
+def test_a_session_naming_no_user_is_signed_out(owner, user_id):
+    session = SessionStore()
+    session[SESSION_KEY] = user_id
+    session[BACKEND_SESSION_KEY] = "accounts.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = owner.get_session_auth_hash()
+    session.create()
+    client = Client()
+    client.cookies["sessionid"] = session.session_key
+    response = client.get("/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_user_and_profile_read_is_compiled_once(owner, other_user):
+    from accounts.backends import ModelBackend, _with_profile
+
+    backend = ModelBackend()
+    for user in (owner, other_user, owner):
+        with CaptureQueriesContext(connection) as queries:
+            found = backend.get_user(str(user.pk))
+            assert found == user and found.profile.user_id == user.pk
+        assert len(queries) == 1
+    assert [shape for shape in _with_profile.shapes.values() if shape is not None]
+
+
 @pytest.mark.parametrize(
     ("old", "new"),
     [
