@@ -129,16 +129,16 @@ def _tags(user_id: int) -> QuerySet[Tag]:
     return Tag.objects.filter(user=user_id).only("id", "name").order_by("name")
 
 
-# Each tag's uses among the person's entries from a day on, read entry by
-# entry through the (entry, tag) index. Left to itself, PostgreSQL joins by
-# hashing: it reads every person's tag links (every one on the instance, so
-# Today slowed as the instance grew), because it expects most entries to fall
-# in the last year, as they do for a person who started within it. A year of
-# a five-year journal took 2.0 to 2.1 ms of its time that way and 0.8 to
-# 1.2 ms this way (a thousand runs each), and the cost no longer grows with
-# the instance. OFFSET 0 keeps the subquery a loop over the person's entries
-# (PostgreSQL would otherwise fold it into the join).
-# The person's tags, by name, each with its uses (or none) in one query.
+# The person's tags by name, each with its uses from a day on (or none), in one
+# query. The uses are read entry by entry from the person's own entries through
+# the (entry, tag) index. Left to itself, PostgreSQL joins by hashing: it reads
+# every person's tag links (every one on the instance, so Today slowed as the
+# instance grew), because it expects most entries to fall in the last year, as
+# they do for a person who started within it. A year of a five-year journal
+# took 2.0 to 2.1 ms of its time that way and 0.8 to 1.2 ms this way (a
+# thousand runs each), and the cost no longer grows with the instance. OFFSET 0
+# keeps the subquery a loop over the person's entries (PostgreSQL would
+# otherwise fold it into the join).
 TAGS_WITH_USES_SQL = """
     SELECT tag.id, tag.name, used.uses, used.recent, used.last
       FROM journal_tag AS tag
@@ -181,6 +181,8 @@ def _tags_with_uses(
 
 @prepared
 def _tag_uses_orm(user_id: int, first: dt.date, since: dt.date) -> QuerySet:
+    """Each tag's uses from `first` on, its uses since `since`, its last day:
+    SQLite's read (its planner loops over the person's entries by itself)."""
     return (
         Entry.tags.through.objects.filter(entry__user=user_id, entry__day__gte=first)
         .values("tag_id")

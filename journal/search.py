@@ -38,10 +38,10 @@ class SearchDocument(Func):
     Django's SearchVector sends the configuration and the empty strings as
     query parameters. A prepared statement's generic plan then holds an
     expression that is not the index's, and PostgreSQL could match a search
-    only by computing every entry's tsvector (31 ms a search on five years of
-    ten people's journals); so it planned every search afresh instead: 0.55 to
-    0.70 ms of PostgreSQL's time a search, against 0.42 to 0.45 with the plan
-    kept."""
+    only by computing every entry's tsvector (about 30 ms a search on five
+    years of ten people's journals, with that plan forced); so it planned
+    every search afresh instead: 0.55 to 0.70 ms of PostgreSQL's time a
+    search, against 0.42 to 0.45 with the plan kept."""
 
     output_field = SearchVectorField()
 
