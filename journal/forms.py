@@ -9,9 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
-from django.utils.functional import cached_property
-from django.utils.safestring import SafeString, mark_safe
-from markupsafe import escape
 
 from accounts.models import Profile
 from accounts.moments import EARLIEST_DAY, moment_problem
@@ -52,55 +49,12 @@ class ScaleChoices(BaseChoiceIterator):
     def __iter__(self):
         return iter(self.pairs)
 
-    @cached_property
-    def written(self) -> tuple[tuple[str, str, str], ...]:
-        """Each choice's value and label escaped, and its value as text."""
-        return tuple((escape(v), escape(label), str(v)) for v, label in self.pairs)
-
 
 @lru_cache(maxsize=1024)
 def scale_choices(low: int, high: int, kept: int | None) -> ScaleChoices:
     extra = () if kept is None else ((kept, f"{kept} (kept; outside the scale)"),)
     values = ((v, str(v)) for v in range(low, high + 1))
     return ScaleChoices((("", "–"), *values, *extra))
-
-
-class ChipScale(forms.RadioSelect):
-    """A metric's row of rating chips: each radio button inside its label, the
-    first for no rating; the ids are RadioSelect's (the field's, then _0, _1,
-    …). Written here, as LongSelect is (config.widgets), from choices escaped
-    once per scale: the fifty-five chips of Today's five metrics took 0.30 ms
-    through a Jinja2 fragment of their own, and take 0.11 ms so (Django's own
-    field work included). Attributes other than the id are not written."""
-
-    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        base = escape((attrs or {}).get("id") or self.attrs.get("id") or "")
-        name = escape(name)
-        current = "" if value is None else str(value)
-        choices = self.choices
-        written = (
-            choices.written
-            if isinstance(choices, ScaleChoices)
-            else [(escape(v), escape(label), str(v)) for v, label in choices]
-        )
-        chips = []
-        for index, (choice, label, text) in enumerate(written):
-            checked = " checked" if text == current else ""
-            button = (
-                f'<input type="radio" name="{name}" value="{choice}"'
-                f' id="{base}_{index}"{checked}>'
-            )
-            if text == "":
-                chips.append(
-                    f'<label class="chip chip-skip">{button}'
-                    '<span aria-hidden="true">–</span>'
-                    '<span class="visually-hidden">No rating</span></label>'
-                )
-            else:
-                chips.append(
-                    f'<label class="chip">{button}<span>{label}</span></label>'
-                )
-        return mark_safe('<div class="scale">\n' + "\n".join(chips) + "\n</div>")  # noqa: S308 - every value escaped above
 
 
 def rating_field(metric: Metric, kept: int | None = None) -> forms.Field:
@@ -115,7 +69,7 @@ def rating_field(metric: Metric, kept: int | None = None) -> forms.Field:
             coerce=int,
             empty_value=None,
             required=False,
-            widget=ChipScale,
+            widget=forms.RadioSelect,
         )
     values = [metric.scale_min, metric.scale_max] + [v for v, _ in extra]
     return forms.IntegerField(

@@ -363,13 +363,16 @@ def test_editing_an_entry_shows_its_note_and_tags_open(owner_client, owner):
 
 
 def test_a_scale_is_a_row_of_chips_with_radio_selects_ids(owner):
+    from django.template import engines
+
     from journal.forms import EntryForm, rating_field
 
     metric = make_metric(owner, "Calm", scale_min=1, scale_max=3)
     name = f"rating_{metric.pk}"
 
     def chips(form) -> str:
-        return str(form[name])
+        scale = engines["jinja2"].get_template("journal/scale.jinja")
+        return scale.render({"field": form[name]})
 
     skip = (
         '<span aria-hidden="true">–</span>'
