@@ -71,7 +71,7 @@ def spread(user: User, metric: Metric, today: dt.date) -> Spread:
     means = journal_queries.day_means(user, days)
     values = {d: m[metric.pk] for d, m in means.items() if metric.pk in m}
     if len(values) >= MIN_NOISE_DAYS:
-        noise = stats.estimate_noise(values, dict.fromkeys(values, "all"))
+        noise = stats.estimate_noise(values)
         if noise.sd is not None:
             mean = sum(values.values()) / len(values)
             return Spread(noise.sd, noise.carry_over, True, len(values), mean)

@@ -110,11 +110,12 @@ def timeline(
     name = plain(name)
     low, high = scale
     marker_y = high + (high - low) * 0.06
+    x = _daily_x(days)  # the same for both traces
     figure = _fig(
         [
             _trace(
                 "scatter",
-                **_daily_x(days),
+                **x,
                 y=_rounded(values),
                 mode="markers",
                 name=f"{name} (daily)",
@@ -122,7 +123,7 @@ def timeline(
             ),
             _trace(
                 "scatter",
-                **_daily_x(days),
+                **x,
                 y=_rounded(rolling),
                 mode="lines",
                 name="7-day mean",

@@ -480,18 +480,15 @@ class Pair:
 def correlate(values: dict[int, dict[dt.date, float]], ids: list[int]) -> list[Pair]:
     """Each pair of metrics' rank correlation over the days both were rated,
     with its interval, judged together with Benjamini–Hochberg."""
-    carry = {
-        i: stats.estimate_noise(values[i], dict.fromkeys(values[i], 0)).carry_over
-        for i in ids
-    }
-    # One row per day (in day order), one column per metric, NaN where a
-    # metric was not rated: each pair is the rows where both were.
-    days = sorted({d for i in ids for d in values[i]})
-    row = {d: r for r, d in enumerate(days)}
-    grid = np.full((len(days), len(ids)), np.nan)
+    carry = {i: stats.estimate_noise(values[i]).carry_over for i in ids}
+    # One row per calendar day (in day order), one column per metric, NaN
+    # where a metric was not rated: each pair is the rows where both were.
+    ordinals = {i: stats.day_ordinals(values[i], len(values[i])) for i in ids}
+    first = min((int(o.min()) for o in ordinals.values() if len(o)), default=0)
+    last = max((int(o.max()) for o in ordinals.values() if len(o)), default=-1)
+    grid = np.full((last - first + 1, len(ids)), np.nan)
     for k, i in enumerate(ids):
-        rows = np.fromiter(map(row.__getitem__, values[i]), dtype=np.int64)
-        grid[rows, k] = np.fromiter(values[i].values(), dtype=float)
+        grid[ordinals[i] - first, k] = np.fromiter(values[i].values(), dtype=float)
     rated = ~np.isnan(grid)
     found = []
     for k, a in enumerate(ids):

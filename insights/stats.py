@@ -55,10 +55,14 @@ def summarise(values: Sequence[float]) -> Summary:
     n = len(values)
     if n == 0:
         return Summary(0, None, None)
-    mean = math.fsum(values) / n
+    array = np.asarray(values, dtype=float)
+    mean = math.fsum(array.tolist()) / n
     if n < 2:
         return Summary(n, mean, None)
-    variance = math.fsum((v - mean) ** 2 for v in values) / (n - 1)
+    # Each square is its correctly rounded product and fsum adds them exactly:
+    # the same at any length, a tenth of the time of a square at a time.
+    deviations = array - mean
+    variance = math.fsum((deviations * deviations).tolist()) / (n - 1)
     return Summary(n, mean, math.sqrt(variance))
 
 
@@ -78,7 +82,7 @@ class Noise:
 
 
 def estimate_noise(
-    values: Mapping[dt.date, float], groups: Mapping[dt.date, Hashable]
+    values: Mapping[dt.date, float], groups: Mapping[dt.date, Hashable] | None = None
 ) -> Noise:
     """Spread and carry-over of the values around the means of their groups.
 
@@ -89,25 +93,31 @@ def estimate_noise(
     added (sqrt((1 - r²) / m)) and the result clipped. The
     variance is corrected for the group means it was measured around, which
     under carry-over soak up more than one day's worth of spread each.
+    Without `groups`, the days are one group.
     """
-    days = sorted(values)
-    n = len(days)
-    by_group: dict[Hashable, list[dt.date]] = defaultdict(list)
-    for day in days:
-        by_group[groups[day]].append(day)
-    if n - len(by_group) < 2:
+    n = len(values)
+    # The values and their days' ordinals in day order (sorting the ordinals
+    # rather than the dates: a third of the time).
+    ordinals = day_ordinals(values, n)
+    order = np.argsort(ordinals)
+    ordinals = ordinals[order]
+    residual = np.fromiter(values.values(), dtype=float, count=n)[order]
+    # Each group's places among the days, in day order.
+    places: dict[Hashable, list[int]] = defaultdict(list)
+    if groups is None:
+        places[None] = list(range(n))
+    else:
+        days = list(values)
+        for place, k in enumerate(order.tolist()):
+            places[groups[days[k]]].append(place)
+    if n - len(places) < 2:
         return Noise(None, 0.0, 1.0, 0, False, None)
-    means = {
-        group: math.fsum(map(values.__getitem__, members)) / len(members)
-        for group, members in by_group.items()
-    }
-    # Arrays in day order; each product is the same float as in Python and
-    # fsum adds exactly, so the result does not depend on the order.
-    residual = np.fromiter(map(values.__getitem__, days), dtype=float, count=n)
-    group_of = map(groups.__getitem__, days)
-    residual -= np.fromiter(map(means.__getitem__, group_of), dtype=float, count=n)
+    members = [np.array(group_places) for group_places in places.values()]
+    # Each product is the same float as in Python and fsum adds exactly, so
+    # the result does not depend on the order.
+    for index in members:
+        residual[index] -= math.fsum(residual[index].tolist()) / len(index)
     squares = math.fsum((residual * residual).tolist())
-    ordinals = _ordinals(days, n)
     # Days whose next calendar day was rated too: the consecutive pairs.
     before = np.flatnonzero(np.diff(ordinals) == 1)
     m = len(before)
@@ -122,13 +132,16 @@ def estimate_noise(
     else:
         estimate, carry_over, measured = None, TYPICAL_CARRY_OVER, False
     soaked = math.fsum(
-        len(members) * variance_factor(_weights(members, 1 / len(members)), carry_over)
-        for members in by_group.values()
+        len(index)
+        * _variance_factor(
+            np.full(len(index), 1 / len(index)), ordinals[index], carry_over
+        )
+        for index in members
     )
     denominator = max(n - soaked, 1.0)
     sd = math.sqrt(squares / denominator) if squares > 0 else None
     shrink = (1 - carry_over**2) / (1 + carry_over**2)
-    df = max((n - len(by_group)) * shrink, 1.0)
+    df = max((n - len(places)) * shrink, 1.0)
     return Noise(sd, carry_over, df, m, measured, estimate)
 
 
@@ -143,10 +156,10 @@ def variance_factor(weights: Mapping[dt.date, float], carry_over: float) -> floa
     if not weights:
         return 0.0
     w = np.fromiter(weights.values(), dtype=float, count=len(weights))
-    return _variance_factor(w, _ordinals(weights, len(weights)), carry_over)
+    return _variance_factor(w, day_ordinals(weights, len(weights)), carry_over)
 
 
-def _ordinals(days: Iterable[dt.date], count: int) -> np.ndarray:
+def day_ordinals(days: Iterable[dt.date], count: int) -> np.ndarray:
     return np.fromiter(map(dt.date.toordinal, days), dtype=np.int64, count=count)
 
 
@@ -237,7 +250,7 @@ def contrast(
     return _contrast(
         np.fromiter(weights.values(), dtype=float, count=count),
         np.fromiter((values[d] for d in weights), dtype=float, count=count),
-        _ordinals(weights, count),
+        day_ordinals(weights, count),
         noise,
         n_a=n_a,
         n_b=n_b,
@@ -285,8 +298,8 @@ def compare(
     return _compare(
         np.fromiter((values[d] for d in a), dtype=float, count=len(a)),
         np.fromiter((values[d] for d in b), dtype=float, count=len(b)),
-        _ordinals(a, len(a)),
-        _ordinals(b, len(b)),
+        day_ordinals(a, len(a)),
+        day_ordinals(b, len(b)),
         noise,
     )
 
@@ -300,7 +313,7 @@ def _compare(
 ) -> Comparison:
     """compare() of the values y_a, on the days with ordinals_a, against y_b."""
     n_a, n_b = len(y_a), len(y_b)
-    hedges = hedges_g(y_a.tolist(), y_b.tolist())
+    hedges = hedges_g(y_a, y_b)
     if not n_a or not n_b:
         return Comparison(n_a, n_b, None, None, None, None, hedges)
     return _contrast(
@@ -486,23 +499,24 @@ def rolling_mean(
     if not values:
         return [None] * len(days)
     # Sums and counts over a grid of calendar days, summed over each window
-    # by a convolution (five years take under a millisecond).
-    first = min(min(days), min(values)) - dt.timedelta(days=window - 1)
-    last = max(max(days), max(values))
-    total = np.zeros((last - first).days + 1)
+    # by a convolution, and read at the days' places in the grid: no loop
+    # over days but the one that writes None where a window holds no value.
+    first = min(min(days), min(values)).toordinal() - (window - 1)
+    last = max(max(days), max(values)).toordinal()
+    places = day_ordinals(values, len(values)) - first
+    total = np.zeros(last - first + 1)
     count = np.zeros_like(total)
-    for day, value in values.items():
-        total[(day - first).days] = value
-        count[(day - first).days] = 1
+    total[places] = np.fromiter(values.values(), dtype=float, count=len(values))
+    count[places] = 1
     kernel = np.ones(window)
-    sums = np.convolve(total, kernel)[: len(total)]
-    counts = np.convolve(count, kernel)[: len(count)]
-    result = []
-    for day in days:
-        index = (day - first).days
-        n = counts[index]
-        result.append(float(sums[index] / n) if n > 0.5 else None)
-    return result
+    wanted = day_ordinals(days, len(days)) - first
+    sums = np.convolve(total, kernel)[wanted]
+    counts = np.convolve(count, kernel)[wanted]
+    rated = counts > 0.5
+    means = (sums / np.where(rated, counts, 1.0)).tolist()
+    return [
+        mean if ok else None for mean, ok in zip(means, rated.tolist(), strict=True)
+    ]
 
 
 def _ranks(values: Sequence[float]) -> np.ndarray:
@@ -586,7 +600,7 @@ def tag_effects(
     days = list(values)
     n = len(days)
     y = np.fromiter(values.values(), dtype=float, count=n)
-    ordinals = _ordinals(days, n)
+    ordinals = day_ordinals(days, n)
     position = {day: k for k, day in enumerate(days)}
     effects = []
     for name in sorted(days_of):

@@ -183,6 +183,22 @@ def test_too_few_consecutive_days_assume_a_typical_carry_over():
     assert noise.carry_over == stats.TYPICAL_CARRY_OVER
 
 
+def test_noise_does_not_depend_on_the_order_the_days_come_in():
+    rng = np.random.default_rng(5)
+    values = days_from(D(2024, 1, 1), np.round(6 + ar1(rng, 0.4, 400), 1))
+    del values[D(2024, 3, 1)], values[D(2024, 3, 2)]  # a gap
+    phases = {d: ("dose", "off", "off")[i % 3] for i, d in enumerate(values)}
+    shuffled = dict(sorted(values.items(), key=lambda item: rng.random()))
+    assert list(shuffled) != list(values)
+    assert stats.estimate_noise(shuffled, phases) == stats.estimate_noise(
+        values, phases
+    )
+    # No groups: all the days are one.
+    one = stats.estimate_noise(shuffled)
+    assert one == stats.estimate_noise(values, dict.fromkeys(values, "all"))
+    assert one.measured and one.pairs == 396
+
+
 def test_carry_over_widens_a_block_comparison_never_an_interleaved_one():
     values = days_from(D(2026, 1, 1), [5, 6, 7, 6] * 10)
     days = sorted(values)
