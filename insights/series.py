@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
 from django.db.models import (
     Case,
     Count,
@@ -35,6 +36,7 @@ from journal.models import Entry, Metric, Rating, Tag
 from protocols import queries as protocol_queries
 from protocols import schedule
 from protocols.models import DoseLog, Substance
+from protocols.phases import DayPhase, PlanPhase
 
 # Doses this long before the range still decide the phase of its first days.
 LOOKBACK = dt.timedelta(days=60)
@@ -74,7 +76,7 @@ class Series:
     before_dose: dict[int, int]
     dose_days: set[dt.date]
     skipped_days: set[dt.date]
-    phases: dict[dt.date, schedule.DayPhase]
+    phases: dict[dt.date, DayPhase]
     tags: dict[dt.date, set[str]]
     bands: list[Band] = field(default_factory=list)
     substance: Substance | None = None
@@ -321,7 +323,7 @@ def day_phases(
     taken: set[dt.date],
     first_dose: dt.date | None,
     courses: Sequence[Course],
-) -> dict[dt.date, schedule.DayPhase]:
+) -> dict[dt.date, DayPhase]:
     """Each day's phase from the doses taken, where a break means a break.
 
     A break is the protocol's planned break, or no dose for more than twice
@@ -331,37 +333,41 @@ def day_phases(
     """
     longest = max((c.plan.longest_gap for c in courses), default=DEFAULT_LONGEST_GAP)
     phases = schedule.day_phases(days, taken, break_after=2 * longest)
-    # Only days well after a dose can be in a planned break.
-    later = [day for day, phase in phases.items() if phase == schedule.DayPhase.LATER]
-    planned_breaks = _planned_breaks(courses, later)
-    for day, phase in phases.items():
-        if phase == schedule.DayPhase.BASELINE:
-            if first_dose is not None and day >= first_dose:
-                phases[day] = schedule.DayPhase.BREAK
-        elif phase == schedule.DayPhase.LATER and day in planned_breaks:
-            phases[day] = schedule.DayPhase.BREAK
+    # Only days well after a dose can be in a planned break. (The phases are
+    # the enum's members: `is` compares them in a fraction of `==`'s time.)
+    later = [day for day, phase in phases.items() if phase is DayPhase.LATER]
+    for day in _planned_breaks(courses, later):
+        phases[day] = DayPhase.BREAK
+    if first_dose is not None:
+        for day, phase in phases.items():
+            if phase is DayPhase.BASELINE and day >= first_dose:
+                phases[day] = DayPhase.BREAK
     return phases
 
 
 def _planned_breaks(courses: Sequence[Course], days: list[dt.date]) -> set[dt.date]:
     """Days in a planned break of the protocol that governs them (the latest
-    started by then)."""
-    breaks = set()
-    for day in days:
-        for course in courses:
-            phase = schedule.plan_phase(course.plan, day)
-            if phase in (schedule.PlanPhase.BEFORE, schedule.PlanPhase.ENDED):
-                continue
-            if phase == schedule.PlanPhase.BREAK:
-                breaks.add(day)
-            break
-    return breaks
+    started by then): each protocol's runs laid over the days' span, latest
+    start first, each claiming the days no later one has."""
+    if not days or not courses:
+        return set()
+    first, last = min(days), max(days)
+    base = first.toordinal()
+    claimed = np.zeros(last.toordinal() - base + 1, dtype=bool)
+    in_break = np.zeros_like(claimed)
+    for course in courses:
+        for phase, a, b in schedule.stretches(course.plan, first, last):
+            run = slice(a.toordinal() - base, b.toordinal() - base + 1)
+            if phase is PlanPhase.BREAK:
+                in_break[run] |= ~claimed[run]
+            claimed[run] = True
+    return {day for day in days if in_break[day.toordinal() - base]}
 
 
 def _bands(courses: Sequence[Course], start: dt.date, end: dt.date) -> list[Band]:
     """Contiguous stretches of on-phase and break days of each protocol: each
     cycle's dosing weeks, then its break, within the range."""
-    kinds = {schedule.PlanPhase.DOSE: "on", schedule.PlanPhase.BREAK: "break"}
+    kinds = {PlanPhase.DOSE: "on", PlanPhase.BREAK: "break"}
     bands = [
         Band(a, b, kinds[phase], course.name)
         for course in courses

@@ -150,6 +150,53 @@ def test_bands_are_the_stretches_of_the_plans_days(
     ]
 
 
+@given(
+    courses=st.lists(
+        st.tuples(
+            st.sampled_from(["fadiman", "stamets", "intuitive"]),
+            st.integers(0, 4),  # on weeks (0: no cycles)
+            st.integers(1, 3),  # break weeks
+            st.integers(0, 150),  # start
+            st.none() | st.integers(0, 120),  # length
+        ),
+        max_size=4,
+    ),
+    picked=st.lists(st.integers(0, 200), max_size=60),
+)
+def test_a_planned_break_is_the_break_of_the_protocol_governing_the_day(
+    courses, picked
+):
+    origin = D(2025, 12, 29)
+    plans = sorted(
+        (
+            schedule.Plan(
+                kind=kind,
+                start=origin + dt.timedelta(days=start),
+                end=None
+                if length is None
+                else origin + dt.timedelta(days=start + length),
+                on_weeks=on_weeks or None,
+                break_weeks=break_weeks if on_weeks else 0,
+            )
+            for kind, on_weeks, break_weeks, start, length in courses
+        ),
+        key=lambda plan: plan.start,
+        reverse=True,  # latest start first, as Insights reads them
+    )
+    days = sorted({origin + dt.timedelta(days=k) for k in picked})
+
+    def governing_phase(day):
+        for plan in plans:
+            phase = schedule.plan_phase(plan, day)
+            if phase not in (PlanPhase.BEFORE, PlanPhase.ENDED):
+                return phase
+        return None
+
+    assert series._planned_breaks([series.Course("P", p) for p in plans], days) == {
+        day for day in days if governing_phase(day) == PlanPhase.BREAK
+    }
+
+
 @pytest.mark.django_db
 def test_series_uses_the_same_few_queries_for_any_range(owner):
     for offset in range(0, 400, 3):
