@@ -152,7 +152,7 @@ def person(rng: np.random.Generator, scenario: Scenario) -> Page:
     tag_draws = rng.random((len(TAG_USE), scenario.days)) < np.array(TAG_USE)[:, None]
 
     rows = [
-        (day, METRIC.pk, False, float(value), 1)
+        (day, METRIC.pk, float(value), 1)
         for day, value, here in zip(days, ratings, present, strict=True)
         if here
     ]
@@ -164,7 +164,7 @@ def person(rng: np.random.Generator, scenario: Scenario) -> Page:
         START,
         end,
         metrics=[METRIC],
-        ratings=rows,
+        totals=rows,
         doses=[(d, False) for d in taken] + [(d, True) for d in skipped],
         first_dose=min(taken, default=None),
         tags=tags,

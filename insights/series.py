@@ -16,23 +16,17 @@ from functools import cached_property
 
 import numpy as np
 from django.db.models import (
-    Case,
     Count,
-    FloatField,
-    IntegerField,
     OuterRef,
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Cast
 
 from accounts.models import User
 from config.prepared import plain_rows, prepared
 from journal import queries as journal_queries
-from journal.models import Entry, Metric, Rating, Tag
+from journal.models import DayTotal, Entry, Metric, Rating, Tag
 from protocols import queries as protocol_queries
 from protocols import schedule
 from protocols.models import DoseLog, Substance
@@ -167,48 +161,40 @@ def _tag_names_by_id(user_id: int) -> QuerySet:
     return Tag.objects.filter(user=user_id).order_by().values_list("id", "name")
 
 
-def _ratings(
-    user: User, start: dt.date, end: dt.date, doses: QuerySet[DoseLog]
-) -> list[tuple[dt.date, int, int, float, int]]:
-    """Each day's mean rating per metric, split on dose days into check-ins
-    made before the day's first dose and the rest: (day, metric id, before
-    as 1 or 0, mean, count). The database averages; which check-ins of a
-    dose day came before its first dose is one query over the dose days'
-    check-ins (per rating, that comparison cost a subquery each; in Python,
-    reading every check-in time of five years' dose days cost twice as
-    long)."""
-    ratings = Rating.objects.filter(entry__user=user, entry__day__range=(start, end))
-    taken = doses.filter(skipped=False, day__range=(start, end))
+@prepared
+def _day_totals(user_id: int, start: dt.date, end: dt.date) -> QuerySet:
+    """Each day's sum and count of the person's ratings of each metric, as
+    the database keeps them (journal.models.DayTotal): (day, metric id, sum,
+    count), in day order."""
+    return DayTotal.objects.filter(user=user_id, day__range=(start, end)).values_list(
+        "day", "metric_id", "rating_sum", "rating_count"
+    )
+
+
+@prepared
+def _early_totals(
+    user_id: int, substance_id: int | None, start: dt.date, end: dt.date
+) -> QuerySet:
+    """The same, of only the check-ins made before their day's first dose:
+    the dose days' check-ins, each against its day's first dose taken."""
+    taken = _doses_of(user_id, substance_id).filter(
+        skipped=False, day__range=(start, end)
+    )
     first_dose = (
         taken.filter(day=OuterRef("day")).order_by("taken_at").values("taken_at")[:1]
     )
-    before = list(
-        Entry.objects.filter(
-            user=user,
-            day__range=(start, end),
-            # Only dose days' check-ins reach the comparison, each against
-            # its day's first dose (none: no dose, no match).
-            day__in=taken.values("day"),
-            occurred_at__lt=Subquery(first_dose),
-        ).values_list("id", flat=True)
+    early = Entry.objects.filter(
+        user=user_id,
+        day__range=(start, end),
+        day__in=taken.values("day"),
+        occurred_at__lt=Subquery(first_dose),
     )
-    # Each mean divided in the database as a float, the same division as
-    # Python's, and read as the driver gives it: no conversion per row (five
-    # years: 7,400 rows).
-    return plain_rows(
-        ratings.annotate(
-            early=Case(
-                When(entry_id__in=before, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-        .values("entry__day", "metric_id", "early")
-        .annotate(
-            mean=Cast(Sum("value"), FloatField()) / Count("id"),
-            n=Count("id"),
-        )
-        .values_list("entry__day", "metric_id", "early", "mean", "n")
+    return (
+        Rating.objects.filter(entry__in=early)
+        .values("entry__day", "metric_id")
+        .annotate(rating_sum=Sum("value"), rating_count=Count("id"))
+        .values_list("entry__day", "metric_id", "rating_sum", "rating_count")
+        .order_by()
     )
 
 
@@ -220,7 +206,8 @@ def load(
     metrics = journal_queries.metrics(user)
     substance_id = substance.pk if substance is not None else None
     dose_rows = _dose_days(user.pk, substance_id, start - LOOKBACK, end)
-    rows = _ratings(user, start, end, _doses_of(user.pk, substance_id))
+    totals = _day_totals(user.pk, start, end)
+    early = _early_totals(user.pk, substance_id, start, end)
     first_dose = _first_taken_day.first(user.pk, substance_id)
 
     # Tag ids rather than their names, and no DISTINCT: the sets drop the
@@ -247,7 +234,8 @@ def load(
         start,
         end,
         metrics=metrics,
-        ratings=rows,
+        totals=totals,
+        early=early,
         doses=dose_rows,
         first_dose=first_dose,
         tags=tags,
@@ -261,7 +249,8 @@ def assemble(
     end: dt.date,
     *,
     metrics: list[Metric],
-    ratings: Iterable[tuple[dt.date, int, bool, float, int]],
+    totals: Iterable[tuple[dt.date, int, float, int]],
+    early: Iterable[tuple[dt.date, int, float, int]] = (),
     doses: Iterable[tuple[dt.date, bool]],
     first_dose: dt.date | None,
     tags: Mapping[dt.date, set[str]],
@@ -270,33 +259,32 @@ def assemble(
 ) -> Series:
     """The series from what was read, with no database.
 
-    ratings: (day, metric id, made before the day's first dose, mean, count).
+    totals: (day, metric id, sum, count) of each day's ratings of a metric.
+    early: the same of only the check-ins made before the day's first dose.
     doses: (day, skipped) from LOOKBACK before `start` to `end`.
     courses: the protocols touching the range, latest start first.
     """
-    # Most days have one row per metric: its mean is the day's. A dose day
-    # with check-ins before the dose has two, merged by their counts.
-    after: dict[int, dict[dt.date, float]] = defaultdict(dict)
-    counts: dict[int, dict[dt.date, int]] = defaultdict(dict)
-    early = []
-    for row in ratings:
-        day, metric_id, before, mean, n = row
-        if before:
-            early.append(row)
-        else:
-            after[metric_id][day] = mean
-            counts[metric_id][day] = n
-    values = {metric_id: dict(days) for metric_id, days in after.items()}
+    early = list(early)
+    early_days = {row[0] for row in early}
+    values: dict[int, dict[dt.date, float]] = defaultdict(dict)
+    whole: dict[tuple[int, dt.date], tuple[float, int]] = {}
+    for day, metric_id, total, count in totals:
+        values[metric_id][day] = total / count
+        if day in early_days:
+            whole[metric_id, day] = (total, count)
+    # The phases compare what came after the dose: a day's check-ins less
+    # those made before it (none left: not a day of the comparison). A day
+    # written between the two reads is taken as the totals have it.
+    phase_values = {metric_id: dict(days) for metric_id, days in values.items()}
     before_dose: dict[int, int] = defaultdict(int)
-    for day, metric_id, _, mean, n in early:
-        before_dose[metric_id] += n
-        day_values = values.setdefault(metric_id, {})
-        if day in day_values:
-            later = counts[metric_id][day]
-            day_values[day] = (day_values[day] * later + mean * n) / (later + n)
+    for day, metric_id, total, count in early:
+        before_dose[metric_id] += count
+        all_total, all_count = whole.get((metric_id, day), (total, count))
+        later = phase_values.setdefault(metric_id, {})
+        if all_count > count:
+            later[day] = (all_total - total) / (all_count - count)
         else:
-            day_values[day] = mean
-
+            later.pop(day, None)
     doses = list(doses)
     taken = {day for day, skipped in doses if not skipped}
     skipped = {day for day, was_skipped in doses if was_skipped} - taken
@@ -306,8 +294,8 @@ def assemble(
         start=start,
         end=end,
         metrics=metrics,
-        values=values,
-        phase_values=dict(after),
+        values=dict(values),
+        phase_values={m: later for m, later in phase_values.items() if later},
         before_dose=dict(before_dose),
         dose_days={d for d in taken if start <= d <= end},
         skipped_days={d for d in skipped if start <= d <= end},

@@ -281,6 +281,40 @@ class Rating(models.Model):
         return f"{self.metric_id}={self.value}"
 
 
+class DayTotal(models.Model):
+    """The sum and number of one person's ratings of one metric on one day.
+
+    Kept by the database, never written by the app: triggers on ratings and
+    entries (migration 0012) add, take away and move each rating as it is
+    written, edited, deleted or its entry moves to another day, whatever
+    writes it. Insights reads these rows rather than every rating: five
+    years of day means took a join and an aggregation of every rating, most
+    of Insights' database time."""
+
+    # The unique constraint's index, (user, day, metric), serves the user.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    day = models.DateField()
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="+")
+    rating_sum = models.PositiveIntegerField()
+    rating_count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            # The triggers' upsert target, and the index of a range of days.
+            models.UniqueConstraint(
+                fields=["user", "day", "metric"], name="day_total_once_per_metric"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.metric_id}: {self.rating_sum}/{self.rating_count}"
+
+
 class WeeklyReview(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

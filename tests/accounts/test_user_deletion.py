@@ -30,6 +30,7 @@ OWNER_PATHS = {
     "journal.Tag": "user",
     "journal.Entry": "user",
     "journal.Rating": "entry__user",
+    "journal.DayTotal": "user",
     "journal.Prompt": "owner",
     "journal.PromptSwitchedOff": "user",
     "journal.PromptShown": "user",

@@ -86,7 +86,7 @@ def test_sqlite_keeps_its_full_text_triggers():
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT name FROM sqlite_master WHERE type = 'trigger' "
-            "AND tbl_name = 'journal_entry'"
+            "AND tbl_name = 'journal_entry' AND name LIKE 'journal_entry_fts%'"
         )
         names = {row[0] for row in cursor.fetchall()}
     assert names == {
