@@ -16,24 +16,12 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
-# One rating's value and count, in or out, at its entry's day. `sign` is +1
-# or -1; the rating's entry is read for its person and day.
 FILL = """
 INSERT INTO journal_daytotal (user_id, day, metric_id, rating_sum, rating_count)
 SELECT entry.user_id, entry.day, rating.metric_id, SUM(rating.value), COUNT(*)
   FROM journal_rating AS rating
   JOIN journal_entry AS entry ON entry.id = rating.entry_id
  GROUP BY entry.user_id, entry.day, rating.metric_id
-"""
-
-# Add (user, day, metric, value) rows as a SELECT, one per metric.
-ADD = """
-INSERT INTO journal_daytotal (user_id, day, metric_id, rating_sum, rating_count)
-{rows}
-ON CONFLICT (user_id, day, metric_id) DO UPDATE
-   SET rating_sum = journal_daytotal.rating_sum + excluded.rating_sum,
-       rating_count = journal_daytotal.rating_count + excluded.rating_count
 """
 
 POSTGRESQL = [
@@ -55,12 +43,14 @@ BEGIN
            AND total.rating_count = 0;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    """
-    + ADD.format(
-        rows="SELECT entry.user_id, entry.day, NEW.metric_id, NEW.value, 1 "
-        "FROM journal_entry AS entry WHERE entry.id = NEW.entry_id"
-    )
-    + """;
+        INSERT INTO journal_daytotal
+               (user_id, day, metric_id, rating_sum, rating_count)
+        SELECT entry.user_id, entry.day, NEW.metric_id, NEW.value, 1
+          FROM journal_entry AS entry
+         WHERE entry.id = NEW.entry_id
+            ON CONFLICT (user_id, day, metric_id) DO UPDATE
+           SET rating_sum = journal_daytotal.rating_sum + excluded.rating_sum,
+               rating_count = journal_daytotal.rating_count + 1;
     END IF;
     RETURN NULL;
 END
@@ -83,12 +73,13 @@ BEGIN
        AND total.day = OLD.day AND total.metric_id = rating.metric_id;
     DELETE FROM journal_daytotal
      WHERE user_id = OLD.user_id AND day = OLD.day AND rating_count = 0;
-    """
-    + ADD.format(
-        rows="SELECT NEW.user_id, NEW.day, rating.metric_id, rating.value, 1 "
-        "FROM journal_rating AS rating WHERE rating.entry_id = NEW.id"
-    )
-    + """;
+    INSERT INTO journal_daytotal (user_id, day, metric_id, rating_sum, rating_count)
+    SELECT NEW.user_id, NEW.day, rating.metric_id, rating.value, 1
+      FROM journal_rating AS rating
+     WHERE rating.entry_id = NEW.id
+        ON CONFLICT (user_id, day, metric_id) DO UPDATE
+       SET rating_sum = journal_daytotal.rating_sum + excluded.rating_sum,
+           rating_count = journal_daytotal.rating_count + 1;
     RETURN NULL;
 END
 $$
@@ -102,30 +93,50 @@ EXECUTE FUNCTION journal_daytotal_entry()
 """,
 ]
 
-# SQLite's triggers hold statements, not code: one trigger each way.
-_SQLITE_TAKE = """
-UPDATE journal_daytotal
-   SET rating_sum = rating_sum - OLD.value, rating_count = rating_count - 1
- WHERE (user_id, day) = (SELECT user_id, day FROM journal_entry WHERE id = OLD.entry_id)
-   AND metric_id = OLD.metric_id;
-DELETE FROM journal_daytotal
- WHERE (user_id, day) = (SELECT user_id, day FROM journal_entry WHERE id = OLD.entry_id)
-   AND metric_id = OLD.metric_id AND rating_count = 0;
-"""
-_SQLITE_ADD = (
-    ADD.format(
-        rows="SELECT entry.user_id, entry.day, NEW.metric_id, NEW.value, 1 "
-        "FROM journal_entry AS entry WHERE entry.id = NEW.entry_id"
-    )
-    + ";"
-)
+# SQLite's triggers hold statements, not code: one trigger each way. (An
+# INSERT ... SELECT with an upsert needs its WHERE, which each has.)
 SQLITE = [
-    "CREATE TRIGGER journal_daytotal_rating_insert AFTER INSERT ON journal_rating "
-    f"BEGIN {_SQLITE_ADD} END",
-    "CREATE TRIGGER journal_daytotal_rating_delete AFTER DELETE ON journal_rating "
-    f"BEGIN {_SQLITE_TAKE} END",
-    "CREATE TRIGGER journal_daytotal_rating_update AFTER UPDATE ON journal_rating "
-    f"BEGIN {_SQLITE_TAKE} {_SQLITE_ADD} END",
+    """
+CREATE TRIGGER journal_daytotal_rating_insert AFTER INSERT ON journal_rating
+BEGIN
+    INSERT INTO journal_daytotal (user_id, day, metric_id, rating_sum, rating_count)
+    SELECT user_id, day, NEW.metric_id, NEW.value, 1
+      FROM journal_entry WHERE id = NEW.entry_id
+        ON CONFLICT (user_id, day, metric_id) DO UPDATE
+       SET rating_sum = rating_sum + excluded.rating_sum,
+           rating_count = rating_count + 1;
+END
+""",
+    """
+CREATE TRIGGER journal_daytotal_rating_delete AFTER DELETE ON journal_rating
+BEGIN
+    UPDATE journal_daytotal
+       SET rating_sum = rating_sum - OLD.value, rating_count = rating_count - 1
+     WHERE (user_id, day) = (SELECT user_id, day FROM journal_entry WHERE id = OLD.entry_id)
+       AND metric_id = OLD.metric_id;
+    DELETE FROM journal_daytotal
+     WHERE (user_id, day) = (SELECT user_id, day FROM journal_entry WHERE id = OLD.entry_id)
+       AND metric_id = OLD.metric_id AND rating_count = 0;
+END
+""",
+    """
+CREATE TRIGGER journal_daytotal_rating_update AFTER UPDATE ON journal_rating
+BEGIN
+    UPDATE journal_daytotal
+       SET rating_sum = rating_sum - OLD.value, rating_count = rating_count - 1
+     WHERE (user_id, day) = (SELECT user_id, day FROM journal_entry WHERE id = OLD.entry_id)
+       AND metric_id = OLD.metric_id;
+    DELETE FROM journal_daytotal
+     WHERE (user_id, day) = (SELECT user_id, day FROM journal_entry WHERE id = OLD.entry_id)
+       AND metric_id = OLD.metric_id AND rating_count = 0;
+    INSERT INTO journal_daytotal (user_id, day, metric_id, rating_sum, rating_count)
+    SELECT user_id, day, NEW.metric_id, NEW.value, 1
+      FROM journal_entry WHERE id = NEW.entry_id
+        ON CONFLICT (user_id, day, metric_id) DO UPDATE
+       SET rating_sum = rating_sum + excluded.rating_sum,
+           rating_count = rating_count + 1;
+END
+""",
     """
 CREATE TRIGGER journal_daytotal_entry AFTER UPDATE OF day, user_id ON journal_entry
 WHEN OLD.day IS NOT NEW.day OR OLD.user_id IS NOT NEW.user_id
@@ -139,12 +150,12 @@ BEGIN
        AND metric_id IN (SELECT metric_id FROM journal_rating WHERE entry_id = OLD.id);
     DELETE FROM journal_daytotal
      WHERE user_id = OLD.user_id AND day = OLD.day AND rating_count = 0;
-    """
-    + ADD.format(
-        rows="SELECT NEW.user_id, NEW.day, metric_id, value, 1 "
-        "FROM journal_rating WHERE entry_id = NEW.id"
-    )
-    + """;
+    INSERT INTO journal_daytotal (user_id, day, metric_id, rating_sum, rating_count)
+    SELECT NEW.user_id, NEW.day, metric_id, value, 1
+      FROM journal_rating WHERE entry_id = NEW.id
+        ON CONFLICT (user_id, day, metric_id) DO UPDATE
+       SET rating_sum = rating_sum + excluded.rating_sum,
+           rating_count = rating_count + 1;
 END
 """,
 ]

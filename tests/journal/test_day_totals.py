@@ -110,12 +110,8 @@ def test_imports_deletions_of_a_metric_and_of_an_account(owner, other_user, metr
     assert stored() == recomputed()
     assert not DayTotal.objects.filter(metric=creativity.pk).exists()
     account_delete(user=owner)
-    assert stored() == recomputed() == {
-        (other_user.pk, DAY, Metric.objects.get(user=other_user, key="mood").pk): (
-            3,
-            1,
-        )
-    }
+    theirs = Metric.objects.get(user=other_user, key="mood")
+    assert stored() == recomputed() == {(other_user.pk, DAY, theirs.pk): (3, 1)}
 
 
 def test_a_repaired_day_moves_its_ratings(owner, metrics):
