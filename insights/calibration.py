@@ -156,10 +156,11 @@ def person(rng: np.random.Generator, scenario: Scenario) -> Page:
         for day, value, here in zip(days, ratings, present, strict=True)
         if here
     ]
-    tags: dict[dt.date, set[str]] = defaultdict(set)
-    for k in range(len(TAG_USE)):
-        for i in np.flatnonzero(tag_draws[k] & present):
-            tags[days[i]].add(f"tag {k + 1}")
+    tags = {
+        f"tag {k + 1}": {days[i] for i in np.flatnonzero(tag_draws[k] & present)}
+        for k in range(len(TAG_USE))
+    }
+    tags = {name: tag_days for name, tag_days in tags.items() if tag_days}
     data = series.assemble(
         START,
         end,

@@ -155,7 +155,7 @@ ON_DAYS = stats.Days("day on the protocol", "days on the protocol")
 def analyse(
     values: dict[dt.date, float],
     phases: dict[dt.date, DayPhase],
-    tags: dict[dt.date, set[str]],
+    tags: dict[str, set[dt.date]],
 ) -> Analysis:
     """The comparisons for one metric's day values (check-ins made before a
     dose already left out) and the days' phases.

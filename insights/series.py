@@ -71,7 +71,7 @@ class Series:
     dose_days: set[dt.date]
     skipped_days: set[dt.date]
     phases: dict[dt.date, DayPhase]
-    tags: dict[dt.date, set[str]]
+    tags: dict[str, set[dt.date]]  # each tag's days
     bands: list[Band] = field(default_factory=list)
     substance: Substance | None = None
 
@@ -216,14 +216,14 @@ def load(
     # generic plan looked each of 5,688 links up in it). A tag made or
     # deleted between the two reads is left out until the next.
     names = dict(_tag_names_by_id(user.pk))
-    tags: dict[dt.date, set[str]] = defaultdict(set)
+    days_of: dict[int, set[dt.date]] = defaultdict(set)
     for day, tag_id in plain_rows(
         Entry.tags.through.objects.filter(
             entry__user=user, entry__day__range=(start, end)
         ).values_list("entry__day", "tag_id")
     ):
-        if tag_id in names:
-            tags[day].add(names[tag_id])
+        days_of[tag_id].add(day)
+    tags = {names[tag_id]: days for tag_id, days in days_of.items() if tag_id in names}
 
     courses = [
         Course(p.name, p.plan)
@@ -253,7 +253,7 @@ def assemble(
     early: Iterable[tuple[dt.date, int, float, int]] = (),
     doses: Iterable[tuple[dt.date, bool]],
     first_dose: dt.date | None,
-    tags: Mapping[dt.date, set[str]],
+    tags: Mapping[str, set[dt.date]],
     courses: Sequence[Course],
     substance: Substance | None = None,
 ) -> Series:

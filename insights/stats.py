@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -588,24 +588,18 @@ class TagEffect:
 
 def tag_effects(
     values: Mapping[dt.date, float],
-    tags: Mapping[dt.date, Iterable[str]],
+    tags: Mapping[str, Collection[dt.date]],
     noise: Noise,
 ) -> list[TagEffect]:
-    """For each tag: days with it against days without, on the metric's values."""
-    days_of: dict[str, set[dt.date]] = defaultdict(set)
-    for day, day_tags in tags.items():
-        for name in day_tags:
-            days_of[name].add(day)
+    """For each tag (its days): days with it against days without, on the
+    metric's values."""
     # The values once as arrays; each tag is a mask over them.
-    days = list(values)
-    n = len(days)
+    n = len(values)
     y = np.fromiter(values.values(), dtype=float, count=n)
-    ordinals = day_ordinals(days, n)
-    position = {day: k for k, day in enumerate(days)}
+    ordinals = day_ordinals(values, n)
     effects = []
-    for name in sorted(days_of):
-        mask = np.zeros(n, dtype=bool)
-        mask[[position[d] for d in days_of[name] if d in position]] = True
+    for name in sorted(tags):
+        mask = np.isin(ordinals, day_ordinals(tags[name], len(tags[name])))
         comparison = _compare(y[mask], y[~mask], ordinals[mask], ordinals[~mask], noise)
         effects.append(TagEffect(name, comparison))
     return effects

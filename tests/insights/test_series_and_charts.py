@@ -29,7 +29,7 @@ def test_series_holds_day_means_doses_phases_and_tags(owner, metrics):
     assert mood == {D(2026, 3, 1): 5.5, D(2026, 3, 3): 8}
     assert data.dose_days == {D(2026, 3, 2)}
     assert data.skipped_days == {D(2026, 3, 5)}
-    assert data.tags == {D(2026, 3, 1): {"walk"}, D(2026, 3, 3): {"work"}}
+    assert data.tags == {"walk": {D(2026, 3, 1)}, "work": {D(2026, 3, 3)}}
     assert data.phases[D(2026, 3, 1)] == DayPhase.BASELINE
     assert data.phases[D(2026, 3, 2)] == DayPhase.DOSE_DAY
     assert data.phases[D(2026, 3, 3)] == DayPhase.AFTER_1
