@@ -173,6 +173,34 @@ def test_values_lists_and_lists_of_ids(owner):
         assert all(type(row) is tuple for row in got)
 
 
+@prepared
+def days_and_notes(user_id: int):
+    return Entry.objects.filter(user=user_id).order_by("id").values_list("day", "note")
+
+
+@prepared
+def entry_ids(user_id: int):
+    return (
+        Entry.objects.filter(user=user_id).order_by("id").values_list("id", flat=True)
+    )
+
+
+def test_more_rows_than_django_fetches_at_a_time_come_whole(owner):
+    moment = timezone.now()
+    Entry.objects.bulk_create(
+        Entry(user=owner, day=DAY, occurred_at=moment, note=str(k)) for k in range(250)
+    )
+    for _ in range(2):  # compiled, then prepared
+        rows = days_and_notes(owner.pk)
+        assert rows == list(
+            Entry.objects.filter(user=owner).order_by("id").values_list("day", "note")
+        )
+        assert len(rows) == 250 and rows[-1] == (DAY, "249")
+        assert entry_ids(owner.pk) == list(
+            Entry.objects.filter(user=owner).order_by("id").values_list("id", flat=True)
+        )
+
+
 def test_an_empty_list_runs_no_query(owner):
     with CaptureQueriesContext(connection) as queries:
         assert ratings_of([]) == []
