@@ -480,7 +480,6 @@ class Pair:
 def correlate(values: dict[int, dict[dt.date, float]], ids: list[int]) -> list[Pair]:
     """Each pair of metrics' rank correlation over the days both were rated,
     with its interval, judged together with Benjamini–Hochberg."""
-    carry = {i: stats.estimate_noise(values[i]).carry_over for i in ids}
     # One row per calendar day (in day order), one column per metric, NaN
     # where a metric was not rated: each pair is the rows where both were.
     ordinals = {i: stats.day_ordinals(values[i], len(values[i])) for i in ids}
@@ -490,6 +489,11 @@ def correlate(values: dict[int, dict[dt.date, float]], ids: list[int]) -> list[P
     for k, i in enumerate(ids):
         grid[ordinals[i] - first, k] = np.fromiter(values[i].values(), dtype=float)
     rated = ~np.isnan(grid)
+    # Each metric's carry-over, from its column (already in day order).
+    carry = {}
+    for k, i in enumerate(ids):
+        rows = np.flatnonzero(rated[:, k])
+        carry[i] = stats.series_noise(grid[rows, k], rows + first).carry_over
     found = []
     for k, a in enumerate(ids):
         for j, b in enumerate(ids[k + 1 :], start=k + 1):

@@ -113,6 +113,21 @@ def estimate_noise(
     if n - len(places) < 2:
         return Noise(None, 0.0, 1.0, 0, False, None)
     members = [np.array(group_places) for group_places in places.values()]
+    return _noise(residual, ordinals, members)
+
+
+def series_noise(y: np.ndarray, ordinals: np.ndarray) -> Noise:
+    """estimate_noise of values already in day order, as one group: y on the
+    days with these (increasing) ordinals."""
+    if len(y) < 3:
+        return Noise(None, 0.0, 1.0, 0, False, None)
+    return _noise(y.astype(float), ordinals, [np.arange(len(y))])
+
+
+def _noise(residual: np.ndarray, ordinals: np.ndarray, members: list) -> Noise:
+    """estimate_noise of the values in day order (changed in place to their
+    residuals), on the days with these ordinals, in groups of these places."""
+    n = len(residual)
     # Each product is the same float as in Python and fsum adds exactly, so
     # the result does not depend on the order.
     for index in members:
@@ -141,7 +156,7 @@ def estimate_noise(
     denominator = max(n - soaked, 1.0)
     sd = math.sqrt(squares / denominator) if squares > 0 else None
     shrink = (1 - carry_over**2) / (1 + carry_over**2)
-    df = max((n - len(places)) * shrink, 1.0)
+    df = max((n - len(members)) * shrink, 1.0)
     return Noise(sd, carry_over, df, m, measured, estimate)
 
 

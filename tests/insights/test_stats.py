@@ -197,6 +197,11 @@ def test_noise_does_not_depend_on_the_order_the_days_come_in():
     one = stats.estimate_noise(shuffled)
     assert one == stats.estimate_noise(values, dict.fromkeys(values, "all"))
     assert one.measured and one.pairs == 396
+    # The same series already in day order, as arrays.
+    days = sorted(values)
+    y = np.array([values[d] for d in days])
+    assert stats.series_noise(y, stats.day_ordinals(days, len(days))) == one
+    assert stats.series_noise(y[:2], stats.day_ordinals(days[:2], 2)).sd is None
 
 
 def test_carry_over_widens_a_block_comparison_never_an_interleaved_one():
