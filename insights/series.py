@@ -165,7 +165,7 @@ def _tag_names_by_id(user_id: int) -> QuerySet:
 def _day_totals(user_id: int, start: dt.date, end: dt.date) -> QuerySet:
     """Each day's sum and count of the person's ratings of each metric, as
     the database keeps them (journal.models.DayTotal): (day, metric id, sum,
-    count), in day order."""
+    count)."""
     return DayTotal.objects.filter(user=user_id, day__range=(start, end)).values_list(
         "day", "metric_id", "rating_sum", "rating_count"
     )

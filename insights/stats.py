@@ -189,7 +189,10 @@ def _variance_factor(w: np.ndarray, ordinals: np.ndarray, carry_over: float) -> 
     grid[offsets] = w
     # Lags past where r^k is negligible are left out.
     lags = min(length - 1, math.ceil(math.log(1e-10) / math.log(carry_over)))
-    size = 1 << (2 * length - 1).bit_length()
+    # Padded to hold the grid and the lags wanted: the circular products of
+    # an FFT then never wrap round into them (half the size of a full
+    # autocorrelation's for a long range).
+    size = 1 << (length + lags - 1).bit_length()
     spectrum = np.fft.rfft(grid, size)
     autocovariance = np.fft.irfft(spectrum * spectrum.conj(), size)[1 : lags + 1]
     decay = carry_over ** np.arange(1, lags + 1)
@@ -342,48 +345,47 @@ def _compare(
     )
 
 
-def week_of(day: dt.date) -> tuple[int, int]:
-    return day.isocalendar()[:2]
-
-
 def compare_within(
     values: Mapping[dt.date, float],
     a: Iterable[dt.date],
     b: Iterable[dt.date],
     noise: Noise,
-    stratum=week_of,
 ) -> Comparison:
-    """Days `a` against days `b` of the same weeks.
+    """Days `a` against days `b` of the same weeks (Monday to Sunday).
 
     The difference is taken within each week that has both kinds of day and
     averaged over the weeks, each weighted by n_a·n_b / (n_a + n_b) (as a
     stratified mean difference): slow drift of mood over months cancels out.
     Weeks with only one kind of day are left out.
     """
-    a_by: dict[Hashable, list[dt.date]] = defaultdict(list)
-    b_by: dict[Hashable, list[dt.date]] = defaultdict(list)
-    for day in a:
-        if day in values:
-            a_by[stratum(day)].append(day)
-    for day in b:
-        if day in values:
-            b_by[stratum(day)].append(day)
-    shared = a_by.keys() & b_by.keys()
-    used_a = [d for key in shared for d in a_by[key]]
-    used_b = [d for key in shared for d in b_by[key]]
-    hedges = hedges_g([values[d] for d in used_a], [values[d] for d in used_b])
-    if not shared:
+    a = [d for d in a if d in values]
+    b = [d for d in b if d in values]
+    ordinals_a, ordinals_b = day_ordinals(a, len(a)), day_ordinals(b, len(b))
+    # Day 1 (1 January of year 1) was a Monday: a week is (ordinal - 1) // 7.
+    week_a, week_b = (ordinals_a - 1) // 7, (ordinals_b - 1) // 7
+    shared = np.intersect1d(week_a, week_b)
+    in_a, in_b = np.isin(week_a, shared), np.isin(week_b, shared)
+    y_a = np.fromiter((values[d] for d in a), dtype=float, count=len(a))[in_a]
+    y_b = np.fromiter((values[d] for d in b), dtype=float, count=len(b))[in_b]
+    hedges = hedges_g(y_a, y_b)
+    if not len(shared):
         return Comparison(0, 0, None, None, None, None, hedges)
-    weights: dict[dt.date, float] = {}
-    total = 0.0
-    for key in shared:
-        n_a, n_b = len(a_by[key]), len(b_by[key])
-        h = n_a * n_b / (n_a + n_b)
-        total += h
-        weights |= _weights(a_by[key], h / n_a) | _weights(b_by[key], -h / n_b)
-    weights = {d: w / total for d, w in weights.items()}
-    return contrast(
-        values, weights, noise, n_a=len(used_a), n_b=len(used_b), hedges=hedges
+    # Each shared week's days of either kind, its weight h and each day's
+    # share of it; fsum adds the weeks' weights exactly.
+    place_a = np.searchsorted(shared, week_a[in_a])
+    place_b = np.searchsorted(shared, week_b[in_b])
+    n_a = np.bincount(place_a, minlength=len(shared))
+    n_b = np.bincount(place_b, minlength=len(shared))
+    h = n_a * n_b / (n_a + n_b)
+    total = math.fsum(h.tolist())
+    return _contrast(
+        np.concatenate(((h / n_a)[place_a] / total, (-h / n_b)[place_b] / total)),
+        np.concatenate((y_a, y_b)),
+        np.concatenate((ordinals_a[in_a], ordinals_b[in_b])),
+        noise,
+        n_a=len(y_a),
+        n_b=len(y_b),
+        hedges=hedges,
     )
 
 

@@ -237,6 +237,46 @@ def test_comparing_within_weeks_cancels_slow_drift():
     assert within.n_a == len(dose) and within.n_b == len(off)
 
 
+@given(
+    st.dictionaries(st.integers(0, 120), st.integers(1, 10), min_size=1, max_size=80),
+    st.sets(st.integers(0, 120)),
+    st.floats(0.0, 0.9),
+)
+def test_comparing_within_weeks_is_the_weighted_mean_of_each_weeks_difference(
+    ratings, picked, carry
+):
+    # Days across year ends (ISO weeks that start in one year and end in the next).
+    values = {
+        D(2025, 12, 1) + dt.timedelta(days=k): float(v) for k, v in ratings.items()
+    }
+    a = [d for d in values if (d - D(2025, 12, 1)).days in picked]
+    b = [d for d in values if d not in a]
+    noise = stats.Noise(1.0, carry, 30, 40, True, carry)
+    got = stats.compare_within(values, a, b, noise)
+    weeks = {}
+    for group, days in ((0, a), (1, b)):
+        for day in days:
+            weeks.setdefault(day.isocalendar()[:2], ([], []))[group].append(day)
+    shared = [w for w in weeks.values() if w[0] and w[1]]
+    assert (got.n_a, got.n_b) == (
+        sum(len(w[0]) for w in shared),
+        sum(len(w[1]) for w in shared),
+    )
+    if not shared:
+        assert got.difference is None
+        return
+    h = [len(x) * len(y) / (len(x) + len(y)) for x, y in shared]
+    weights = {}
+    for (x, y), hw in zip(shared, h, strict=True):
+        weights |= {d: hw / len(x) / sum(h) for d in x}
+        weights |= {d: -hw / len(y) / sum(h) for d in y}
+    expected = stats.contrast(
+        values, weights, noise, n_a=got.n_a, n_b=got.n_b, hedges=got.hedges_g
+    )
+    for field in ("difference", "low", "high", "p"):
+        assert getattr(got, field) == pytest.approx(getattr(expected, field), abs=1e-9)
+
+
 def test_benjamini_hochberg_matches_scipy_and_skips_thin_comparisons():
     ps = [0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205]
     made = [stats.Comparison(10, 10, 1.0, 0.1, 2.0, p, None) for p in ps]

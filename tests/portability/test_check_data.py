@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from journal.models import Entry, Metric
+from journal.models import DayTotal, Entry, Metric
 from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +71,34 @@ def test_a_taken_dose_without_an_amount_is_listed(owner):
     output = check()
     assert f"dose {dose.pk} of owner on 2026-03-01: taken, but with no amount" in output
     assert output.count("no amount") == 1
+
+
+def test_day_totals_set_apart_from_their_ratings_are_listed_and_written_again(
+    owner, metrics
+):
+    day = dt.date(2026, 1, 10)
+    make_entry(owner, day=day, mood=4)
+    make_entry(owner, day=day, mood=6)
+    make_entry(owner, day=day + dt.timedelta(days=1), mood=3)
+    mood = metrics["mood"]
+    # Writes with the triggers off would leave the totals like this:
+    DayTotal.objects.filter(day=day).update(rating_sum=99)
+    DayTotal.objects.filter(day=day + dt.timedelta(days=1)).delete()
+    DayTotal.objects.create(
+        user=owner, day=day - dt.timedelta(days=1), metric=mood, rating_sum=5,
+        rating_count=1,
+    )  # fmt: skip
+    report = check()
+    assert (
+        f"day total of user {owner.pk}, metric {mood.pk} on 2026-01-10: 99 over 2 "
+        "rating(s), but the ratings sum to 10 over 2 rating(s)"
+    ) in report
+    assert "on 2026-01-11: none, but the ratings sum to 3 over 1 rating(s)" in report
+    assert "on 2026-01-09: 5 over 1 rating(s), but the ratings sum to none" in report
+    assert "--fix-totals" in report
+    assert DayTotal.objects.get(day=day).rating_sum == 99  # nothing changes unasked
+
+    check("--fix-totals")
+    totals = DayTotal.objects.values_list("day", "rating_sum", "rating_count")
+    assert sorted(totals) == [(day, 10, 2), (day + dt.timedelta(days=1), 3, 1)]
+    assert "No problems found." in check()

@@ -1,17 +1,20 @@
-"""manage.py check_data [--fix-days] [--delete-outside-limits]
+"""manage.py check_data [--fix-days] [--fix-totals] [--delete-outside-limits]
 
 Finds rows an older version let in that the journal cannot show: entries and
 doses whose moment lies outside 1970 to tomorrow (some cannot even be read
 back), journal days that do not follow from the moment, ratings outside
 their metric's scale, and doses marked taken without an amount (the database
-check lets a missing amount through). It changes nothing unless asked.
+check lets a missing amount through). It also checks the day totals Insights
+reads (kept by the database's triggers) against the ratings they sum, which
+only a write with the triggers switched off could set apart. It changes
+nothing unless asked.
 """
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
-from django.db import DatabaseError, transaction
-from django.db.models import F, Q
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from accounts.moments import (
@@ -21,7 +24,7 @@ from accounts.moments import (
     moment_problem,
 )
 from accounts.services import profile_for
-from journal.models import Entry, Rating
+from journal.models import DayTotal, Entry, Rating
 from protocols.models import DoseLog
 
 KINDS = ((Entry, "occurred_at", "entry"), (DoseLog, "taken_at", "dose"))
@@ -37,12 +40,17 @@ class Command(BaseCommand):
             help="Set each row's journal day from its moment (changes no moment).",
         )
         parser.add_argument(
+            "--fix-totals",
+            action="store_true",
+            help="Write the day totals again from the ratings (changes no rating).",
+        )
+        parser.add_argument(
             "--delete-outside-limits",
             action="store_true",
             help="Delete entries and doses whose moment is outside 1970 to tomorrow.",
         )
 
-    def handle(self, *args, fix_days, delete_outside_limits, **options):
+    def handle(self, *args, fix_days, fix_totals, delete_outside_limits, **options):
         problems = 0
         for model, field, kind in KINDS:
             outside = self._outside_limits(model, field)
@@ -86,12 +94,39 @@ class Command(BaseCommand):
                 f"dose {pk} of {username} on {day}: taken, but with no amount; "
                 "the person can add it on the dose's edit page"
             )
+        with transaction.atomic():
+            if fix_totals and connection.vendor == "postgresql":
+                # No rating written while its day's total is written again.
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "LOCK TABLE journal_rating, journal_entry IN SHARE MODE"
+                    )
+            wrong_totals = _wrong_totals()
+            for (user_id, day, metric_id), (stored, actual) in wrong_totals.items():
+                problems += 1
+                self.stdout.write(
+                    f"day total of user {user_id}, metric {metric_id} on {day}: "
+                    f"{_total(stored)}, but the ratings sum to {_total(actual)}"
+                )
+                if fix_totals:
+                    DayTotal.objects.filter(
+                        user=user_id, day=day, metric=metric_id
+                    ).delete()
+                    if actual is not None:
+                        DayTotal.objects.create(
+                            user_id=user_id,
+                            day=day,
+                            metric_id=metric_id,
+                            rating_sum=actual[0],
+                            rating_count=actual[1],
+                        )
         if not problems:
             self.stdout.write(self.style.SUCCESS("No problems found."))
-        elif not (fix_days or delete_outside_limits):
+        elif not (fix_days or fix_totals or delete_outside_limits):
             self.stdout.write(
                 f"{problems} problem(s). Repair: --fix-days resets journal days from "
-                "their moments; --delete-outside-limits deletes the rows listed as "
+                "their moments; --fix-totals writes the day totals again from the "
+                "ratings; --delete-outside-limits deletes the rows listed as "
                 "outside 1970 to tomorrow (they cannot be shown or exported)."
             )
 
@@ -124,3 +159,33 @@ class Command(BaseCommand):
         except (DatabaseError, OverflowError, ValueError) as error:
             self.stderr.write(f"Could not read every {model.__name__}: {error}")
         return wrong
+
+
+def _wrong_totals() -> dict[tuple, tuple]:
+    """Day totals that differ from the ratings they sum: (user id, day, metric
+    id) -> (stored, actual), each (sum, count) or None where there is none."""
+    actual = {
+        (user_id, day, metric_id): (total, count)
+        for user_id, day, metric_id, total, count in Rating.objects.values_list(
+            "entry__user_id", "entry__day", "metric_id"
+        )
+        .annotate(total=Sum("value"), count=Count("id"))
+        .order_by()
+    }
+    stored = {
+        (user_id, day, metric_id): (total, count)
+        for user_id, day, metric_id, total, count in DayTotal.objects.values_list(
+            "user_id", "day", "metric_id", "rating_sum", "rating_count"
+        )
+    }
+    return {
+        key: (stored.get(key), actual.get(key))
+        for key in sorted(actual.keys() | stored.keys())
+        if stored.get(key) != actual.get(key)
+    }
+
+
+def _total(total: tuple | None) -> str:
+    if total is None:
+        return "none"
+    return f"{total[0]} over {total[1]} rating(s)"
