@@ -658,15 +658,18 @@ def _questionnaires(user: User, data: series.Series) -> Section:
     responses = _questionnaire_totals(user.pk, data.start, data.end)
     section = Section("questionnaires", "Questionnaires", None)
     section.header = ["date", "questionnaire", "score", "band"]
-    section.rows = [
-        [
-            day.isoformat(),
-            INSTRUMENTS[instrument].name,
-            score,
-            INSTRUMENTS[instrument].band(score),
-        ]
-        for day, instrument, score in responses
-    ]
+    section.rows = LazyRows(
+        len(responses),
+        lambda: [
+            [
+                day.isoformat(),
+                INSTRUMENTS[instrument].name,
+                score,
+                INSTRUMENTS[instrument].band(score),
+            ]
+            for day, instrument, score in responses
+        ],
+    )
     if not responses:
         section.empty = (
             "No questionnaires in this range. WHO-5, PHQ-9 and GAD-7 are under "
