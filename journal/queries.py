@@ -14,7 +14,7 @@ from django.db.models import Avg, Count, Max, Q, QuerySet
 from accounts.models import User
 from config.prepared import prepared
 from journal import search
-from journal.models import Entry, Metric, Rating, Tag
+from journal.models import DayTotal, Entry, Metric, Rating, Tag
 
 DAYS_PER_PAGE = 10
 SUGGESTED_TAGS = 12
@@ -481,18 +481,23 @@ SHARP_FALL = 0.2
 
 
 @prepared
-def _daily_means(
+def _daily_totals(
     user_id: int, metric_id: int, first: dt.date, last: dt.date
 ) -> QuerySet:
-    """(day, mean) of a metric's ratings from first to last."""
-    return (
-        Rating.objects.filter(
-            entry__user=user_id, entry__day__range=(first, last), metric=metric_id
-        )
-        .values("entry__day")
-        .annotate(mean=Avg("value"))
-        .values_list("entry__day", "mean")
-    )
+    return DayTotal.objects.filter(
+        user=user_id, metric=metric_id, day__range=(first, last)
+    ).values_list("day", "rating_sum", "rating_count")
+
+
+def _daily_means(
+    user_id: int, metric_id: int, first: dt.date, last: dt.date
+) -> list[tuple[dt.date, float]]:
+    """(day, mean) of a metric's ratings from first to last, from the day
+    totals the database keeps (no rating is read)."""
+    return [
+        (day, total / count)
+        for day, total, count in _daily_totals(user_id, metric_id, first, last)
+    ]
 
 
 def mood_fell_sharply(
