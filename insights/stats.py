@@ -248,34 +248,6 @@ def _t_two_sided(t: float, df: float) -> float:
     return float(2 * special.stdtr(df, -t))
 
 
-def contrast(
-    values: Mapping[dt.date, float],
-    weights: Mapping[dt.date, float],
-    noise: Noise,
-    *,
-    n_a: int,
-    n_b: int,
-    hedges: float | None,
-) -> Comparison:
-    """A weighted difference sum(w_d * y_d) with its t interval and p-value.
-
-    Its variance is the AR(1) one at the metric's carry-over, but never less
-    than if the days were independent: days of an interleaved comparison
-    (dose days among off days) would otherwise look more precise than they
-    are when the carry-over is overestimated.
-    """
-    count = len(weights)
-    return _contrast(
-        np.fromiter(weights.values(), dtype=float, count=count),
-        np.fromiter((values[d] for d in weights), dtype=float, count=count),
-        day_ordinals(weights, count),
-        noise,
-        n_a=n_a,
-        n_b=n_b,
-        hedges=hedges,
-    )
-
-
 def _contrast(
     w: np.ndarray,
     y: np.ndarray,
@@ -286,7 +258,14 @@ def _contrast(
     n_b: int,
     hedges: float | None,
 ) -> Comparison:
-    """contrast of weights w on values y, on the days with these ordinals."""
+    """A weighted difference sum(w_d * y_d) of the values y on the days with
+    these ordinals, with its t interval and p-value.
+
+    Its variance is the AR(1) one at the metric's carry-over, but never less
+    than if the days were independent: days of an interleaved comparison
+    (dose days among off days) would otherwise look more precise than they
+    are when the carry-over is overestimated.
+    """
     # The same products as w_d * y_d one by one, and fsum adds them exactly.
     difference = math.fsum((w * y).tolist())
     if noise.sd is None or n_a < 1 or n_b < 1:
