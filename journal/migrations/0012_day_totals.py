@@ -179,7 +179,14 @@ DROP = {
 def create(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     statements = {"postgresql": POSTGRESQL, "sqlite": SQLITE}[vendor]
-    # Filled and kept in one transaction: no rating is counted twice or missed.
+    # Filled and kept in one transaction, which holds back writes of ratings
+    # and entries from other connections (another app server still running)
+    # until the triggers are there: no rating is counted twice or missed.
+    # SQLite's first write in the transaction takes its one write lock.
+    if vendor == "postgresql":
+        schema_editor.execute(
+            "LOCK TABLE journal_rating, journal_entry IN SHARE ROW EXCLUSIVE MODE"
+        )
     for statement in [FILL, *statements]:
         schema_editor.execute(statement)
 

@@ -4,6 +4,7 @@ kind of write, they are exactly the sums and counts of the ratings there are."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import random
 
@@ -209,3 +210,16 @@ def test_the_triggers_are_there():
         },
     }
     assert found == expected[connection.vendor]
+
+
+def test_the_migration_fills_the_totals_of_the_ratings_there_are(owner, other_user):
+    fill = importlib.import_module("journal.migrations.0012_day_totals").FILL
+    for k in range(3):
+        make_entry(owner, day=DAY + dt.timedelta(days=k // 2), mood=3 + k)
+    make_entry(other_user, day=DAY, mood=9)
+    expected = recomputed()
+    DayTotal.objects.all().delete()  # as before the migration
+    with connection.cursor() as cursor:
+        cursor.execute(fill)
+    assert stored() == expected
+    assert len(expected) == 3
