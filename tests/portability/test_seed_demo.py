@@ -151,11 +151,16 @@ def test_it_puts_back_deleted_built_in_prompts_instead_of_failing():
 
 @pytest.mark.django_db
 def test_it_puts_back_the_weekly_review_prompts_when_only_they_are_deleted():
+    from journal.builtin_prompts import sync_builtin_prompts
     from journal.models import Prompt
 
+    # The built-in library, as migrated (a test on a live server before this
+    # one, on the same worker, flushes what migrations wrote).
+    sync_builtin_prompts(Prompt)
     weekly = Prompt.objects.filter(owner=None, phases__contains=",weekly_review,")
     assert weekly.exists()
     weekly.delete()
+    assert Prompt.objects.filter(owner=None).exists()  # only they are gone
     call_command("seed_demo", "--user", "demo", "--years", "1")
     assert weekly.exists()
     assert User.objects.get(username="demo").weekly_reviews.exists()
