@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import connection
-from django.db.models import Avg, Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from accounts.models import User
 from config.prepared import prepared
@@ -226,15 +226,14 @@ def suggested_tags(
 
 
 def day_means(user: User, days: list[dt.date]) -> dict[dt.date, dict[int, float]]:
-    """Each day's mean rating per metric: one aggregate query."""
-    rows = (
-        Rating.objects.filter(entry__user=user, entry__day__in=days)
-        .values("entry__day", "metric_id")
-        .annotate(mean=Avg("value"))
+    """Each day's mean rating per metric, from the day totals the database
+    keeps (no rating is read)."""
+    rows = DayTotal.objects.filter(user=user, day__in=days).values_list(
+        "day", "metric_id", "rating_sum", "rating_count"
     )
     means: dict[dt.date, dict[int, float]] = defaultdict(dict)
-    for row in rows:
-        means[row["entry__day"]][row["metric_id"]] = row["mean"]
+    for day, metric_id, total, count in rows:
+        means[day][metric_id] = total / count
     return means
 
 
