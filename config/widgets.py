@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from pathlib import Path
+
+import django.forms
 from django import forms
 from django.forms.renderers import DjangoTemplates, Jinja2
 from django.forms.utils import flatatt
@@ -30,6 +33,22 @@ class LongSelect(forms.Select):
         return format_html("<select{}>\n{}\n</select>", flatatt(final_attrs), options)
 
 
+# Django's templates for these <input> widgets each only include input.html,
+# which includes attrs.html: three templates, each with its own context, for
+# one element. They are rendered with input.html itself, and config/jinja2
+# holds input.html and textarea.html with the attributes written in place:
+# the same markup (tests/test_widgets.py compares them), in a third fewer
+# instructions for Today's check-in form.
+FLAT = Path(__file__).resolve().parent / "jinja2"
+INPUT = "django/forms/widgets/input.html"
+INPUTS = {
+    f"django/forms/widgets/{kind}.html"
+    for kind in (
+        "color date datetime email hidden number password search tel text time url"
+    ).split()
+}
+
+
 class FormRenderer(Jinja2):
     """Form widgets rendered by Django's own Jinja2 copies of its widget
     templates: the same markup in about half the time of the template
@@ -37,10 +56,23 @@ class FormRenderer(Jinja2):
     widgets, which exist only as Django templates, come from those."""
 
     def get_template(self, template_name):
+        if template_name in INPUTS:
+            template_name = INPUT
         try:
             return super().get_template(template_name)
         except TemplateDoesNotExist:
             return self.django.get_template(template_name)
+
+    @cached_property
+    def engine(self):
+        return self.backend(
+            {
+                "APP_DIRS": True,
+                "DIRS": [FLAT, Path(django.forms.__file__).parent / "jinja2"],
+                "NAME": "djangoforms",
+                "OPTIONS": {},
+            }
+        )
 
     @cached_property
     def django(self) -> DjangoTemplates:
