@@ -44,9 +44,10 @@ INPUT = "django/forms/widgets/input.html"
 INPUTS = {
     f"django/forms/widgets/{kind}.html"
     for kind in (
-        "color date datetime email hidden number password search tel text time url"
-    ).split()
-}
+        "color", "date", "datetime", "email", "hidden", "number",
+        "password", "search", "tel", "text", "time", "url",
+    )
+}  # fmt: skip
 
 
 class FormRenderer(Jinja2):

@@ -58,6 +58,7 @@ def test_every_input_template_taken_as_input_html_only_includes_it():
 
 def test_other_widgets_still_render_from_djangos_templates():
     field = forms.ChoiceField(choices=[("a", "A"), ("b", "<B>")])
-    html = field.widget.render("pick", "b", {"id": "id_pick"}, renderer=FormRenderer())
-    assert html == field.widget.render("pick", "b", {"id": "id_pick"}, renderer=Jinja2())
+    attrs = {"id": "id_pick"}
+    html = field.widget.render("pick", "b", attrs, renderer=FormRenderer())
+    assert html == field.widget.render("pick", "b", attrs, renderer=Jinja2())
     assert '<option value="b" selected>&lt;B&gt;</option>' in html
