@@ -23,7 +23,7 @@ WIDGETS = [
     forms.DateTimeInput,
     forms.Textarea(attrs={"rows": 3, "data-warn-unsaved": ""}),
 ]
-VALUES = [None, "", "plain", '<b>"quoted" & \'single\'</b>', 42, dt.date(2026, 3, 1)]
+VALUES = [None, "", "plain", "<b>\"quoted\" & 'single'</b>", 42, dt.date(2026, 3, 1)]
 ATTRS = [
     {},
     {"required": True, "disabled": False, "id": "id_x", "maxlength": "400"},
