@@ -102,7 +102,7 @@ class _Shape:
     """One compiled query: its SQL, its parameters, and for each parameter
     that came from an argument, where in the arguments it comes from."""
 
-    __slots__ = ("queryset", "compiler", "sql", "params", "fills")
+    __slots__ = ("queryset", "compiler", "sql", "params", "fills", "converters")
 
     def __init__(self, queryset, compiler, sql, params, fills):
         self.queryset = queryset
@@ -110,6 +110,9 @@ class _Shape:
         self.sql = sql
         self.params = params
         self.fills = fills  # (position, argument index, item index or None, adapt)
+        # The selected columns' converters, as the compiler finds them for
+        # every run (a call per column); found on the first run.
+        self.converters = None
 
 
 class prepared:
@@ -209,6 +212,11 @@ class prepared:
         compiler.connection = connection
         sql_and_params = (shape.sql, tuple(params))
         compiler.as_sql = lambda *args, **kwargs: sql_and_params
+        if shape.converters is None:
+            columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
+            shape.converters = compiler.get_converters(columns)
+        converters = shape.converters
+        compiler.get_converters = lambda expressions: converters
         query = _shallow(shape.queryset.query)
         query.get_compiler = lambda *args, **kwargs: compiler
         queryset = _shallow(shape.queryset)

@@ -142,6 +142,21 @@ def test_the_second_call_reads_without_compiling(owner):
     assert all(str(MARKER) not in q["sql"] for q in [*first, *second])
 
 
+def test_the_columns_converters_are_found_once(owner, monkeypatch):
+    make_entry(owner, day=DAY, note="kept")
+    entries_of(owner.pk, DAY, DAY)
+    from django.db.models.sql.compiler import SQLCompiler
+
+    def refuse(self, expressions):
+        raise AssertionError("converters looked up again")
+
+    monkeypatch.setattr(SQLCompiler, "get_converters", refuse)
+    got = entries_of(owner.pk, DAY, DAY)
+    # Still converted as Django converts them (SQLite: text to dates).
+    assert [(e.day, e.note) for e in got] == [(DAY, "kept")]
+    assert isinstance(got[0].occurred_at, dt.datetime)
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL's prepared statements"
 )
