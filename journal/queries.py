@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Count, Max, Q, QuerySet
 
 from accounts.models import User
@@ -170,11 +170,17 @@ def _tags_with_uses(
         uses = {row["tag_id"]: row for row in _tag_uses_orm(user_id, first, since)}
         return _tags(user_id), uses
     arguments = {"user": user_id, "first": first, "since": since}
-    tags = list(Tag.objects.raw(TAGS_WITH_USES_SQL, arguments))
+    # A cursor's rows, made into tags as .only("id", "name") makes them (as
+    # SQLite's read gives them): Tag.objects.raw() matched its columns to the
+    # model's fields on every call, half of this read's time in Python.
+    with connection.cursor() as cursor:
+        cursor.execute(TAGS_WITH_USES_SQL, arguments)
+        rows = cursor.fetchall()
+    tags = [Tag.from_db(DEFAULT_DB_ALIAS, ["id", "name"], row[:2]) for row in rows]
     uses = {
-        tag.pk: {"uses": tag.uses, "recent": tag.recent, "last": tag.last}
-        for tag in tags
-        if tag.uses
+        pk: {"uses": count, "recent": recent, "last": last}
+        for pk, _, count, recent, last in rows
+        if count
     }
     return tags, uses
 
