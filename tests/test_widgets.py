@@ -62,3 +62,26 @@ def test_other_widgets_still_render_from_djangos_templates():
     html = field.widget.render("pick", "b", attrs, renderer=FormRenderer())
     assert html == field.widget.render("pick", "b", attrs, renderer=Jinja2())
     assert '<option value="b" selected>&lt;B&gt;</option>' in html
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(max_length=5)
+    day = forms.DateField(required=False)
+
+
+def test_a_field_without_errors_has_one_empty_list_and_later_errors_show():
+    form = NoteForm({"note": "toolong", "day": ""})
+    day = form["day"]
+    assert type(day).__name__ == "FieldWithErrors"  # from the form renderer
+    assert day.errors == [] and day.errors is day.errors
+    assert form["note"].errors == [
+        "Ensure this value has at most 5 characters (it has 7)."
+    ]
+    form.add_error("day", "Not that day.")
+    assert day.errors == ["Not that day."]
+    assert 'class="errorlist"' in str(day.errors)
+
+
+def test_an_unbound_forms_fields_have_no_errors():
+    form = NoteForm()
+    assert form["note"].errors == [] and not form.errors
