@@ -6,8 +6,7 @@ import django.forms
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates, Jinja2
-from django.forms.utils import ErrorList
-from django.forms.utils import flatatt
+from django.forms.utils import ErrorList, flatatt
 from django.template import TemplateDoesNotExist
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
