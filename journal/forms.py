@@ -37,13 +37,14 @@ def validate_note_size(value: str) -> None:
         )
 
 
-class ScaleChoices(BaseChoiceIterator):
-    """A scale's choices as Django's choice fields keep them, (value, label)
-    pairs, made once per scale. Given as a list, they were checked pair by
-    pair for each form (Django's normalize_choices): a fifth of building
-    Today's check-in form, for five metrics of eleven chips. They never
-    change, so a form's copy of its fields shares them (copying the starter
-    tags' ten pairs for each form took a tenth of building the form)."""
+class FixedChoices(BaseChoiceIterator):
+    """Choices that never change (a scale's, the starter tags), as Django's
+    choice fields keep them: (value, label) pairs, made once. Given as a
+    list, a scale's were checked pair by pair for each form (Django's
+    normalize_choices): a fifth of building Today's check-in form, for five
+    metrics of eleven chips. A form's copy of its fields shares them
+    (copying the starter tags' ten pairs for each form took a tenth of
+    building the form)."""
 
     def __init__(self, pairs: tuple[tuple[int | str, str], ...]):
         self.pairs = pairs
@@ -51,15 +52,15 @@ class ScaleChoices(BaseChoiceIterator):
     def __iter__(self):
         return iter(self.pairs)
 
-    def __deepcopy__(self, memo) -> ScaleChoices:
+    def __deepcopy__(self, memo) -> FixedChoices:
         return self
 
 
 @lru_cache(maxsize=1024)
-def scale_choices(low: int, high: int, kept: int | None) -> ScaleChoices:
+def scale_choices(low: int, high: int, kept: int | None) -> FixedChoices:
     extra = () if kept is None else ((kept, f"{kept} (kept; outside the scale)"),)
     values = ((v, str(v)) for v in range(low, high + 1))
-    return ScaleChoices((("", "–"), *values, *extra))
+    return FixedChoices((("", "–"), *values, *extra))
 
 
 def rating_field(metric: Metric, kept: int | None = None) -> forms.Field:
@@ -119,7 +120,7 @@ class EntryForm(forms.Form):
     starter_tags = forms.MultipleChoiceField(
         label="Tags to start with",
         required=False,
-        choices=ScaleChoices(tuple((name, name) for name in STARTER_TAGS)),
+        choices=FixedChoices(tuple((name, name) for name in STARTER_TAGS)),
         widget=forms.CheckboxSelectMultiple,
     )
     prompt = forms.ModelChoiceField(
