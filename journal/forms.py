@@ -152,7 +152,6 @@ class EntryForm(forms.Form):
         *args,
         profile: Profile,
         metrics: list[Metric],
-        tags=None,
         entry: Entry | None = None,
         **kwargs,
     ):
@@ -161,11 +160,10 @@ class EntryForm(forms.Form):
         self.user = profile.user
         self.metrics = {metric.pk: metric for metric in metrics}
         # The person's tags: what a sent form is checked against, and the
-        # chips an edit offers. Today's blank form offers the chips its view
-        # chose instead (making this queryset was a sixth of building it).
-        if tags is not None:
-            self.fields["tags"].queryset = tags
-        elif self.is_bound or entry is not None:
+        # chips an edit offers. A blank check-in offers the chips given to
+        # offer_tags() instead (making this queryset for it was a sixth of
+        # building the form).
+        if self.is_bound or entry is not None:
             self.fields["tags"].queryset = Tag.objects.filter(user=self.user)
         # Ratings stored outside their metric's current scale (the scale was
         # changed, or an older import let them in) stay until changed.
@@ -197,6 +195,11 @@ class EntryForm(forms.Form):
         for rating in entry.ratings.all():
             initial[f"{RATING_PREFIX}{rating.metric_id}"] = rating.value
         return initial
+
+    def offer_tags(self, tags: list[Tag]) -> None:
+        """Offer these tags as the chips to tick (Today's most used ones),
+        not every tag the person has."""
+        self.fields["tags"].widget.choices = [(tag.pk, tag.name) for tag in tags]
 
     def rating_fields(self) -> list[tuple[Metric, forms.BoundField]]:
         return [

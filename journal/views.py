@@ -76,7 +76,7 @@ def _checkin_context(request: SignedInRequest, form: EntryForm | None = None) ->
     # A form sent back with errors keeps every tag that was ticked as a chip.
     selected = form.data.getlist("tags") if form.is_bound else []
     chips, tag_names = queries.suggested_tags(request.user, today, selected)
-    form.fields["tags"].widget.choices = [(t.pk, t.name) for t in chips]
+    form.offer_tags(chips)
     return {
         **dose_context,
         "prompt": prompt,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from journal.models import Entry, Metric, Tag
 from tests.conftest import make_user
-from tests.factories import make_metric
+from tests.factories import make_entry, make_metric
 
 pytestmark = pytest.mark.django_db
 
@@ -400,3 +400,19 @@ def test_a_scale_is_a_row_of_chips_checked_as_radio_select_would(owner):
     html = chips(kept)
     assert 'value="7" checked><span>7 (kept; outside the scale)</span>' in html
     assert html.count(" checked") == 1
+
+
+def test_a_blank_form_offers_the_tags_given_and_an_edit_every_own_tag(
+    owner, other_user
+):
+    from journal.forms import EntryForm
+
+    mine = [Tag.objects.create(user=owner, name=name) for name in ("rain", "walk")]
+    Tag.objects.create(user=other_user, name="theirs")
+    blank = EntryForm(profile=owner.profile, metrics=[])
+    assert list(blank.fields["tags"].widget.choices) == []
+    blank.offer_tags(mine[1:])
+    assert list(blank.fields["tags"].widget.choices) == [(mine[1].pk, "walk")]
+    edit = EntryForm(profile=owner.profile, metrics=[], entry=make_entry(owner))
+    offered = {str(label) for _, label in edit.fields["tags"].widget.choices}
+    assert offered == {"rain", "walk"}
