@@ -35,13 +35,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import update_wrapper
 
 from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.query import FlatValuesListIterable, ValuesListIterable
+from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
 # The i-th argument's marker is MARKER + SPAN * i (+ 1 + k for a list's k-th
@@ -114,6 +118,15 @@ class _Shape:
         # every run (a call per column); found on the first run.
         self.converters = None
 
+    def params_for(self, args, connection) -> tuple:
+        params = list(self.params)
+        for position, index, item_index, adapt in self.fills:
+            value = args[index] if item_index is None else args[index][item_index]
+            params[position] = (
+                connection.ops.adapt_datefield_value(value) if adapt else value
+            )
+        return tuple(params)
+
 
 class prepared:
     """A decorator, like functools.cache: the builder's queryset, run."""
@@ -124,10 +137,25 @@ class prepared:
         update_wrapper(self, build)
 
     def __call__(self, *args) -> list:
+        connection = connections[DEFAULT_DB_ALIAS]
+        shape = self._shape(args, connection)
+        if shape is None:
+            return list(self.build(*args))
+        return self._run(shape, args, connection)
+
+    def read(self, *args) -> Read | None:
+        """This query's SQL and parameters for these arguments, for ahead();
+        None where it is not prepared (it then reads when it is called)."""
+        connection = connections[DEFAULT_DB_ALIAS]
+        shape = self._shape(args, connection)
+        if shape is None:
+            return None
+        return Read(shape.sql, shape.params_for(args, connection))
+
+    def _shape(self, args, connection) -> _Shape | None:
         kinds = tuple(_kind(arg) for arg in args)
         if None in kinds:
-            return list(self.build(*args))
-        connection = connections[DEFAULT_DB_ALIAS]
+            return None
         key = (
             DEFAULT_DB_ALIAS,
             connection.vendor,
@@ -135,14 +163,12 @@ class prepared:
             kinds,
         )
         try:
-            shape = self.shapes[key]
+            return self.shapes[key]
         except KeyError:
             shape = self._compile(kinds, connection)
             if len(self.shapes) < MAX_SHAPES:
                 self.shapes[key] = shape
-        if shape is None:
-            return list(self.build(*args))
-        return self._run(shape, args, connection)
+            return shape
 
     def first(self, *args):
         """The first row, or None: for a builder that slices its queryset to
@@ -200,18 +226,16 @@ class prepared:
         return _Shape(queryset, compiler, sql, tuple(params), tuple(fills))
 
     def _run(self, shape: _Shape, args, connection) -> list:
-        params = list(shape.params)
-        for position, index, item_index, adapt in shape.fills:
-            value = args[index] if item_index is None else args[index][item_index]
-            params[position] = (
-                connection.ops.adapt_datefield_value(value) if adapt else value
-            )
+        params = shape.params_for(args, connection)
         # Shallow copies, as Query.clone() starts: nothing below changes what
         # they share (copy.copy would evaluate a QuerySet to pickle it).
         compiler = _shallow(shape.compiler)
         compiler.connection = connection
-        sql_and_params = (shape.sql, tuple(params))
+        sql_and_params = (shape.sql, params)
         compiler.as_sql = lambda *args, **kwargs: sql_and_params
+        rows = _taken(Read(shape.sql, params))
+        if rows is not None:
+            compiler.execute_sql = _replay(compiler, rows)
         if shape.converters is None:
             columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
             shape.converters = compiler.get_converters(columns)
@@ -229,6 +253,98 @@ class prepared:
             # (five years of day totals: 7,300).
             return list(queryset._iterable_class(queryset, chunk_size=WHOLE))
         return list(queryset)
+
+
+def _replay(compiler, rows: list[tuple]) -> Callable:
+    """The compiler's execute_sql(), giving rows read ahead as it gives the
+    rows it reads: in one chunk, without the extra select's columns."""
+    execute_sql = compiler.execute_sql
+
+    def replay(result_type=MULTI, *args, **kwargs):
+        if result_type != MULTI:
+            return execute_sql(result_type, *args, **kwargs)
+        if compiler.has_extra_select:
+            return [[row[: compiler.col_count] for row in rows]]
+        return [rows]
+
+    return replay
+
+
+@dataclass(frozen=True)
+class Read:
+    """A read's SQL and its parameters (a tuple, or a dict of named ones), as
+    it will be sent."""
+
+    sql: str
+    params: tuple | dict
+
+    @property
+    def key(self) -> tuple:
+        params = self.params
+        if isinstance(params, dict):
+            return (self.sql, tuple(sorted(params.items())))
+        return (self.sql, tuple(params))
+
+
+# The rows ahead() read, by read, each taken once; None outside ahead().
+_AHEAD: ContextVar[dict | None] = ContextVar("prepared_ahead", default=None)
+
+
+@contextmanager
+def ahead(reads: Iterable[Read | None]) -> Iterator[None]:
+    """Send these reads together, in one round trip (PostgreSQL's pipeline
+    mode), where a page would send them one after another and wait for each.
+    Inside the block, a prepared query or rows() that sends the same SQL
+    with the same parameters takes the rows read ahead (the first time; a
+    second call reads again); what no call takes is dropped at the end.
+
+    Only for reads a page makes before it writes anything they read: rows
+    read ahead are as they were when the block began. Elsewhere than on
+    PostgreSQL nothing is read ahead and every read reads when it is called.
+
+    For Today, ten reads one after another cost the app and PostgreSQL about
+    a millisecond of processor time more than the same reads sent together
+    (each round trip wakes both processes twice).
+    """
+    reads = [read for read in reads if read is not None]
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql" or len(reads) < 2:
+        yield
+        return
+    connection.ensure_connection()
+    sent = []
+    with connection.connection.pipeline():
+        for read in reads:
+            cursor = connection.cursor()
+            cursor.execute(read.sql, read.params)
+            sent.append((read, cursor))
+    taken = {}
+    for read, cursor in sent:
+        with cursor:
+            taken[read.key] = cursor.fetchall()
+    token = _AHEAD.set(taken)
+    try:
+        yield
+    finally:
+        _AHEAD.reset(token)
+
+
+def _taken(read: Read) -> list[tuple] | None:
+    """The rows ahead() read for this read, once; None if it read none."""
+    taken = _AHEAD.get()
+    if not taken:
+        return None
+    return taken.pop(read.key, None)
+
+
+def rows(sql: str, params: tuple | dict) -> list[tuple]:
+    """The rows of a read written in SQL: those ahead() read, or read now."""
+    read = _taken(Read(sql, params))
+    if read is not None:
+        return read
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 class _Empty:

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from config.prepared import prepared
+from config.prepared import Read, prepared
 from journal.models import Prompt, PromptShown, PromptSwitchedOff
 from journal.prompt_library import (
     AFTER_1,
@@ -123,6 +123,11 @@ def _shown_on(user_id: int, day: dt.date) -> QuerySet[PromptShown]:
     return PromptShown.objects.filter(user=user_id, day=day).select_related("prompt")[
         :1
     ]
+
+
+def shown_read(user: User, day: dt.date) -> Read | None:
+    """prompt_for_day()'s read of the day's prompt, for config.prepared.ahead()."""
+    return _shown_on.read(user.pk, day)
 
 
 def prompt_for_day(

@@ -12,7 +12,7 @@ from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Count, Max, Q, QuerySet
 
 from accounts.models import User
-from config.prepared import prepared
+from config.prepared import Read, prepared, rows
 from journal import search
 from journal.models import DayTotal, Entry, Metric, Rating, Tag
 
@@ -24,6 +24,17 @@ TAG_HISTORY_DAYS = 365
 
 def visible_metrics(user: User) -> list[Metric]:
     return _visible_metrics(user.pk)
+
+
+def checkin_reads(user: User, day: dt.date) -> list[Read | None]:
+    """The check-in's reads of the day's metrics, tags and entries, for
+    config.prepared.ahead()."""
+    first, since = _tag_window(day)
+    return [
+        _visible_metrics.read(user.pk),
+        _day_entries.read(user.pk, day),
+        _tags_with_uses_read(user.pk, first, since),
+    ]
 
 
 def metrics(user: User) -> list[Metric]:
@@ -166,23 +177,36 @@ def _tags_with_uses(
     """The person's tags by name, and the uses of those used from `first` on:
     how many, how many since `since`, the last day. One query on PostgreSQL,
     two on SQLite."""
-    if connection.vendor != "postgresql":
+    read = _tags_with_uses_read(user_id, first, since)
+    if read is None:
         uses = {row["tag_id"]: row for row in _tag_uses_orm(user_id, first, since)}
         return _tags(user_id), uses
-    arguments = {"user": user_id, "first": first, "since": since}
     # A cursor's rows, made into tags as .only("id", "name") makes them (as
     # SQLite's read gives them): Tag.objects.raw() matched its columns to the
     # model's fields on every call, half of this read's time in Python.
-    with connection.cursor() as cursor:
-        cursor.execute(TAGS_WITH_USES_SQL, arguments)
-        rows = cursor.fetchall()
-    tags = [Tag.from_db(DEFAULT_DB_ALIAS, ["id", "name"], row[:2]) for row in rows]
+    read_rows = rows(read.sql, read.params)
+    tags = [Tag.from_db(DEFAULT_DB_ALIAS, ["id", "name"], row[:2]) for row in read_rows]
     uses = {
         pk: {"uses": count, "recent": recent, "last": last}
-        for pk, _, count, recent, last in rows
+        for pk, _, count, recent, last in read_rows
         if count
     }
     return tags, uses
+
+
+def _tags_with_uses_read(user_id: int, first: dt.date, since: dt.date) -> Read | None:
+    """The SQL of _tags_with_uses() on PostgreSQL; None on SQLite."""
+    if connection.vendor != "postgresql":
+        return None
+    return Read(TAGS_WITH_USES_SQL, {"user": user_id, "first": first, "since": since})
+
+
+def _tag_window(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first day of the uses the chips are ranked by, and of the recent ones."""
+    return (
+        today - dt.timedelta(days=TAG_HISTORY_DAYS),
+        today - dt.timedelta(days=RECENT_TAG_DAYS),
+    )
 
 
 @prepared
@@ -212,11 +236,7 @@ def suggested_tags(
 
     Only the uses of the last TAG_HISTORY_DAYS are counted: counting every
     use of five years' journal took most of Today's database time."""
-    tags, uses = _tags_with_uses(
-        user.pk,
-        today - dt.timedelta(days=TAG_HISTORY_DAYS),
-        today - dt.timedelta(days=RECENT_TAG_DAYS),
-    )
+    tags, uses = _tags_with_uses(user.pk, *_tag_window(today))
     never = {"uses": 0, "recent": 0, "last": dt.date.min}
 
     def rank(tag: Tag) -> tuple[int, int, int]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Max, QuerySet
 
 from accounts.models import User
-from config.prepared import prepared
+from config.prepared import Read, prepared
 from journal.models import QuestionnaireResponse
 from journal.questionnaires import INSTRUMENTS, RECALL_DAYS, Instrument, change_words
 from protocols.models import Protocol
@@ -32,6 +32,11 @@ def _latest_responses(user_id: int) -> QuerySet:
         .annotate(last=Max("day"))
         .values_list("instrument", "last")
     )
+
+
+def due_read(user: User) -> Read | None:
+    """due()'s read, for config.prepared.ahead()."""
+    return _latest_responses.read(user.pk)
 
 
 def due(user: User, today: dt.date, protocol: Protocol | None) -> list[Due]:

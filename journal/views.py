@@ -20,6 +20,7 @@ from accounts.http import SignedInRequest
 from accounts.moments import EARLIEST_DAY
 from accounts.weeks import weekday_names
 from config.http import partial_template, post_or_none
+from config.prepared import ahead
 from journal import queries, questionnaire_queries, services, weekly
 from journal.forms import (
     EntryForm,
@@ -36,7 +37,8 @@ from journal.models import (
     WeeklyReview,
 )
 from journal.prompt_library import DOSE_DAY
-from journal.prompts import UNKNOWN, prompt_for_day, swap_prompt
+from journal.prompts import UNKNOWN, prompt_for_day, shown_read, swap_prompt
+from protocols import queries as protocol_queries
 from protocols.queries import active_protocol, doses_by_day
 from protocols.today import today_dose_context
 
@@ -113,18 +115,26 @@ def _undoable(request: SignedInRequest, entry_id) -> Entry | None:
 @login_required
 @require_safe
 def today(request: SignedInRequest) -> HttpResponse:
-    context = _checkin_context(request)
-    # After a save without JavaScript: "Saved", with Undo, by today's entries.
-    context["saved_entry"] = _undoable(request, request.GET.get("saved", ""))
-    # A hidden mood metric is not rated any more: nothing to watch.
-    context["mood_fell"] = queries.mood_fell_sharply(
-        request.user, context["day"], context["visible_metrics"]
-    )
-    due = questionnaire_queries.due(
-        request.user, context["day"], context["dose_protocol"]
-    )
-    context["questionnaire_due"] = due[0] if due else None
-    return render(request, "journal/today.html", context)
+    user, day = request.user, request.profile.local_day()
+    # Today's reads that wait for no other, sent together (it writes nothing
+    # they read: only the day's prompt, when it is first chosen).
+    reads = [
+        *queries.checkin_reads(user, day),
+        *protocol_queries.today_reads(user, day),
+        shown_read(user, day),
+        questionnaire_queries.due_read(user),
+    ]
+    with ahead(reads):
+        context = _checkin_context(request)
+        # After a save without JavaScript: "Saved", with Undo, by today's entries.
+        context["saved_entry"] = _undoable(request, request.GET.get("saved", ""))
+        # A hidden mood metric is not rated any more: nothing to watch.
+        context["mood_fell"] = queries.mood_fell_sharply(
+            user, context["day"], context["visible_metrics"]
+        )
+        due = questionnaire_queries.due(user, context["day"], context["dose_protocol"])
+        context["questionnaire_due"] = due[0] if due else None
+        return render(request, "journal/today.html", context)
 
 
 @login_required

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet, Subquery
 
 from accounts.models import User
-from config.prepared import prepared
+from config.prepared import Read, prepared
 from protocols import schedule
 from protocols.models import DoseLog, Protocol, Substance
 from protocols.phases import DayState
@@ -68,6 +68,12 @@ def substances(user: User) -> list[Substance]:
 @prepared
 def _substances(user_id: int) -> QuerySet[Substance]:
     return Substance.objects.filter(user=user_id)
+
+
+def today_reads(user: User, day: dt.date) -> list[Read | None]:
+    """The reads of protocols.today.today_dose_context() for the day: the
+    active protocol and the day's doses, for config.prepared.ahead()."""
+    return [_active_protocol_on.read(user.pk, day), _day_doses.read(user.pk, day)]
 
 
 def day_doses(user: User, day: dt.date) -> list[DoseLog]:
