@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from config.prepared import MARKER, plain_rows, prepared
+from config.prepared import MARKER, Read, ahead, plain_rows, prepared, rows
 from journal.models import Entry, Metric, Rating, Tag
 from protocols.models import DoseLog
 from tests.conftest import make_user
@@ -445,3 +445,109 @@ def test_first_is_the_first_row_or_none(owner, other_user):
     make_entry(owner, day=DAY + dt.timedelta(days=2))
     assert latest_entry.first(owner.pk).day == DAY + dt.timedelta(days=2)
     assert latest_entry.first(other_user.pk) is None
+
+
+POSTGRESQL = connection.vendor == "postgresql"
+
+
+@prepared
+def distinct_notes(user_id: int):
+    """Ordered by a column it does not give: Django selects the day as well
+    and leaves it out of the rows."""
+    return (
+        Entry.objects.filter(user=user_id)
+        .order_by("day")
+        .values_list("note")
+        .distinct()
+    )
+
+
+def in_pipeline() -> bool:
+    from psycopg import pq
+
+    return connection.connection.pgconn.pipeline_status != pq.PipelineStatus.OFF
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """Each query sent: (whether it went in a pipeline, its SQL)."""
+    log = []
+
+    def record(execute, sql, params, many, context):
+        log.append((POSTGRESQL and in_pipeline(), sql))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield log
+
+
+def test_reads_ahead_go_together_and_give_what_the_calls_give(owner, other_user, sent):
+    entry = make_entry(owner, day=DAY, note="kept", mood=6)
+    make_entry(other_user, day=DAY, note="not theirs")
+    make_protocol(owner)
+    make_dose(owner, day=DAY).effects.create(name="calm", intensity=2)
+    raw = ("SELECT id, note FROM journal_entry WHERE user_id = %s", (owner.pk,))
+
+    def calls():
+        return (
+            fields(entries_of(owner.pk, DAY, DAY)),
+            ratings_of([entry.pk]),
+            list(daily_means(owner.pk, DAY)),
+            [(d.substance.name, [e.name for e in d.effects.all()])
+             for d in doses_with_effects(owner.pk)],
+            rows(*raw),
+            distinct_notes(owner.pk),
+        )  # fmt: skip
+
+    expected = calls()
+    sent.clear()
+    reads = [
+        entries_of.read(owner.pk, DAY, DAY),
+        ratings_of.read([entry.pk]),
+        daily_means.read(owner.pk, DAY),
+        doses_with_effects.read(owner.pk),
+        Read(*raw),
+        distinct_notes.read(owner.pk),
+    ]
+    with ahead(reads):
+        ahead_sent = len(sent)
+        assert calls() == expected
+    assert expected[-1] == [("kept",)]
+    if POSTGRESQL:
+        # Six reads in one pipeline; then only the effects, which wait for
+        # the doses.
+        assert [inside for inside, _ in sent] == [True] * 6 + [False]
+        assert ahead_sent == 6 and "protocols_doseeffect" in sent[-1][1]
+    else:  # nothing read ahead: each call reads
+        assert ahead_sent == 0 and len(sent) == 7
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="PostgreSQL's pipeline mode")
+def test_a_read_ahead_is_taken_once_and_for_its_own_arguments_only(owner, sent):
+    make_entry(owner, day=DAY, note="first")
+    later = DAY + dt.timedelta(days=1)
+    make_entry(owner, day=later, note="second")
+    with ahead([entries_of.read(owner.pk, DAY, DAY), Read("SELECT 1", ())]):
+        sent.clear()
+        assert [e.note for e in entries_of(owner.pk, later, later)] == ["second"]
+        assert len(sent) == 1  # other days: read now
+        assert [e.note for e in entries_of(owner.pk, DAY, DAY)] == ["first"]
+        assert len(sent) == 1  # taken from what was read ahead
+        assert [e.note for e in entries_of(owner.pk, DAY, DAY)] == ["first"]
+        assert len(sent) == 2  # a second call reads again
+    sent.clear()
+    assert rows("SELECT 1", ()) == [(1,)]
+    assert len(sent) == 1  # what no call took was dropped with the block
+
+
+def test_nothing_is_read_ahead_for_one_read_or_none(owner, sent):
+    make_entry(owner, day=DAY)
+    sent.clear()
+    with ahead([entries_of.read(owner.pk, DAY, DAY), None]):
+        assert sent == []
+        assert len(entries_of(owner.pk, DAY, DAY)) == 1
+    assert len(sent) == 1
+
+
+def test_a_query_that_is_not_prepared_has_no_read(owner):
+    assert entries_of.read(True, DAY, DAY) is None  # an argument it does not take

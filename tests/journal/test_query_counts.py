@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from journal import views
 from journal.models import Entry, Metric, Rating, Tag
 from protocols.models import DoseLog
 from tests.factories import make_protocol
@@ -98,3 +101,59 @@ def test_query_counts_are_the_same_at_10_and_1000_entries(
     large = query_counts(owner_client)
     assert small == large
     assert max(large.values()) <= MAX_QUERIES, large
+
+
+def in_pipeline() -> bool:
+    from psycopg import pq
+
+    return connection.connection.pgconn.pipeline_status != pq.PipelineStatus.OFF
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's pipeline mode"
+)
+def test_today_sends_its_reads_that_wait_for_no_other_together(
+    owner_client, owner, monkeypatch
+):
+    moment = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    seed(owner, 10)  # today's entries with tags, doses, a protocol
+    owner_client.get("/")
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        sent.append(in_pipeline())
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        response = owner_client.get("/")
+    assert response.status_code == 200
+    # The metrics, today's entries, the tags with their uses, the protocol,
+    # today's doses, today's prompt and the questionnaires' last days.
+    assert sent.count(True) == 7
+    assert sent.index(True) == 2  # after the session and the user
+
+
+def masked(html: bytes) -> str:
+    """The page without what differs on every visit: the CSRF token, the
+    check-in's token, the script nonce."""
+    text = html.decode()
+    text = re.sub(r'(csrfmiddlewaretoken" value=|X-CSRFToken": )"[^"]+"', r"\1", text)
+    text = re.sub(r'name="token" value="[^"]+"', "", text)
+    return re.sub(r'nonce="[^"]+"', "", text)
+
+
+def test_today_is_the_same_with_its_reads_sent_together_or_one_by_one(
+    owner_client, owner, monkeypatch
+):
+    moment = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    seed(owner, 10)
+    together = owner_client.get("/").content
+    monkeypatch.setattr(views, "ahead", lambda reads: contextlib.nullcontext())
+    one_by_one = owner_client.get("/").content
+    # Tag chips, today's entries and the dose: the reads sent together.
+    page = masked(together)
+    assert page.count('class="chip chip-tag"') == 3 and "<article" in page
+    assert "Took " in page
+    assert masked(together) == masked(one_by_one)
