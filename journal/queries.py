@@ -19,7 +19,7 @@ from journal.models import DayTotal, Entry, Metric, Rating, Tag
 DAYS_PER_PAGE = 10
 SUGGESTED_TAGS = 12
 RECENT_TAG_DAYS = 30
-TAG_HISTORY_DAYS = 365
+TAG_HISTORY_DAYS = 90
 
 
 def visible_metrics(user: User) -> list[Metric]:
@@ -235,7 +235,11 @@ def suggested_tags(
     among the chips.
 
     Only the uses of the last TAG_HISTORY_DAYS are counted: counting every
-    use of five years' journal took most of Today's database time."""
+    use of five years' journal took most of Today's database time, and a
+    year's uses still half of it (0.58 ms of PostgreSQL's time a Today, 0.30
+    for three months'). The twelve chips of someone who checks in most weeks
+    are the same either way; a tag last used longer ago comes after those
+    used since, by name rather than by its last use."""
     tags, uses = _tags_with_uses(user.pk, *_tag_window(today))
     never = {"uses": 0, "recent": 0, "last": dt.date.min}
 

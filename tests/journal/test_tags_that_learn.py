@@ -10,7 +10,12 @@ import pytest
 
 from journal.forms import STARTER_TAGS
 from journal.models import Entry, Tag
-from journal.queries import SUGGESTED_TAGS, _tags_with_uses, suggested_tags
+from journal.queries import (
+    SUGGESTED_TAGS,
+    TAG_HISTORY_DAYS,
+    _tags_with_uses,
+    suggested_tags,
+)
 from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
@@ -34,14 +39,16 @@ def test_chips_put_what_was_used_lately_first(owner):
     assert sorted(names) == ["old habit", "swim", "walk", "yoga"]
 
 
-def test_tags_unused_for_a_year_come_last_by_name(owner):
-    make_entry(owner, day=TODAY - dt.timedelta(days=400), tags=["zither"])
-    for back in range(5):  # used often, but more than a year ago
-        make_entry(owner, day=TODAY - dt.timedelta(days=500 + back), tags=["banjo"])
-    make_entry(owner, day=TODAY - dt.timedelta(days=300), tags=["yodel"])
+def test_tags_unused_for_three_months_come_last_by_name(owner):
+    assert TAG_HISTORY_DAYS == 90
+    make_entry(owner, day=TODAY - dt.timedelta(days=91), tags=["zither"])
+    for back in range(5):  # used often, but more than three months ago
+        make_entry(owner, day=TODAY - dt.timedelta(days=100 + back), tags=["banjo"])
+    make_entry(owner, day=TODAY - dt.timedelta(days=400), tags=["accordion"])
+    make_entry(owner, day=TODAY - dt.timedelta(days=90), tags=["yodel"])
     chips, names = suggested_tags(owner, TODAY)
-    assert [t.name for t in chips] == ["yodel", "banjo", "zither"]
-    assert names == ["banjo", "yodel", "zither"]
+    assert [t.name for t in chips] == ["yodel", "accordion", "banjo", "zither"]
+    assert names == ["accordion", "banjo", "yodel", "zither"]
 
 
 def test_tag_uses_count_the_persons_entries_of_the_window_only(owner, other_user):
