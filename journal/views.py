@@ -38,8 +38,8 @@ from journal.models import (
 )
 from journal.prompt_library import DOSE_DAY
 from journal.prompts import UNKNOWN, prompt_for_day, shown_read, swap_prompt
-from protocols import queries as protocol_queries
 from protocols.queries import active_protocol, doses_by_day
+from protocols.queries import today_reads as today_dose_reads
 from protocols.today import today_dose_context
 
 
@@ -120,7 +120,7 @@ def today(request: SignedInRequest) -> HttpResponse:
     # they read: only the day's prompt, when it is first chosen).
     reads = [
         *queries.checkin_reads(user, day),
-        *protocol_queries.today_reads(user, day),
+        *today_dose_reads(user, day),
         shown_read(user, day),
         questionnaire_queries.due_read(user),
     ]
