@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import update_wrapper
+from functools import cache, update_wrapper
 
 from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -309,7 +309,7 @@ def ahead(reads: Iterable[Read | None]) -> Iterator[None]:
     """
     reads = [read for read in reads if read is not None]
     connection = connections[DEFAULT_DB_ALIAS]
-    if connection.vendor != "postgresql" or len(reads) < 2:
+    if connection.vendor != "postgresql" or len(reads) < 2 or not _pipelines():
         yield
         return
     connection.ensure_connection()
@@ -328,6 +328,15 @@ def ahead(reads: Iterable[Read | None]) -> Iterator[None]:
         yield
     finally:
         _AHEAD.reset(token)
+
+
+@cache
+def _pipelines() -> bool:
+    """Whether psycopg's libpq has pipeline mode (14 or later; the pinned
+    psycopg-binary's has)."""
+    from psycopg import Pipeline
+
+    return Pipeline.is_supported()
 
 
 def _taken(read: Read) -> list[tuple] | None:
