@@ -247,12 +247,17 @@ class prepared:
         queryset._query = query  # the setter would make values_list() rows dicts
         queryset._result_cache = None
         queryset._prefetch_done = False
-        if queryset._iterable_class in WHOLE_FETCH:
-            # The rows in one fetch, not a hundred at a time as Django fetches
-            # them: the same rows, a third less time for thousands of them
-            # (five years of day totals: 7,300).
-            return list(queryset._iterable_class(queryset, chunk_size=WHOLE))
-        return list(queryset)
+        try:
+            if queryset._iterable_class in WHOLE_FETCH:
+                # The rows in one fetch, not a hundred at a time as Django
+                # fetches them: the same rows, a third less time for thousands
+                # of them (five years of day totals: 7,300).
+                return list(queryset._iterable_class(queryset, chunk_size=WHOLE))
+            return list(queryset)
+        finally:
+            # The replay refers to the compiler: a cycle, which only the
+            # garbage collector would free, once per read.
+            compiler.__dict__.pop("execute_sql", None)
 
 
 def _replay(compiler, rows: list[tuple]) -> Callable:
