@@ -233,7 +233,7 @@ class prepared:
         compiler.connection = connection
         sql_and_params = (shape.sql, params)
         compiler.as_sql = lambda *args, **kwargs: sql_and_params
-        rows = _taken(Read(shape.sql, params))
+        rows = _taken(shape.sql, params)
         if rows is not None:
             compiler.execute_sql = _replay(compiler, rows)
         if shape.converters is None:
@@ -344,19 +344,20 @@ def _pipelines() -> bool:
     return Pipeline.is_supported()
 
 
-def _taken(read: Read) -> list[tuple] | None:
-    """The rows ahead() read for this read, once; None if it read none."""
+def _taken(sql: str, params: tuple | dict) -> list[tuple] | None:
+    """The rows ahead() read for this SQL and these parameters, once; None
+    if it read none."""
     taken = _AHEAD.get()
     if not taken:
         return None
-    return taken.pop(read.key, None)
+    return taken.pop(Read(sql, params).key, None)
 
 
 def rows(sql: str, params: tuple | dict) -> list[tuple]:
     """The rows of a read written in SQL: those ahead() read, or read now."""
-    read = _taken(Read(sql, params))
-    if read is not None:
-        return read
+    taken = _taken(sql, params)
+    if taken is not None:
+        return taken
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
