@@ -51,6 +51,15 @@ def _fast_settings():
         yield
 
 
+def in_pipeline() -> bool:
+    """Whether the database connection is in psycopg's pipeline mode
+    (config.prepared.ahead() sending reads together)."""
+    from django.db import connection
+    from psycopg import pq
+
+    return connection.connection.pgconn.pipeline_status != pq.PipelineStatus.OFF
+
+
 def make_user(username: str, **extra) -> User:
     user = User.objects.create_user(
         username=username, email=f"{username}@example.test", password=PASSWORD, **extra

@@ -17,7 +17,7 @@ from hypothesis.extra.django import TestCase
 from config.prepared import MARKER, Read, ahead, plain_rows, prepared, rows
 from journal.models import Entry, Metric, Rating, Tag
 from protocols.models import DoseLog
-from tests.conftest import make_user
+from tests.conftest import in_pipeline, make_user
 from tests.factories import make_dose, make_entry, make_protocol, mood_metric
 
 pytestmark = pytest.mark.django_db
@@ -460,12 +460,6 @@ def distinct_notes(user_id: int):
         .values_list("note")
         .distinct()
     )
-
-
-def in_pipeline() -> bool:
-    from psycopg import pq
-
-    return connection.connection.pgconn.pipeline_status != pq.PipelineStatus.OFF
 
 
 @pytest.fixture

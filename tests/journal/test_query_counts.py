@@ -14,6 +14,7 @@ from django.utils import timezone
 from journal import views
 from journal.models import Entry, Metric, Rating, Tag
 from protocols.models import DoseLog
+from tests.conftest import in_pipeline
 from tests.factories import make_protocol
 
 pytestmark = pytest.mark.django_db
@@ -101,12 +102,6 @@ def test_query_counts_are_the_same_at_10_and_1000_entries(
     large = query_counts(owner_client)
     assert small == large
     assert max(large.values()) <= MAX_QUERIES, large
-
-
-def in_pipeline() -> bool:
-    from psycopg import pq
-
-    return connection.connection.pgconn.pipeline_status != pq.PipelineStatus.OFF
 
 
 @pytest.mark.skipif(
