@@ -96,6 +96,20 @@ def _checkin_context(request: SignedInRequest, form: EntryForm | None = None) ->
     }
 
 
+def _checkin_reads(request: SignedInRequest) -> list:
+    """The check-in's reads that wait for no other, for ahead(): the metrics,
+    the day's entries, the tags with their uses, the active protocol, the
+    day's doses and the day's prompt. Sent together, after any write of the
+    request (the check-in writes nothing they read but the day's prompt,
+    when it is first chosen)."""
+    user, day = request.user, request.profile.local_day()
+    return [
+        *queries.checkin_reads(user, day),
+        *today_dose_reads(user, day),
+        shown_read(user, day),
+    ]
+
+
 # How long after saving a check-in its Undo still works.
 UNDO_WINDOW = dt.timedelta(minutes=10)
 
@@ -115,15 +129,8 @@ def _undoable(request: SignedInRequest, entry_id) -> Entry | None:
 @login_required
 @require_safe
 def today(request: SignedInRequest) -> HttpResponse:
-    user, day = request.user, request.profile.local_day()
-    # Today's reads that wait for no other, sent together (it writes nothing
-    # they read: only the day's prompt, when it is first chosen).
-    reads = [
-        *queries.checkin_reads(user, day),
-        *today_dose_reads(user, day),
-        shown_read(user, day),
-        questionnaire_queries.due_read(user),
-    ]
+    user = request.user
+    reads = [*_checkin_reads(request), questionnaire_queries.due_read(user)]
     with ahead(reads):
         context = _checkin_context(request)
         # After a save without JavaScript: "Saved", with Undo, by today's entries.
@@ -166,11 +173,12 @@ def entry_create(request: SignedInRequest) -> HttpResponse:
     if created:
         messages.success(request, f"Check-in saved for {entry.day:%A, %-d %B}.")
     if request.htmx:
-        response = render(
-            request,
-            "journal/today.html#checkin",
-            {**_checkin_context(request), "saved_entry": entry},
-        )
+        with ahead(_checkin_reads(request)):  # the entry saved, as they read it
+            response = render(
+                request,
+                "journal/today.html#checkin",
+                {**_checkin_context(request), "saved_entry": entry},
+            )
         # Where the person looks next: the "saved" line by today's entries.
         response["HX-Reswap"] = "outerHTML show:#saved:top"
         return response

@@ -152,3 +152,27 @@ def test_today_is_the_same_with_its_reads_sent_together_or_one_by_one(
     assert page.count('class="chip chip-tag"') == 3 and "<article" in page
     assert "Took " in page
     assert masked(together) == masked(one_by_one)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's pipeline mode"
+)
+def test_a_check_in_saved_through_htmx_is_read_back_together(checkin, owner):
+    seed(owner, 10)
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        sent.append(in_pipeline())
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        response = checkin(htmx=True, note="read back", new_tags="kayak")
+    assert response.status_code == 200
+    # Read after the entry was written: it is among today's entries, its new
+    # tag among the chips.
+    html = response.content.decode()
+    assert "read back" in html and "<span>kayak</span>" in html
+    # The metrics, today's entries, the tags, the protocol, today's doses and
+    # today's prompt, in one round trip after the writes.
+    first = sent.index(True)
+    assert sent.count(True) == 6 and sent[first : first + 6] == [True] * 6
