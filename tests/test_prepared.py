@@ -463,7 +463,7 @@ def distinct_notes(user_id: int):
 
 
 @pytest.fixture
-def sent(monkeypatch):
+def sent():
     """Each query sent: (whether it went in a pipeline, its SQL)."""
     log = []
 
