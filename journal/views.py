@@ -55,59 +55,61 @@ def get_metric_for_user(request: SignedInRequest, metric_id: int) -> Metric:
 
 
 def _checkin_context(request: SignedInRequest, form: EntryForm | None = None) -> dict:
-    profile = request.profile
+    """The check-in and today's entries, as Today shows them and a save or an
+    undo swaps them in again."""
+    user, profile = request.user, request.profile
     today = profile.local_day()
-    metrics = queries.visible_metrics(request.user)
-    dose_context = today_dose_context(request)
-    protocol = dose_context["dose_protocol"]
-    prompt, phase = prompt_for_day(
-        request.user,
-        today,
-        protocol,
-        dose_context["doses_today"],
-        protocol.last_dose_before if protocol else UNKNOWN,
-    )
-    if form is None:
-        form = EntryForm(
-            profile=profile,
-            metrics=metrics,
-            initial={"token": uuid.uuid4(), "prompt": prompt},
-        )
-    elif form.is_bound and getattr(form, "cleaned_data", {}).get("prompt"):
-        prompt = form.cleaned_data["prompt"]  # keep the prompt the answer was for
-    # A form sent back with errors keeps every tag that was ticked as a chip.
-    selected = form.data.getlist("tags") if form.is_bound else []
-    chips, tag_names = queries.suggested_tags(request.user, today, selected)
-    form.offer_tags(chips)
-    return {
-        **dose_context,
-        "prompt": prompt,
-        "swap_allowed": True,
-        "remember_sections": True,
-        "practice_link": phase == DOSE_DAY,
-        "day": today,
-        "form": form,
-        "tag_names": tag_names,
-        # A first check-in offers a few tags to start with.
-        "starter_tags": not tag_names,
-        "entries": queries.day_entries(request.user, today),
-        "has_metrics": bool(metrics),
-        "visible_metrics": metrics,
-    }
-
-
-def _checkin_reads(request: SignedInRequest) -> list:
-    """The check-in's reads that wait for no other, for ahead(): the metrics,
-    the day's entries, the tags with their uses, the active protocol, the
-    day's doses and the day's prompt. Sent together, after any write of the
-    request (the check-in writes nothing they read but the day's prompt,
-    when it is first chosen)."""
-    user, day = request.user, request.profile.local_day()
-    return [
-        *queries.checkin_reads(user, day),
-        *today_dose_reads(user, day),
-        shown_read(user, day),
+    # The reads that wait for no other, sent together: the metrics, today's
+    # entries, the tags with their uses, the active protocol, today's doses,
+    # today's prompt and the questionnaires' last days. Callers have written
+    # what they write by now; this writes only today's prompt, when it is
+    # first chosen, which none of them reads.
+    reads = [
+        *queries.checkin_reads(user, today),
+        *today_dose_reads(user, today),
+        shown_read(user, today),
+        questionnaire_queries.due_read(user),
     ]
+    with ahead(reads):
+        metrics = queries.visible_metrics(user)
+        dose_context = today_dose_context(request)
+        protocol = dose_context["dose_protocol"]
+        prompt, phase = prompt_for_day(
+            user,
+            today,
+            protocol,
+            dose_context["doses_today"],
+            protocol.last_dose_before if protocol else UNKNOWN,
+        )
+        if form is None:
+            form = EntryForm(
+                profile=profile,
+                metrics=metrics,
+                initial={"token": uuid.uuid4(), "prompt": prompt},
+            )
+        elif form.is_bound and getattr(form, "cleaned_data", {}).get("prompt"):
+            prompt = form.cleaned_data["prompt"]  # keep the prompt the answer was for
+        # A form sent back with errors keeps every tag that was ticked as a chip.
+        selected = form.data.getlist("tags") if form.is_bound else []
+        chips, tag_names = queries.suggested_tags(user, today, selected)
+        form.offer_tags(chips)
+        due = questionnaire_queries.due(user, today, protocol)
+        return {
+            **dose_context,
+            "prompt": prompt,
+            "swap_allowed": True,
+            "remember_sections": True,
+            "practice_link": phase == DOSE_DAY,
+            "day": today,
+            "form": form,
+            "tag_names": tag_names,
+            # A first check-in offers a few tags to start with.
+            "starter_tags": not tag_names,
+            "entries": queries.day_entries(user, today),
+            "has_metrics": bool(metrics),
+            "visible_metrics": metrics,
+            "questionnaire_due": due[0] if due else None,
+        }
 
 
 # How long after saving a check-in its Undo still works.
@@ -129,19 +131,14 @@ def _undoable(request: SignedInRequest, entry_id) -> Entry | None:
 @login_required
 @require_safe
 def today(request: SignedInRequest) -> HttpResponse:
-    user = request.user
-    reads = [*_checkin_reads(request), questionnaire_queries.due_read(user)]
-    with ahead(reads):
-        context = _checkin_context(request)
-        # After a save without JavaScript: "Saved", with Undo, by today's entries.
-        context["saved_entry"] = _undoable(request, request.GET.get("saved", ""))
-        # A hidden mood metric is not rated any more: nothing to watch.
-        context["mood_fell"] = queries.mood_fell_sharply(
-            user, context["day"], context["visible_metrics"]
-        )
-        due = questionnaire_queries.due(user, context["day"], context["dose_protocol"])
-        context["questionnaire_due"] = due[0] if due else None
-        return render(request, "journal/today.html", context)
+    context = _checkin_context(request)
+    # After a save without JavaScript: "Saved", with Undo, by today's entries.
+    context["saved_entry"] = _undoable(request, request.GET.get("saved", ""))
+    # A hidden mood metric is not rated any more: nothing to watch.
+    context["mood_fell"] = queries.mood_fell_sharply(
+        request.user, context["day"], context["visible_metrics"]
+    )
+    return render(request, "journal/today.html", context)
 
 
 @login_required
@@ -173,12 +170,11 @@ def entry_create(request: SignedInRequest) -> HttpResponse:
     if created:
         messages.success(request, f"Check-in saved for {entry.day:%A, %-d %B}.")
     if request.htmx:
-        with ahead(_checkin_reads(request)):  # the entry saved, as they read it
-            response = render(
-                request,
-                "journal/today.html#checkin",
-                {**_checkin_context(request), "saved_entry": entry},
-            )
+        response = render(
+            request,
+            "journal/today.html#checkin",
+            {**_checkin_context(request), "saved_entry": entry},
+        )
         # Where the person looks next: the "saved" line by today's entries.
         response["HX-Reswap"] = "outerHTML show:#saved:top"
         return response

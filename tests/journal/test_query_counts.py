@@ -172,7 +172,8 @@ def test_a_check_in_saved_through_htmx_is_read_back_together(checkin, owner):
     # tag among the chips.
     html = response.content.decode()
     assert "read back" in html and "<span>kayak</span>" in html
-    # The metrics, today's entries, the tags, the protocol, today's doses and
-    # today's prompt, in one round trip after the writes.
+    # The metrics, today's entries, the tags, the protocol, today's doses,
+    # today's prompt and the questionnaires' last days, in one round trip
+    # after the writes.
     first = sent.index(True)
-    assert sent.count(True) == 6 and sent[first : first + 6] == [True] * 6
+    assert sent.count(True) == 7 and sent[first : first + 7] == [True] * 7

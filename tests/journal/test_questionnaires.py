@@ -198,6 +198,19 @@ def test_today_says_when_one_is_due(owner_client, owner):
     assert "questionnaire is due" not in owner_client.get("/").content.decode()
 
 
+def test_the_check_in_still_says_so_after_a_save_through_htmx(owner_client):
+    """The note is part of the check-in that a save swaps in again."""
+    response = owner_client.post(
+        "/entries/new/",
+        {"token": str(uuid.uuid4()), "note": "saved"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200 and 'id="checkin"' in response.content.decode()
+    assert "A 2-minute questionnaire is due: Wellbeing (WHO-5)" in (
+        response.content.decode()
+    )
+
+
 def test_the_list_shows_each_history_with_its_changes(owner_client, owner):
     today = owner.profile.local_day()
     make_response(owner, "phq9", [2] * 9, day=today - dt.timedelta(days=14))
