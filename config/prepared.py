@@ -319,7 +319,8 @@ def ahead(reads: Iterable[Read | None]) -> Iterator[None]:
         return
     connection.ensure_connection()
     sent = []
-    with connection.connection.pipeline():
+    # An error surfaces when the pipeline ends: as Django's, as any read's would.
+    with connection.wrap_database_errors, connection.connection.pipeline():
         for read in reads:
             cursor = connection.cursor()
             cursor.execute(read.sql, read.params)

@@ -60,6 +60,21 @@ def in_pipeline() -> bool:
     return connection.connection.pgconn.pipeline_status != pq.PipelineStatus.OFF
 
 
+@pytest.fixture
+def sent_queries():
+    """Each query sent from here on: (whether it went in a pipeline, its SQL)."""
+    from django.db import connection
+
+    log = []
+
+    def record(execute, sql, params, many, context):
+        log.append((connection.vendor == "postgresql" and in_pipeline(), sql))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield log
+
+
 def make_user(username: str, **extra) -> User:
     user = User.objects.create_user(
         username=username, email=f"{username}@example.test", password=PASSWORD, **extra

@@ -17,7 +17,7 @@ from hypothesis.extra.django import TestCase
 from config.prepared import MARKER, Read, ahead, plain_rows, prepared, rows
 from journal.models import Entry, Metric, Rating, Tag
 from protocols.models import DoseLog
-from tests.conftest import in_pipeline, make_user
+from tests.conftest import make_user
 from tests.factories import make_dose, make_entry, make_protocol, mood_metric
 
 pytestmark = pytest.mark.django_db
@@ -462,20 +462,9 @@ def distinct_notes(user_id: int):
     )
 
 
-@pytest.fixture
-def sent():
-    """Each query sent: (whether it went in a pipeline, its SQL)."""
-    log = []
-
-    def record(execute, sql, params, many, context):
-        log.append((POSTGRESQL and in_pipeline(), sql))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
-        yield log
-
-
-def test_reads_ahead_go_together_and_give_what_the_calls_give(owner, other_user, sent):
+def test_reads_ahead_go_together_and_give_what_the_calls_give(
+    owner, other_user, sent_queries
+):
     entry = make_entry(owner, day=DAY, note="kept", mood=6)
     make_entry(other_user, day=DAY, note="not theirs")
     make_protocol(owner)
@@ -494,7 +483,7 @@ def test_reads_ahead_go_together_and_give_what_the_calls_give(owner, other_user,
         )  # fmt: skip
 
     expected = calls()
-    sent.clear()
+    sent_queries.clear()
     reads = [
         entries_of.read(owner.pk, DAY, DAY),
         ratings_of.read([entry.pk]),
@@ -504,43 +493,43 @@ def test_reads_ahead_go_together_and_give_what_the_calls_give(owner, other_user,
         distinct_notes.read(owner.pk),
     ]
     with ahead(reads):
-        ahead_sent = len(sent)
+        ahead_sent = len(sent_queries)
         assert calls() == expected
     assert expected[-1] == [("kept",)]
     if POSTGRESQL:
         # Six reads in one pipeline; then only the effects, which wait for
         # the doses.
-        assert [inside for inside, _ in sent] == [True] * 6 + [False]
-        assert ahead_sent == 6 and "protocols_doseeffect" in sent[-1][1]
+        assert [inside for inside, _ in sent_queries] == [True] * 6 + [False]
+        assert ahead_sent == 6 and "protocols_doseeffect" in sent_queries[-1][1]
     else:  # nothing read ahead: each call reads
-        assert ahead_sent == 0 and len(sent) == 7
+        assert ahead_sent == 0 and len(sent_queries) == 7
 
 
 @pytest.mark.skipif(not POSTGRESQL, reason="PostgreSQL's pipeline mode")
-def test_a_read_ahead_is_taken_once_and_for_its_own_arguments_only(owner, sent):
+def test_a_read_ahead_is_taken_once_and_for_its_own_arguments_only(owner, sent_queries):
     make_entry(owner, day=DAY, note="first")
     later = DAY + dt.timedelta(days=1)
     make_entry(owner, day=later, note="second")
     with ahead([entries_of.read(owner.pk, DAY, DAY), Read("SELECT 1", ())]):
-        sent.clear()
+        sent_queries.clear()
         assert [e.note for e in entries_of(owner.pk, later, later)] == ["second"]
-        assert len(sent) == 1  # other days: read now
+        assert len(sent_queries) == 1  # other days: read now
         assert [e.note for e in entries_of(owner.pk, DAY, DAY)] == ["first"]
-        assert len(sent) == 1  # taken from what was read ahead
+        assert len(sent_queries) == 1  # taken from what was read ahead
         assert [e.note for e in entries_of(owner.pk, DAY, DAY)] == ["first"]
-        assert len(sent) == 2  # a second call reads again
-    sent.clear()
+        assert len(sent_queries) == 2  # a second call reads again
+    sent_queries.clear()
     assert rows("SELECT 1", ()) == [(1,)]
-    assert len(sent) == 1  # what no call took was dropped with the block
+    assert len(sent_queries) == 1  # what no call took was dropped with the block
 
 
-def test_nothing_is_read_ahead_for_one_read_or_none(owner, sent):
+def test_nothing_is_read_ahead_for_one_read_or_none(owner, sent_queries):
     make_entry(owner, day=DAY)
-    sent.clear()
+    sent_queries.clear()
     with ahead([entries_of.read(owner.pk, DAY, DAY), None]):
-        assert sent == []
+        assert sent_queries == []
         assert len(entries_of(owner.pk, DAY, DAY)) == 1
-    assert len(sent) == 1
+    assert len(sent_queries) == 1
 
 
 def test_a_query_that_is_not_prepared_has_no_read(owner):
@@ -563,3 +552,16 @@ def test_a_read_taken_from_ahead_leaves_no_garbage_cycle(owner):
             assert gc.collect() == 0
         finally:
             gc.enable()
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="PostgreSQL's pipeline mode")
+def test_a_read_ahead_that_fails_raises_as_any_read_would(owner):
+    from django.db import ProgrammingError
+
+    with (
+        pytest.raises(ProgrammingError),
+        ahead(
+            [Read("SELECT no_such_column FROM journal_entry", ()), Read("SELECT 1", ())]
+        ),
+    ):
+        pass

@@ -14,7 +14,6 @@ from django.utils import timezone
 from journal import views
 from journal.models import Entry, Metric, Rating, Tag
 from protocols.models import DoseLog
-from tests.conftest import in_pipeline
 from tests.factories import make_protocol
 
 pytestmark = pytest.mark.django_db
@@ -108,21 +107,16 @@ def test_query_counts_are_the_same_at_10_and_1000_entries(
     connection.vendor != "postgresql", reason="PostgreSQL's pipeline mode"
 )
 def test_today_sends_its_reads_that_wait_for_no_other_together(
-    owner_client, owner, monkeypatch
+    owner_client, owner, monkeypatch, sent_queries
 ):
     moment = timezone.now()
     monkeypatch.setattr(timezone, "now", lambda: moment)
     seed(owner, 10)  # today's entries with tags, doses, a protocol
     owner_client.get("/")
-    sent = []
-
-    def record(execute, sql, params, many, context):
-        sent.append(in_pipeline())
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
-        response = owner_client.get("/")
+    sent_queries.clear()
+    response = owner_client.get("/")
     assert response.status_code == 200
+    sent = [inside for inside, _ in sent_queries]
     # The metrics, today's entries, the tags with their uses, the protocol,
     # today's doses, today's prompt and the questionnaires' last days.
     assert sent.count(True) == 7
@@ -157,17 +151,14 @@ def test_today_is_the_same_with_its_reads_sent_together_or_one_by_one(
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL's pipeline mode"
 )
-def test_a_check_in_saved_through_htmx_is_read_back_together(checkin, owner):
+def test_a_check_in_saved_through_htmx_is_read_back_together(
+    checkin, owner, sent_queries
+):
     seed(owner, 10)
-    sent = []
-
-    def record(execute, sql, params, many, context):
-        sent.append(in_pipeline())
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
-        response = checkin(htmx=True, note="read back", new_tags="kayak")
+    sent_queries.clear()
+    response = checkin(htmx=True, note="read back", new_tags="kayak")
     assert response.status_code == 200
+    sent = [inside for inside, _ in sent_queries]
     # Read after the entry was written: it is among today's entries, its new
     # tag among the chips.
     html = response.content.decode()
