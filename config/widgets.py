@@ -89,7 +89,11 @@ class FormRenderer(Jinja2):
         return self.backend(
             {
                 "APP_DIRS": True,
-                "DIRS": [FLAT, Path(django.forms.__file__).parent / "jinja2"],
+                # Then Django's own, where its Jinja2 renderer looks.
+                "DIRS": [
+                    FLAT,
+                    Path(django.forms.__file__).parent / self.backend.app_dirname,
+                ],
                 "NAME": "djangoforms",
                 "OPTIONS": {},
             }
