@@ -38,8 +38,7 @@ from journal.models import (
 )
 from journal.prompt_library import DOSE_DAY
 from journal.prompts import UNKNOWN, prompt_for_day, shown_read, swap_prompt
-from protocols.queries import active_protocol, doses_by_day
-from protocols.queries import today_reads as today_dose_reads
+from protocols.queries import active_protocol, doses_by_day, today_dose_reads
 from protocols.today import today_dose_context
 
 

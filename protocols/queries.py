@@ -70,7 +70,7 @@ def _substances(user_id: int) -> QuerySet[Substance]:
     return Substance.objects.filter(user=user_id)
 
 
-def today_reads(user: User, day: dt.date) -> list[Read | None]:
+def today_dose_reads(user: User, day: dt.date) -> list[Read | None]:
     """The reads of protocols.today.today_dose_context() for the day: the
     active protocol and the day's doses, for config.prepared.ahead()."""
     return [_active_protocol_on.read(user.pk, day), _day_doses.read(user.pk, day)]
