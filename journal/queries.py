@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import DEFAULT_DB_ALIAS, connection
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, IntegerField, Max, Q, QuerySet, Value
 
 from accounts.models import User
 from config.prepared import Read, prepared, rows
@@ -61,23 +61,35 @@ def _visible_metrics(user_id: int) -> QuerySet[Metric]:
     return Metric.objects.filter(user=user_id, hidden=False)
 
 
+# The ratings and the tags of entries, in one read: a rating's row is (entry,
+# RATING, metric id, metric name, value, metric position), a tag's (entry,
+# TAG, None, tag name, None, None); ratings come first, in the metrics' order
+# (position, then id), then tags by name. Two reads each time before: one
+# query fewer for Today's entries and for every Journal and Search page.
+RATING, TAG = 0, 1
+
+
 @prepared
-def _card_ratings(entry_ids: list[int]) -> QuerySet:
-    return (
+def _card_parts(entry_ids: list[int]) -> QuerySet:
+    ratings = (
         Rating.objects.filter(entry_id__in=entry_ids)
-        .order_by("metric__position", "metric_id")
+        .annotate(part=Value(RATING))
         .values_list(
-            "entry_id", "metric_id", "metric__name", "value", "metric__position"
+            "entry_id", "part", "metric_id", "metric__name", "value", "metric__position"
         )
     )
-
-
-@prepared
-def _card_tags(entry_ids: list[int]) -> QuerySet:
-    return (
+    none = Value(None, output_field=IntegerField())
+    tags = (
         Entry.tags.through.objects.filter(entry_id__in=entry_ids)
-        .order_by("tag__name")
-        .values_list("entry_id", "tag__name")
+        .annotate(part=Value(TAG), no_metric=none, no_value=none, no_position=none)
+        .values_list(
+            "entry_id", "part", "no_metric", "tag__name", "no_value", "no_position"
+        )
+    )
+    # A union is ordered by the first read's columns: here its metric's name
+    # is the tag's.
+    return ratings.union(tags, all=True).order_by(
+        "part", "metric__position", "metric_id", "metric__name"
     )
 
 
@@ -92,7 +104,7 @@ class EntryCard:
 
 
 def entry_cards(entries: QuerySet[Entry]) -> list[EntryCard]:
-    """Entries with their ratings and tags: three queries, and plain values
+    """Entries with their ratings and tags: two queries, and plain values
     rather than a model instance for every rating, metric and tag."""
     return _entry_cards(entries)[0]
 
@@ -109,13 +121,14 @@ def _entry_cards(
     ratings = defaultdict(list)
     values = defaultdict(dict)
     rated = {}
-    for entry_id, metric_id, name, value, position in _card_ratings(ids):
+    tags = defaultdict(list)
+    for entry_id, part, metric_id, name, value, position in _card_parts(ids):
+        if part == TAG:
+            tags[entry_id].append(name)
+            continue
         ratings[entry_id].append((name, value))
         values[entry_id][metric_id] = value
         rated[metric_id] = (position, name)
-    tags = defaultdict(list)
-    for entry_id, name in _card_tags(ids):
-        tags[entry_id].append(name)
     cards = [EntryCard(e, ratings[e.pk], tags[e.pk], values[e.pk]) for e in entries]
     order = sorted(rated, key=lambda pk: (rated[pk][0], pk))  # Metric's ordering
     return cards, {pk: rated[pk][1] for pk in order}

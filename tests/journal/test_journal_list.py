@@ -53,6 +53,30 @@ def test_day_means_follow_the_order_of_the_metrics_hidden_ones_too(owner_client,
     assert means == [(third.name, "5"), (first.name, "4"), (second.name, "3")]
 
 
+def test_entry_cards_read_ratings_and_tags_together_each_entry_its_own(
+    owner, metrics, django_assert_num_queries
+):
+    mood, anxiety, sleep = metrics["mood"], metrics["anxiety"], metrics["sleep"]
+    # Sleep first: positions against the ids.
+    order = [sleep, *(m for m in metrics.values() if m != sleep)]
+    for position, metric in enumerate(order):
+        Metric.objects.filter(pk=metric.pk).update(position=position)
+    rated = make_entry(owner, day=DAY, mood=7, tags=["work", "alpha", "walk"])
+    Rating.objects.create(entry=rated, metric=sleep, value=3)
+    Rating.objects.create(entry=rated, metric=anxiety, value=2)
+    tagged = make_entry(owner, day=DAY, mood=None, tags=["walk"])
+    bare = make_entry(owner, day=DAY, mood=None)
+    with django_assert_num_queries(2):  # the entries, then their parts
+        cards = {card.entry.pk: card for card in queries.day_entries(owner, DAY)}
+    assert cards[rated.pk].ratings == [
+        (sleep.name, 3), (mood.name, 7), (anxiety.name, 2)
+    ]  # fmt: skip
+    assert cards[rated.pk].values == {sleep.pk: 3, mood.pk: 7, anxiety.pk: 2}
+    assert cards[rated.pk].tag_names == ["alpha", "walk", "work"]
+    assert (cards[tagged.pk].ratings, cards[tagged.pk].tag_names) == ([], ["walk"])
+    assert (cards[bare.pk].ratings, cards[bare.pk].tag_names) == ([], [])
+
+
 def test_load_more_pages_by_day_with_a_link_that_works_without_js(owner_client, owner):
     for offset in range(15):
         make_entry(owner, day=DAY - dt.timedelta(days=offset), note=f"day {offset}")
