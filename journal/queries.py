@@ -9,7 +9,15 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import DEFAULT_DB_ALIAS, connection
-from django.db.models import Count, IntegerField, Max, Q, QuerySet, Value
+from django.db.models import (
+    Count,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 
 from accounts.models import User
 from config.prepared import Read, prepared, rows
@@ -27,13 +35,14 @@ def visible_metrics(user: User) -> list[Metric]:
 
 
 def checkin_reads(user: User, day: dt.date) -> list[Read | None]:
-    """The check-in's reads of the day's metrics, tags and entries, for
-    config.prepared.ahead()."""
+    """The check-in's reads of the day's metrics, tags and entries, and of
+    the mood that mood_fell_sharply() watches, for config.prepared.ahead()."""
     first, since = _tag_window(day)
     return [
         _visible_metrics.read(user.pk),
         _day_entries.read(user.pk, day),
         _tags_with_uses_read(user.pk, first, since),
+        _mood_totals.read(user.pk, *_mood_window(day)),
     ]
 
 
@@ -542,20 +551,38 @@ def _daily_means(
     ]
 
 
-def mood_fell_sharply(
-    user: User, today: dt.date, metrics: list[Metric] | None = None
-) -> bool:
+# Mood's day totals, its metric found by its key rather than its id: a read
+# that waits for no other (Today sends it with its first reads). The metric
+# as a subquery, which PostgreSQL runs once, keeps it in the index scan of
+# the days (a join read every metric's totals of those days).
+@prepared
+def _mood_totals(user_id: int, first: dt.date, last: dt.date) -> QuerySet:
+    mood = Metric.objects.filter(user=user_id, key=Metric.Key.MOOD).values("pk")
+    return DayTotal.objects.filter(
+        user=user_id, metric=Subquery(mood[:1]), day__range=(first, last)
+    ).values_list("day", "rating_sum", "rating_count")
+
+
+def _mood_window(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The four weeks mood_fell_sharply() compares: the last seven days and
+    the three before them."""
+    return today - dt.timedelta(days=27), today
+
+
+def mood_fell_sharply(user: User, today: dt.date, metrics: list[Metric]) -> bool:
     """Whether the last seven days' mood is well below the three weeks before.
 
     Needs at least three rated days in the week and five before it, so one
-    bad day on a thin record does not set it off."""
-    if metrics is None:
-        metrics = _metrics(user.pk)
+    bad day on a thin record does not set it off. A hidden mood metric is not
+    rated any more: nothing to watch (`metrics` are the visible ones)."""
     mood = next((m for m in metrics if m.key == Metric.Key.MOOD), None)
     if mood is None:
         return False
     week_start = today - dt.timedelta(days=6)
-    daily = _daily_means(user.pk, mood.pk, today - dt.timedelta(days=27), today)
+    daily = [
+        (day, total / count)
+        for day, total, count in _mood_totals(user.pk, *_mood_window(today))
+    ]
     recent = [mean for day, mean in daily if day >= week_start]
     before = [mean for day, mean in daily if day < week_start]
     if len(recent) < 3 or len(before) < 5:

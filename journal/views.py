@@ -93,6 +93,8 @@ def _checkin_context(request: SignedInRequest, form: EntryForm | None = None) ->
         chips, tag_names = queries.suggested_tags(user, today, selected)
         form.offer_tags(chips)
         due = questionnaire_queries.due(user, today, protocol)
+        # Among the check-in, so that the check-in that tips the week shows it.
+        mood_fell = queries.mood_fell_sharply(user, today, metrics)
         return {
             **dose_context,
             "prompt": prompt,
@@ -105,9 +107,8 @@ def _checkin_context(request: SignedInRequest, form: EntryForm | None = None) ->
             # A first check-in offers a few tags to start with.
             "starter_tags": not tag_names,
             "entries": queries.day_entries(user, today),
-            "has_metrics": bool(metrics),
-            "visible_metrics": metrics,
             "questionnaire_due": due[0] if due else None,
+            "mood_fell": mood_fell,
         }
 
 
@@ -133,10 +134,6 @@ def today(request: SignedInRequest) -> HttpResponse:
     context = _checkin_context(request)
     # After a save without JavaScript: "Saved", with Undo, by today's entries.
     context["saved_entry"] = _undoable(request, request.GET.get("saved", ""))
-    # A hidden mood metric is not rated any more: nothing to watch.
-    context["mood_fell"] = queries.mood_fell_sharply(
-        request.user, context["day"], context["visible_metrics"]
-    )
     return render(request, "journal/today.html", context)
 
 

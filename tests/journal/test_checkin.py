@@ -320,6 +320,34 @@ def test_today_offers_crisis_resources_when_mood_falls_sharply(
     assert "Call the Samaritans on 116 123." in html and 'href="tel:116123"' in html
 
 
+def test_the_check_in_that_tips_the_week_brings_crisis_resources_at_once(
+    checkin, owner, metrics
+):
+    """Saved through htmx, the check-in is swapped in again: the note is in
+    it, not only on Today's next visit."""
+    today = owner.profile.local_day()
+    for offset in range(7, 20):
+        make_entry(owner, day=today - dt.timedelta(days=offset), mood=7)
+    for offset in (1, 2):
+        make_entry(owner, day=today - dt.timedelta(days=offset), mood=5)
+    lead = "Your mood ratings have dropped a lot this week."
+    calm = checkin(htmx=True, **{f"rating_{metrics['mood'].pk}": "7"})
+    assert calm.status_code == 200 and lead not in calm.content.decode()
+    low = checkin(htmx=True, **{f"rating_{metrics['mood'].pk}": "2"})
+    html = low.content.decode()
+    assert low.status_code == 200 and html.index(lead) > html.index('id="checkin"')
+
+
+def test_a_hidden_mood_metric_sets_off_no_crisis_note(owner_client, owner, metrics):
+    today = owner.profile.local_day()
+    for offset in range(20):
+        mood = 2 if offset < 7 else 7
+        make_entry(owner, day=today - dt.timedelta(days=offset), mood=mood)
+    assert "dropped a lot" in owner_client.get("/").content.decode()
+    Metric.objects.filter(pk=metrics["mood"].pk).update(hidden=True)
+    assert "dropped a lot" not in owner_client.get("/").content.decode()
+
+
 def test_a_steady_mood_shows_no_crisis_note(owner_client, owner):
     from tests.factories import make_entry
 

@@ -117,9 +117,10 @@ def test_today_sends_its_reads_that_wait_for_no_other_together(
     response = owner_client.get("/")
     assert response.status_code == 200
     sent = [inside for inside, _ in sent_queries]
-    # The metrics, today's entries, the tags with their uses, the protocol,
-    # today's doses, today's prompt and the questionnaires' last days.
-    assert sent.count(True) == 7
+    # The metrics, today's entries, the tags with their uses, the mood's last
+    # four weeks, the protocol, today's doses, today's prompt and the
+    # questionnaires' last days.
+    assert sent.count(True) == 8
     assert sent.index(True) == 2  # after the session and the user
 
 
@@ -163,8 +164,8 @@ def test_a_check_in_saved_through_htmx_is_read_back_together(
     # tag among the chips.
     html = response.content.decode()
     assert "read back" in html and "<span>kayak</span>" in html
-    # The metrics, today's entries, the tags, the protocol, today's doses,
-    # today's prompt and the questionnaires' last days, in one round trip
-    # after the writes.
+    # The metrics, today's entries, the tags, the mood's last four weeks, the
+    # protocol, today's doses, today's prompt and the questionnaires' last
+    # days, in one round trip after the writes.
     first = sent.index(True)
-    assert sent.count(True) == 7 and sent[first : first + 7] == [True] * 7
+    assert sent.count(True) == 8 and sent[first : first + 8] == [True] * 8
