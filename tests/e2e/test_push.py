@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import OperationalError
 from playwright.sync_api import expect
 
 from reminders import services
@@ -150,8 +151,14 @@ def test_the_notifications_snooze_action_asks_for_the_reminder_again(
         }"""
     )
     for _ in range(50):
-        if Delivery.objects.filter(slot=f"snooze-{delivery.pk}").exists():
-            break
+        try:
+            if Delivery.objects.filter(slot=f"snooze-{delivery.pk}").exists():
+                break
+        except OperationalError:
+            # The server is writing it: SQLite's shared in-memory test database
+            # refuses a read that meets a write ("table is locked") rather
+            # than waiting for it. Read again after it.
+            pass
         page.wait_for_timeout(100)
     later = Delivery.objects.get(slot=f"snooze-{delivery.pk}")
     assert later.channel == Delivery.Channel.PUSH and later.user == owner
