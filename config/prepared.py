@@ -308,9 +308,10 @@ def ahead(reads: Iterable[Read | None]) -> Iterator[None]:
     PostgreSQL nothing is read ahead and every read reads when it is called.
 
     Each read sent alone waits for PostgreSQL, which then waits for the
-    next. Today's first seven reads sent so took its median time from 7.9
-    to 6.8 ms (built in the process, the benchmark's data, an idle machine);
-    a busy server gains less, its processes having other work meanwhile.
+    next. Today's first seven reads (as it had then) sent so took its median
+    time from 7.9 to 6.8 ms (built in the process, the benchmark's data, an
+    idle machine); a busy server gains less, its processes having other work
+    meanwhile.
     """
     reads = [read for read in reads if read is not None]
     connection = connections[DEFAULT_DB_ALIAS]

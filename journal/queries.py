@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -540,15 +541,17 @@ def _daily_totals(
     ).values_list("day", "rating_sum", "rating_count")
 
 
+def _means(totals: Iterable[tuple[dt.date, int, int]]) -> list[tuple[dt.date, float]]:
+    """(day, mean) from the day totals the database keeps: (day, sum, count)."""
+    return [(day, total / count) for day, total, count in totals]
+
+
 def _daily_means(
     user_id: int, metric_id: int, first: dt.date, last: dt.date
 ) -> list[tuple[dt.date, float]]:
-    """(day, mean) of a metric's ratings from first to last, from the day
-    totals the database keeps (no rating is read)."""
-    return [
-        (day, total / count)
-        for day, total, count in _daily_totals(user_id, metric_id, first, last)
-    ]
+    """(day, mean) of a metric's ratings from first to last (no rating is
+    read)."""
+    return _means(_daily_totals(user_id, metric_id, first, last))
 
 
 # Mood's day totals, its metric found by its key rather than its id: a read
@@ -579,10 +582,7 @@ def mood_fell_sharply(user: User, today: dt.date, metrics: list[Metric]) -> bool
     if mood is None:
         return False
     week_start = today - dt.timedelta(days=6)
-    daily = [
-        (day, total / count)
-        for day, total, count in _mood_totals(user.pk, *_mood_window(today))
-    ]
+    daily = _means(_mood_totals(user.pk, *_mood_window(today)))
     recent = [mean for day, mean in daily if day >= week_start]
     before = [mean for day, mean in daily if day < week_start]
     if len(recent) < 3 or len(before) < 5:

@@ -59,8 +59,9 @@ def _checkin_context(request: SignedInRequest, form: EntryForm | None = None) ->
     user, profile = request.user, request.profile
     today = profile.local_day()
     # The reads that wait for no other, sent together: the metrics, today's
-    # entries, the tags with their uses, the active protocol, today's doses,
-    # today's prompt and the questionnaires' last days. Callers have written
+    # entries, the tags with their uses, the mood's last four weeks, the
+    # active protocol, today's doses, today's prompt and the questionnaires'
+    # last days. Callers have written
     # what they write by now; this writes only today's prompt, when it is
     # first chosen, which none of them reads.
     reads = [
