@@ -166,16 +166,24 @@ def entry_create(request: SignedInRequest) -> HttpResponse:
     )
     if created:
         messages.success(request, f"Check-in saved for {entry.day:%A, %-d %B}.")
+    # Where the person looks next: the "saved" line by today's entries, below
+    # the form; or the top, when the crisis note stands above the form (a
+    # phone would not show both).
     if request.htmx:
+        context = _checkin_context(request)
         response = render(
             request,
             "journal/today.html#checkin",
-            {**_checkin_context(request), "saved_entry": entry},
+            {**context, "saved_entry": entry},
         )
-        # Where the person looks next: the "saved" line by today's entries.
-        response["HX-Reswap"] = "outerHTML show:#saved:top"
+        show = "window:top" if context["mood_fell"] else "#saved:top"
+        response["HX-Reswap"] = f"outerHTML show:{show}"
         return response
-    return redirect(f"{reverse('journal:today')}?saved={entry.pk}#saved")
+    mood_fell = queries.mood_fell_sharply(
+        request.user, profile.local_day(), list(form.metrics.values())
+    )
+    anchor = "" if mood_fell else "#saved"
+    return redirect(f"{reverse('journal:today')}?saved={entry.pk}{anchor}")
 
 
 @login_required

@@ -121,3 +121,35 @@ def test_mood_anxiety_a_tag_and_a_note_in_six_taps_without_scrolling(
     assert ratings == {"mood": 7, "anxiety": 3}
     assert list(entry.tags.values_list("name", flat=True)) == ["walk"]
     assert entry.note == "Slept well, calm morning."
+
+
+def test_the_check_in_that_tips_the_week_shows_the_crisis_note_in_view(
+    phone, live_server
+):
+    """On a phone the check-in is several screens long: the save scrolls to
+    the note, not to the saved line below the form."""
+    scheme, page, watch = phone
+    user = make_user("owner")
+    today = user.profile.local_day()
+    for offset in range(7, 20):
+        make_entry(user, day=today - dt.timedelta(days=offset), mood=7)
+    for offset in (1, 2):
+        make_entry(user, day=today - dt.timedelta(days=offset), mood=5)
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_login", "owner")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + "/")
+    note = page.get_by_role("heading", name="Your mood ratings have dropped a lot")
+    expect(note).to_have_count(0)
+
+    page.get_by_role("group", name="Mood").locator("label.chip", has_text="2").tap()
+    page.get_by_role("button", name="Save check-in").tap()
+    expect(page.locator("#saved")).to_have_count(1)  # swapped in; Undo below
+    # Once htmx has swapped, settled and scrolled where the answer says.
+    page.wait_for_function(
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+    expect(note).to_be_in_viewport(ratio=1)
+    shot(page, f"today-phone-{scheme}-crisis")
+    watch.assert_clean()

@@ -333,9 +333,28 @@ def test_the_check_in_that_tips_the_week_brings_crisis_resources_at_once(
     lead = "Your mood ratings have dropped a lot this week."
     calm = checkin(htmx=True, **{f"rating_{metrics['mood'].pk}": "7"})
     assert calm.status_code == 200 and lead not in calm.content.decode()
+    assert calm["HX-Reswap"] == "outerHTML show:#saved:top"
     low = checkin(htmx=True, **{f"rating_{metrics['mood'].pk}": "2"})
     html = low.content.decode()
     assert low.status_code == 200 and html.index(lead) > html.index('id="checkin"')
+    # The note stands above the form: the page shows its top, not the saved
+    # line below the form (tests/e2e/test_today_on_a_phone.py).
+    assert low["HX-Reswap"] == "outerHTML show:window:top"
+
+
+def test_without_javascript_the_check_in_that_tips_the_week_opens_today_at_the_top(
+    checkin, owner, metrics
+):
+    today = owner.profile.local_day()
+    for offset in range(7, 20):
+        make_entry(owner, day=today - dt.timedelta(days=offset), mood=7)
+    for offset in (1, 2):
+        make_entry(owner, day=today - dt.timedelta(days=offset), mood=5)
+    calm = checkin(**{f"rating_{metrics['mood'].pk}": "7"})
+    assert calm.status_code == 302 and calm["Location"].endswith("#saved")
+    low = checkin(**{f"rating_{metrics['mood'].pk}": "2"})
+    entry = Entry.objects.filter(user=owner).latest("created_at")
+    assert low.status_code == 302 and low["Location"] == f"/?saved={entry.pk}"
 
 
 def test_a_hidden_mood_metric_sets_off_no_crisis_note(owner_client, owner, metrics):
