@@ -12,7 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from config.prepared import prepared
+from config.prepared import Read, prepared
 from experiments import analysis, power
 from experiments.models import Envelope, Experiment, Guess
 from insights import stats
@@ -46,6 +46,11 @@ def running(user: User) -> Experiment | None:
     metric are not joined: Today, the reminders and the design page only ask
     whether one runs and where it stands."""
     return _running.first(user.pk)
+
+
+def checkin_reads(user: User, day: dt.date) -> list[Read | None]:
+    """What Today's experiment card reads first (journal.checkin)."""
+    return [_running.read(user.pk)]
 
 
 @prepared

@@ -42,6 +42,7 @@ def checkin_reads(user: User, day: dt.date) -> list[Read | None]:
     return [
         _visible_metrics.read(user.pk),
         _day_entries.read(user.pk, day),
+        _day_card_parts.read(user.pk, day),
         _tags_with_uses_read(user.pk, first, since),
         _mood_totals.read(user.pk, *_mood_window(day)),
     ]
@@ -81,8 +82,19 @@ RATING, TAG = 0, 1
 
 @prepared
 def _card_parts(entry_ids: list[int]) -> QuerySet:
+    return _parts(Q(entry_id__in=entry_ids))
+
+
+@prepared
+def _day_card_parts(user_id: int, day: dt.date) -> QuerySet:
+    """The parts of a day's entries, found by the day: a read that waits for
+    no other, so it goes with Today's first reads."""
+    return _parts(Q(entry__user=user_id, entry__day=day))
+
+
+def _parts(entries: Q) -> QuerySet:
     ratings = (
-        Rating.objects.filter(entry_id__in=entry_ids)
+        Rating.objects.filter(entries)
         .annotate(part=Value(RATING))
         .values_list(
             "entry_id", "part", "metric_id", "metric__name", "value", "metric__position"
@@ -90,7 +102,7 @@ def _card_parts(entry_ids: list[int]) -> QuerySet:
     )
     none = Value(None, output_field=IntegerField())
     tags = (
-        Entry.tags.through.objects.filter(entry_id__in=entry_ids)
+        Entry.tags.through.objects.filter(entries)
         .annotate(part=Value(TAG), no_metric=none, no_value=none, no_position=none)
         .values_list(
             "entry_id", "part", "no_metric", "tag__name", "no_value", "no_position"
@@ -125,14 +137,24 @@ def _entry_cards(
     """entry_cards, and the names of the metrics rated in them, in the
     metrics' order (position, then id)."""
     entries = list(entries)
-    ids = [entry.pk for entry in entries]
-    if not ids:
+    if not entries:
         return [], {}
+    return _cards(entries, _card_parts([entry.pk for entry in entries]))
+
+
+def _cards(
+    entries: list[Entry], parts: Iterable[tuple]
+) -> tuple[list[EntryCard], dict[int, str]]:
+    """The entries' cards from their parts (_parts()' rows; those of other
+    entries are left out), and the names of the metrics rated in them."""
+    shown = {entry.pk for entry in entries}
     ratings = defaultdict(list)
     values = defaultdict(dict)
     rated = {}
     tags = defaultdict(list)
-    for entry_id, part, metric_id, name, value, position in _card_parts(ids):
+    for entry_id, part, metric_id, name, value, position in parts:
+        if entry_id not in shown:
+            continue
         if part == TAG:
             tags[entry_id].append(name)
             continue
@@ -145,7 +167,11 @@ def _entry_cards(
 
 
 def day_entries(user: User, day: dt.date) -> list[EntryCard]:
-    return entry_cards(_day_entries(user.pk, day))
+    entries = _day_entries(user.pk, day)
+    if not entries:
+        return []
+    # An entry saved between the two reads has parts and no card: left out.
+    return _cards(entries, _day_card_parts(user.pk, day))[0]
 
 
 @prepared

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +23,7 @@ from accounts.moments import EARLIEST_DAY
 from accounts.weeks import weekday_names
 from config.http import partial_template, post_or_none
 from config.prepared import ahead
-from journal import queries, questionnaire_queries, services, weekly
+from journal import checkin, queries, questionnaire_queries, services, weekly
 from journal.forms import (
     EntryForm,
     JournalFilterForm,
@@ -53,22 +55,26 @@ def get_metric_for_user(request: SignedInRequest, metric_id: int) -> Metric:
 # --- Today -------------------------------------------------------------------
 
 
-def _checkin_context(request: SignedInRequest, form: EntryForm | None = None) -> dict:
+@contextmanager
+def _checkin(request: SignedInRequest, form: EntryForm | None = None) -> Iterator[dict]:
     """The check-in and today's entries, as Today shows them and a save or an
-    undo swaps them in again."""
+    undo swaps them in again: their context, to be rendered inside the block,
+    where the reads of the parts other apps show in it (journal.checkin) take
+    the rows sent ahead."""
     user, profile = request.user, request.profile
     today = profile.local_day()
     # The reads that wait for no other, sent together: the metrics, today's
-    # entries, the tags with their uses, the mood's last four weeks, the
-    # active protocol, today's doses, today's prompt and the questionnaires'
-    # last days. Callers have written
-    # what they write by now; this writes only today's prompt, when it is
-    # first chosen, which none of them reads.
+    # entries and their ratings and tags, the tags with their uses, the
+    # mood's last four weeks, the active protocol, today's doses, today's
+    # prompt, the questionnaires' last days and what the other apps' parts
+    # read. Callers have written what they write by now; this writes only
+    # today's prompt, when it is first chosen, which none of them reads.
     reads = [
         *queries.checkin_reads(user, today),
         *today_dose_reads(user, today),
         shown_read(user, today),
         questionnaire_queries.due_read(user),
+        *checkin.part_reads(user, today),
     ]
     with ahead(reads):
         metrics = queries.visible_metrics(user)
@@ -96,7 +102,7 @@ def _checkin_context(request: SignedInRequest, form: EntryForm | None = None) ->
         due = questionnaire_queries.due(user, today, protocol)
         # Among the check-in, so that the check-in that tips the week shows it.
         mood_fell = queries.mood_fell_sharply(user, today, metrics)
-        return {
+        yield {
             **dose_context,
             "prompt": prompt,
             "swap_allowed": True,
@@ -111,6 +117,19 @@ def _checkin_context(request: SignedInRequest, form: EntryForm | None = None) ->
             "questionnaire_due": due[0] if due else None,
             "mood_fell": mood_fell,
         }
+
+
+def _render_checkin(
+    request: SignedInRequest, form: EntryForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The check-in alone, as htmx swaps it in (the whole page without htmx)."""
+    with _checkin(request, form) as context:
+        return render(
+            request,
+            partial_template(request, "journal/today.html", "checkin"),
+            context,
+            status=status,
+        )
 
 
 # How long after saving a check-in its Undo still works.
@@ -132,10 +151,12 @@ def _undoable(request: SignedInRequest, entry_id) -> Entry | None:
 @login_required
 @require_safe
 def today(request: SignedInRequest) -> HttpResponse:
-    context = _checkin_context(request)
     # After a save without JavaScript: "Saved", with Undo, by today's entries.
-    context["saved_entry"] = _undoable(request, request.GET.get("saved", ""))
-    return render(request, "journal/today.html", context)
+    saved_entry = _undoable(request, request.GET.get("saved", ""))
+    with _checkin(request) as context:
+        return render(
+            request, "journal/today.html", {**context, "saved_entry": saved_entry}
+        )
 
 
 @login_required
@@ -146,12 +167,7 @@ def entry_create(request: SignedInRequest) -> HttpResponse:
         request.POST, profile=profile, metrics=queries.visible_metrics(request.user)
     )
     if not form.is_valid():
-        return render(
-            request,
-            partial_template(request, "journal/today.html", "checkin"),
-            _checkin_context(request, form),
-            status=422,
-        )
+        return _render_checkin(request, form, status=422)
     entry, created = services.entry_create(
         user=request.user,
         profile=profile,
@@ -170,12 +186,12 @@ def entry_create(request: SignedInRequest) -> HttpResponse:
     # the form; or the top, when the crisis note stands above the form (a
     # phone would not show both).
     if request.htmx:
-        context = _checkin_context(request)
-        response = render(
-            request,
-            "journal/today.html#checkin",
-            {**context, "saved_entry": entry},
-        )
+        with _checkin(request) as context:
+            response = render(
+                request,
+                "journal/today.html#checkin",
+                {**context, "saved_entry": entry},
+            )
         show = "window:top" if context["mood_fell"] else "#saved:top"
         response["HX-Reswap"] = f"outerHTML show:{show}"
         return response
@@ -203,7 +219,7 @@ def entry_undo(request: SignedInRequest, entry_id: int) -> HttpResponse:
         services.entry_delete(entry=entry)
         messages.success(request, "Check-in removed.")
     if request.htmx:
-        return render(request, "journal/today.html#checkin", _checkin_context(request))
+        return _render_checkin(request)
     return redirect("journal:today")
 
 
@@ -454,7 +470,7 @@ def prompt_swap(request: SignedInRequest) -> HttpResponse:
     today = request.profile.local_day()
     swap_prompt(request.user, today, active_protocol(request.user))
     if request.htmx:
-        return render(request, "journal/today.html#checkin", _checkin_context(request))
+        return _render_checkin(request)
     return redirect("journal:today")
 
 

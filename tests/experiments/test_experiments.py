@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from experiments import services
@@ -296,6 +297,26 @@ def test_today_shows_the_experiments_step(owner_client, owner):
     assert "Took an experiment capsule at" in html  # the dose card, no content
     services.experiment_pause(experiment)
     assert "Your experiment is paused." in owner_client.get("/").content.decode()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's pipeline mode"
+)
+def test_todays_experiment_card_reads_its_experiment_with_the_check_in(
+    owner_client, owner, sent_queries
+):
+    weekday = owner.profile.local_day().weekday()
+    make_experiment(owner, design="dose_days", weekdays=(weekday,))
+    owner_client.get("/")
+    sent_queries.clear()
+    html = owner_client.get("/").content.decode()
+    assert "A capsule day: open today's envelope" in html
+    # Read once, among the check-in's first reads (journal.checkin), not
+    # while the page renders.
+    experiment_reads = [
+        inside for inside, sql in sent_queries if 'FROM "experiments_experiment"' in sql
+    ]
+    assert experiment_reads == [True]
 
 
 def test_an_open_experiment_shows_its_weeks_and_its_result_only_at_the_end(

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from journal import queries
-from journal.models import Metric, Rating
+from journal.models import Entry, Metric, Rating
 from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,7 @@ def test_day_means_follow_the_order_of_the_metrics_hidden_ones_too(owner_client,
 
 
 def test_entry_cards_read_ratings_and_tags_together_each_entry_its_own(
-    owner, metrics, django_assert_num_queries
+    owner, other_user, metrics, django_assert_num_queries
 ):
     mood, anxiety, sleep = metrics["mood"], metrics["anxiety"], metrics["sleep"]
     # Sleep first: positions against the ids.
@@ -66,8 +66,12 @@ def test_entry_cards_read_ratings_and_tags_together_each_entry_its_own(
     Rating.objects.create(entry=rated, metric=anxiety, value=2)
     tagged = make_entry(owner, day=DAY, mood=None, tags=["walk"])
     bare = make_entry(owner, day=DAY, mood=None)
+    # Another day's and another person's entries, whose parts are not these.
+    make_entry(owner, day=DAY - dt.timedelta(days=1), mood=2, tags=["yesterday"])
+    make_entry(other_user, day=DAY, mood=9, tags=["theirs"])
     with django_assert_num_queries(2):  # the entries, then their parts
         cards = {card.entry.pk: card for card in queries.day_entries(owner, DAY)}
+    assert set(cards) == {rated.pk, tagged.pk, bare.pk}
     assert cards[rated.pk].ratings == [
         (sleep.name, 3), (mood.name, 7), (anxiety.name, 2)
     ]  # fmt: skip
@@ -75,6 +79,21 @@ def test_entry_cards_read_ratings_and_tags_together_each_entry_its_own(
     assert cards[rated.pk].tag_names == ["alpha", "walk", "work"]
     assert (cards[tagged.pk].ratings, cards[tagged.pk].tag_names) == ([], ["walk"])
     assert (cards[bare.pk].ratings, cards[bare.pk].tag_names) == ([], [])
+    # The Journal's read, by the entries' ids, gives the same cards.
+    by_id = queries.entry_cards(Entry.objects.filter(user=owner, day=DAY))
+    assert {card.entry.pk: card for card in by_id} == cards
+
+
+def test_an_entry_saved_between_the_days_two_reads_is_left_out(owner):
+    """Today reads the day's entries, then their parts, each as it is then:
+    parts of an entry the first read did not see have no card to go in."""
+    seen = make_entry(owner, day=DAY, mood=4, tags=["walk"])
+    later = make_entry(owner, day=DAY, mood=8, tags=["late"])
+    parts = list(queries._day_card_parts(owner.pk, DAY))
+    assert {row[0] for row in parts} == {seen.pk, later.pk}
+    cards, _ = queries._cards([seen], parts)
+    assert [(card.entry.pk, card.tag_names) for card in cards] == [(seen.pk, ["walk"])]
+    assert cards[0].ratings == [("Mood", 4)]
 
 
 def test_load_more_pages_by_day_with_a_link_that_works_without_js(owner_client, owner):

@@ -117,11 +117,17 @@ def test_today_sends_its_reads_that_wait_for_no_other_together(
     response = owner_client.get("/")
     assert response.status_code == 200
     sent = [inside for inside, _ in sent_queries]
-    # The metrics, today's entries, the tags with their uses, the mood's last
-    # four weeks, the protocol, today's doses, today's prompt and the
-    # questionnaires' last days.
-    assert sent.count(True) == 8
+    # The metrics, today's entries and their ratings and tags, the tags with
+    # their uses, the mood's last four weeks, the protocol, today's doses,
+    # today's prompt, the questionnaires' last days and the experiment card's
+    # running experiment (none: nothing more is read for it).
+    assert sent.count(True) == 10
     assert sent.index(True) == 2  # after the session and the user
+    assert sent[2:12] == [True] * 10
+    # After them only the effects felt of today's dose, found from the doses.
+    assert [sql.split(" FROM ")[1].split()[0] for _, sql in sent_queries[12:]] == [
+        '"protocols_doseeffect"'
+    ]
 
 
 def masked(html: bytes) -> str:
@@ -164,8 +170,9 @@ def test_a_check_in_saved_through_htmx_is_read_back_together(
     # tag among the chips.
     html = response.content.decode()
     assert "read back" in html and "<span>kayak</span>" in html
-    # The metrics, today's entries, the tags, the mood's last four weeks, the
-    # protocol, today's doses, today's prompt and the questionnaires' last
-    # days, in one round trip after the writes.
+    # The metrics, today's entries and their parts, the tags, the mood's last
+    # four weeks, the protocol, today's doses, today's prompt, the
+    # questionnaires' last days and the running experiment, in one round trip
+    # after the writes.
     first = sent.index(True)
-    assert sent.count(True) == 8 and sent[first : first + 8] == [True] * 8
+    assert sent.count(True) == 10 and sent[first : first + 10] == [True] * 10
