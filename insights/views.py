@@ -7,11 +7,10 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from accounts.http import SignedInRequest
-from config.http import partial_template
+from config.http import gzip_page, partial_template
 from config.spreadsheets import safe_cell
 from insights import report, series
 from journal import queries as journal_queries
@@ -83,7 +82,7 @@ def _report(request: SignedInRequest, charts=report.CHARTS):
 
 
 # Insights pages carry their charts' data (a year of days is ~100 KB of JSON),
-# so they are sent compressed, with the random padding Django's gzip adds
+# so they are sent compressed (config.http.gzip_page), with random padding
 # against BREACH-style guessing. Other pages are small and sent as they are.
 
 

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+import numpy as np
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from insights import charts, series
+from insights.report import _figure
 from protocols import schedule
 from protocols.schedule import DayPhase, PlanPhase
 from tests.factories import make_dose, make_entry, make_protocol
@@ -328,3 +331,30 @@ def test_a_long_tables_rows_are_made_only_when_read():
     assert len(rows) == 2 and made == []  # the page only counts them
     assert list(rows) == [["2026-01-05", "5.00"], ["2026-01-06", "6.00"]]
     assert rows[1][1] == "6.00" and made == [True]  # made once
+
+
+def test_a_figure_is_json_with_gaps_as_null_and_days_as_iso_dates():
+    figure = {
+        "data": [
+            {
+                "x": [dt.date(2026, 3, 1), dt.date(2026, 3, 2)],
+                "y": [1.5, float("nan")],
+                "z": np.array([[0.25, np.nan], [np.float64(-1.0), 3]]),
+                "n": np.int64(12),
+                "name": "Felt (0–3) <br> days with tag − without",
+            }
+        ]
+    }
+    text = _figure(figure)
+    assert "NaN" not in text
+    assert json.loads(text) == {
+        "data": [
+            {
+                "x": ["2026-03-01", "2026-03-02"],
+                "y": [1.5, None],
+                "z": [[0.25, None], [-1.0, 3.0]],
+                "n": 12,
+                "name": "Felt (0–3) <br> days with tag − without",
+            }
+        ]
+    }
