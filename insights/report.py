@@ -469,12 +469,26 @@ def correlate(values: dict[int, dict[dt.date, float]], ids: list[int]) -> list[P
     for k, i in enumerate(ids):
         rows = np.flatnonzero(rated[:, k])
         carry[i] = stats.series_noise(grid[rows, k], rows + first).carry_over
+    # Each column's rows in the order of its values, sorted once: a pair's
+    # values in order are the rows of that order that are the pair's, ranked
+    # with no sort of their own (ten pairs of five metrics: 20 sorts → 5).
+    orders = []
+    for k in range(len(ids)):
+        rows = np.flatnonzero(rated[:, k])
+        orders.append(rows[np.argsort(grid[rows, k], kind="stable")])
     found = []
     for k, a in enumerate(ids):
         for j, b in enumerate(ids[k + 1 :], start=k + 1):
             both = rated[:, k] & rated[:, j]
             x, y = grid[both, k], grid[both, j]
-            found.append((a, b, stats.correlation(x, y, carry[a], carry[b])))
+            place = np.cumsum(both) - 1  # a row's place among the pair's days
+            ranked = []
+            for column in (k, j):
+                rows = orders[column][both[orders[column]]]
+                ranked.append(stats.ranks_in_order(grid[rows, column], place[rows]))
+            found.append(
+                (a, b, stats.correlation(x, y, carry[a], carry[b], tuple(ranked)))
+            )
     tested = [k for k, (_, _, c) in enumerate(found) if c.p is not None]
     adjusted = {}
     if tested:

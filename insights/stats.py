@@ -517,21 +517,40 @@ def rolling_mean(
 
 def _ranks(values: Sequence[float]) -> np.ndarray:
     """Ranks from 1, ties sharing their mean rank."""
-    _, inverse, counts = np.unique(
-        np.asarray(values, dtype=float), return_inverse=True, return_counts=True
-    )
-    last = np.cumsum(counts)
-    return ((last - counts + 1 + last) / 2)[inverse]
+    values = np.asarray(values, dtype=float)
+    order = np.argsort(values, kind="stable")
+    return ranks_in_order(values[order], order)
 
 
-def spearman(x: Sequence[float], y: Sequence[float]) -> tuple[float | None, int]:
-    """Spearman's rank correlation and the number of pairs."""
+def ranks_in_order(ordered: np.ndarray, places: np.ndarray) -> np.ndarray:
+    """The ranks (from 1, ties sharing their mean rank) of values given in
+    ascending order, each with its place in the series: no sort of its own.
+    A rank is a whole or half number, exact in floating point, so any way to
+    the ranks gives the very same numbers."""
+    n = len(ordered)
+    starts_group = np.empty(n, dtype=bool)
+    starts_group[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts_group[1:])
+    first = np.flatnonzero(starts_group)  # each tie group's first place, from 0
+    after = np.append(first[1:], n)  # and the place after its last
+    ranks = np.empty(n)
+    ranks[places] = ((first + 1 + after) / 2)[np.cumsum(starts_group) - 1]
+    return ranks
+
+
+def spearman(
+    x: Sequence[float],
+    y: Sequence[float],
+    ranked: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[float | None, int]:
+    """Spearman's rank correlation and the number of pairs; `ranked`: x's and
+    y's ranks, where the caller has found them already."""
     n = len(x)
     if n != len(y):
         raise ValueError("x and y need the same length.")
     if n < 3:
         return None, n
-    rx, ry = _ranks(x), _ranks(y)
+    rx, ry = ranked if ranked is not None else (_ranks(x), _ranks(y))
     dx, dy = rx - rx.mean(), ry - ry.mean()
     vx, vy = float(dx @ dx), float(dy @ dy)
     if vx == 0 or vy == 0:
@@ -551,15 +570,20 @@ class Correlation:
 
 
 def correlation(
-    x: Sequence[float], y: Sequence[float], carry_x: float, carry_y: float
+    x: Sequence[float],
+    y: Sequence[float],
+    carry_x: float,
+    carry_y: float,
+    ranked: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Correlation:
     """Spearman's rho with a 95% interval from Fisher's z.
 
     Two series that both carry over from day to day correlate by chance more
     than independent pairs do: the interval uses Bartlett's effective number
     of pairs n (1 - r_x r_y) / (1 + r_x r_y), and the Fieller–Hartley–Pearson
-    standard error 1.03 / sqrt(n - 3) for a rank correlation."""
-    rho, n = spearman(x, y)
+    standard error 1.03 / sqrt(n - 3) for a rank correlation. `ranked` as
+    spearman() takes it."""
+    rho, n = spearman(x, y, ranked)
     product = carry_x * carry_y
     effective = n * (1 - product) / (1 + product)
     if effective <= 4:

@@ -41,6 +41,32 @@ def test_spearman_by_hand_and_against_scipy():
     assert stats.spearman([1, 2], [1, 2]) == (None, 2)
 
 
+@given(
+    st.lists(st.integers(0, 20).map(lambda v: v / 4), min_size=1, max_size=60),
+    st.randoms(use_true_random=False),
+)
+def test_ranks_are_exactly_scipys_however_found(values, random):
+    """Ranks, ties sharing their mean, are whole or half numbers: found from a
+    sort of the values or from a sort made before of more of them (as
+    Insights' correlations find a pair's), they are the same to the bit."""
+    expected = scipy_stats.rankdata(values)
+    assert np.array_equal(stats._ranks(values), expected)
+    # The values among more, sorted once with the others; then only theirs.
+    others = [random.randint(0, 20) / 4 for _ in range(random.randint(0, 30))]
+    rows = list(range(len(values) + len(others)))
+    random.shuffle(rows)
+    column = np.full(len(rows), np.nan)
+    column[rows[: len(values)]] = values
+    column[rows[len(values) :]] = others
+    mine = np.zeros(len(rows), dtype=bool)
+    mine[rows[: len(values)]] = True
+    order = np.argsort(column, kind="stable")
+    taken = order[mine[order]]
+    place = np.cumsum(mine) - 1
+    found = stats.ranks_in_order(column[taken], place[taken])
+    assert np.array_equal(found, scipy_stats.rankdata(column[mine]))
+
+
 @pytest.mark.filterwarnings("ignore::scipy.stats.ConstantInputWarning")
 @given(
     st.lists(st.tuples(st.integers(0, 10), st.integers(0, 10)), min_size=3, max_size=40)
