@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.http import SignedInRequest
 from config.http import gzip_page, partial_template
+from config.prepared import ahead
 from config.spreadsheets import safe_cell
 from insights import report, series
 from journal import queries as journal_queries
@@ -81,6 +82,20 @@ def _report(request: SignedInRequest, charts=report.CHARTS):
     )
 
 
+def _first_reads(request: SignedInRequest):
+    """The page's reads that wait for no other, sent together (ahead()):
+    where the journal begins, the active protocol, and the metrics and the
+    substances to choose from. The report's own come together next."""
+    user = request.user
+    return ahead(
+        [
+            *series.first_day_reads(user),
+            *protocol_queries.insights_reads(user),
+            journal_queries.visible_metrics_read(user),
+        ]
+    )
+
+
 # Insights pages carry their charts' data (a year of days is ~100 KB of JSON),
 # so they are sent compressed (config.http.gzip_page), with random padding
 # against BREACH-style guessing. Other pages are small and sent as they are.
@@ -90,7 +105,10 @@ def _report(request: SignedInRequest, charts=report.CHARTS):
 @require_safe
 @gzip_page
 def insights_index(request: SignedInRequest) -> HttpResponse:
-    form, chosen, result = _report(request)
+    with _first_reads(request):
+        metrics = journal_queries.visible_metrics(request.user)
+        substances = protocol_queries.substances(request.user)
+        form, chosen, result = _report(request)
     context = {
         "report": result,
         # The CSV links repeat the query.
@@ -100,8 +118,8 @@ def insights_index(request: SignedInRequest) -> HttpResponse:
         "metric_pk": result.metric and result.metric.pk,
         "chosen": chosen,
         "ranges": RANGE_CHOICES,
-        "metrics": journal_queries.visible_metrics(request.user),
-        "substances": protocol_queries.substances(request.user),
+        "metrics": metrics,
+        "substances": substances,
         "substance_pk": result.substance and result.substance.pk,
     }
     return render(

@@ -53,6 +53,16 @@ def metrics(user: User) -> list[Metric]:
     return _metrics(user.pk)
 
 
+def metrics_read(user: User) -> Read | None:
+    """metrics()' read, for config.prepared.ahead()."""
+    return _metrics.read(user.pk)
+
+
+def visible_metrics_read(user: User) -> Read | None:
+    """visible_metrics()' read, for config.prepared.ahead()."""
+    return _visible_metrics.read(user.pk)
+
+
 def tag_names(user: User) -> list[str]:
     return _tag_names(user.pk)
 

@@ -70,6 +70,16 @@ def _substances(user_id: int) -> QuerySet[Substance]:
     return Substance.objects.filter(user=user_id)
 
 
+def insights_reads(user: User) -> list[Read | None]:
+    """The reads of active_protocol() and substances(), for ahead()."""
+    return [_active_protocol.read(user.pk), _substances.read(user.pk)]
+
+
+def overlapping_read(user: User, first: dt.date, last: dt.date) -> Read | None:
+    """protocols_overlapping()'s read, for ahead()."""
+    return _protocols_overlapping.read(user.pk, first, last)
+
+
 def today_dose_reads(user: User, day: dt.date) -> list[Read | None]:
     """The reads of protocols.today.today_dose_context() for the day: the
     active protocol and the day's doses, for config.prepared.ahead()."""

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -14,7 +15,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from tests.factories import make_dose, make_entry, make_metric
+from insights import report, views
+from tests.factories import make_dose, make_entry, make_metric, make_protocol
 
 pytestmark = pytest.mark.django_db
 
@@ -176,6 +178,57 @@ def test_the_query_count_is_the_same_at_30_days_and_5_years():
             assert client.get(f"/insights/?{query}").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's pipeline mode"
+)
+def test_insights_send_their_reads_in_two_round_trips(
+    owner_client, owner, sent_queries
+):
+    today = owner.profile.local_day()
+    make_protocol(owner, start_date=today - dt.timedelta(days=20))  # its substance
+    for back in range(12):
+        day = today - dt.timedelta(days=back)
+        make_entry(owner, day=day, mood=3 + back % 5, tags=["walk"])
+        if back % 3 == 0:
+            make_dose(owner, day=day)
+    owner_client.get("/insights/?range=all")
+    sent_queries.clear()
+    html = owner_client.get("/insights/?range=all").content.decode()
+    assert "figure-timeline" in html and "walk" in html
+    sent = [inside for inside, _ in sent_queries]
+    # After the session and the user: where the journal begins, the active
+    # protocol, the substances and the metrics to choose from; then the
+    # report's: metrics, doses, day totals, the check-ins before doses, the
+    # first dose, tags and their days, protocols, questionnaires, capsules
+    # and amounts. Nothing after them.
+    assert sent == [False, False] + [True] * 5 + [True] * 11
+    reads = [sql.split(" FROM ")[1].split()[0] for _, sql in sent_queries[2:]]
+    assert reads[:5] == [
+        '"journal_entry"', '"protocols_doselog"', '"protocols_protocol"',
+        '"protocols_substance"', '"journal_metric"',
+    ]  # fmt: skip
+
+
+def test_insights_are_the_same_with_their_reads_sent_together_or_one_by_one(
+    owner_client, owner, monkeypatch
+):
+    today = owner.profile.local_day()
+    make_protocol(owner, start_date=today - dt.timedelta(days=20))
+    for back in range(12):
+        day = today - dt.timedelta(days=back)
+        make_entry(owner, day=day, mood=3 + back % 5, tags=["walk"])
+        if back % 3 == 0:
+            make_dose(owner, day=day, amount="0.1", felt=back % 4)
+    together = owner_client.get("/insights/?range=all").content.decode()
+    monkeypatch.setattr(views, "ahead", lambda reads: contextlib.nullcontext())
+    monkeypatch.setattr(report, "ahead", lambda reads: contextlib.nullcontext())
+    one_by_one = owner_client.get("/insights/?range=all").content.decode()
+    assert {"timeline", "titration"} <= figures(together).keys()
+    assert "walk" in together
+    masked = re.compile(r'(csrfmiddlewaretoken" value=|X-CSRFToken": |nonce=)"[^"]+"')
+    assert masked.sub("", together) == masked.sub("", one_by_one)
 
 
 def test_the_tables_give_differences_intervals_and_hedges_g(owner_client, owner):
