@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from insights import charts, series
 from insights.report import _figure
+from journal.models import Rating
 from protocols import schedule
 from protocols.schedule import DayPhase, PlanPhase
 from tests.factories import make_dose, make_entry, make_protocol
@@ -358,3 +359,42 @@ def test_a_figure_is_json_with_gaps_as_null_and_days_as_iso_dates():
             }
         ]
     }
+
+
+@pytest.mark.django_db
+def test_the_check_ins_before_a_dose_are_read_as_the_orm_reads_them(
+    owner, other_user, metrics
+):
+    """On PostgreSQL, EARLY_TOTALS_SQL; on SQLite the ORM's read, which the
+    SQL must match: the day's first dose taken, of the substance asked for
+    (or of any), never a skipped one, only the person's own."""
+    from protocols.models import Substance
+
+    first, second = Substance.objects.filter(user=owner)[:2]
+    mood, sleep = metrics["mood"], metrics["sleep"]
+    day = D(2026, 3, 2)
+    make_dose(owner, day=day, at=dt.time(12), substance=first)
+    make_dose(owner, day=day, at=dt.time(10), substance=first)  # the first
+    make_dose(owner, day=day, at=dt.time(6), substance=first, skipped=True)
+    make_dose(owner, day=day, at=dt.time(8), substance=second)
+    early = make_entry(owner, day=day, mood=3, at=dt.time(7))
+    Rating.objects.create(entry=early, metric=sleep, value=4)
+    make_entry(owner, day=day, mood=5, at=dt.time(9))  # before 10, after 8
+    make_entry(owner, day=day, mood=9, at=dt.time(11))  # after the first
+    make_dose(owner, day=D(2026, 3, 9), at=dt.time(9), substance=first)  # outside
+    make_entry(owner, day=D(2026, 3, 9), mood=1, at=dt.time(7))
+    make_dose(other_user, day=day, at=dt.time(23))
+    make_entry(other_user, day=day, mood=2, at=dt.time(7))
+    start, end = D(2026, 3, 1), D(2026, 3, 6)
+
+    def read(substance):
+        substance_id = substance.pk if substance else None
+        found = sorted(series.early_totals(owner.pk, substance_id, start, end))
+        orm = sorted(series._early_totals(owner.pk, substance_id, start, end))
+        assert found == orm
+        return found
+
+    assert read(first) == sorted([(day, mood.pk, 8, 2), (day, sleep.pk, 4, 1)])
+    # Any substance: the second's dose at 8 came first.
+    assert read(None) == sorted([(day, mood.pk, 3, 1), (day, sleep.pk, 4, 1)])
+    assert read(second) == read(None)
