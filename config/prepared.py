@@ -374,39 +374,3 @@ def _shallow(obj):
     copied.__class__ = obj.__class__
     copied.__dict__ = obj.__dict__.copy()
     return copied
-
-
-def plain_rows(queryset: QuerySet) -> list[tuple]:
-    """A values_list() queryset's rows as the database driver gives them, with
-    only the backend's converters (SQLite's text dates become dates).
-
-    For long analytic reads of whole numbers, floats and dates: Django's
-    values_list() also passes every value through its field's converter
-    (int() of an int, for each of a sum, a count and a flag), which was 40 %
-    of reading five years of day means. A field's own from_db_value is not
-    applied here, so a column of a custom field type must not be read so.
-    """
-    if queryset._iterable_class is not ValuesListIterable:
-        raise TypeError("plain_rows() reads values_list() querysets")
-    compiler = queryset.query.get_compiler(using=queryset.db)
-    try:
-        sql, params = compiler.as_sql()
-    except EmptyResultSet:
-        return []
-    converters = [
-        (index, converter, expression)
-        for index, (expression, _, _) in enumerate(compiler.select)
-        for converter in compiler.connection.ops.get_db_converters(expression)
-    ]
-    with compiler.connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not converters:
-        return rows
-    converted = []
-    for row in rows:
-        row = list(row)
-        for index, converter, expression in converters:
-            row[index] = converter(row[index], expression, compiler.connection)
-        converted.append(tuple(row))
-    return converted

@@ -7,14 +7,14 @@ import threading
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from config.prepared import MARKER, Read, ahead, plain_rows, prepared, rows
+from config.prepared import MARKER, Read, ahead, prepared, rows
 from journal.models import Entry, Metric, Rating, Tag
 from protocols.models import DoseLog
 from tests.conftest import make_user
@@ -383,34 +383,6 @@ class TestAgainstTheQueryset(TestCase):
                 "day", flat=True
             )
         )
-
-
-def test_plain_rows_are_the_values_list_rows(owner, other_user):
-    make_entry(owner, day=DAY, mood=4, tags=["walk"])
-    make_entry(owner, day=DAY + dt.timedelta(days=1), mood=9)
-    make_entry(other_user, day=DAY, mood=1)
-    queryset = (
-        Rating.objects.filter(entry__user=owner)
-        .values("entry__day", "metric_id")
-        .annotate(total=Sum("value"), n=Count("id"))
-        .values_list("entry__day", "metric_id", "total", "n")
-        .order_by("entry__day")
-    )
-    rows = plain_rows(queryset)
-    assert rows == list(queryset)
-    assert type(rows[0][0]) is dt.date  # SQLite's text read back as a date
-    tags = Entry.tags.through.objects.filter(entry__user=owner).values_list(
-        "entry__day", "tag__name"
-    )
-    assert plain_rows(tags) == [(DAY, "walk")]
-
-
-def test_plain_rows_of_nothing_and_of_other_querysets(owner):
-    assert plain_rows(Entry.objects.filter(pk__in=[]).values_list("day")) == []
-    with pytest.raises(TypeError):
-        plain_rows(Entry.objects.all())
-    with pytest.raises(TypeError):
-        plain_rows(Entry.objects.values_list("day", flat=True))
 
 
 def test_an_argument_written_into_the_sql_runs_as_a_queryset(owner):
