@@ -21,9 +21,10 @@ from django.db.models import (
 )
 
 from accounts.models import User
-from config.prepared import Read, prepared, rows
+from config.prepared import Read, ahead, prepared, rows
 from journal import search
 from journal.models import DayTotal, Entry, Metric, Rating, Tag
+from protocols.queries import doses_by_day, doses_read
 
 DAYS_PER_PAGE = 10
 SUGGESTED_TAGS = 12
@@ -93,6 +94,13 @@ RATING, TAG = 0, 1
 @prepared
 def _card_parts(entry_ids: list[int]) -> QuerySet:
     return _parts(Q(entry_id__in=entry_ids))
+
+
+@prepared
+def _days_card_parts(user_id: int, days: list[dt.date]) -> QuerySet:
+    """The parts of the entries of these days, found by the days: sent with
+    the reads of a journal page that wait for the days alone."""
+    return _parts(Q(entry__user=user_id, entry__day__in=days))
 
 
 @prepared
@@ -331,13 +339,14 @@ class DayGroup:
     day: dt.date
     entries: list[EntryCard] = field(default_factory=list)
     means: list[tuple[str, float]] = field(default_factory=list)  # (metric name, mean)
-    doses: list = field(default_factory=list)  # DoseLog rows, filled by the view
+    doses: list = field(default_factory=list)  # the day's DoseLog rows
 
 
 @dataclass
 class JournalPage:
     days: list[DayGroup]
     next_before: dt.date | None  # the cursor for "load more", None at the end
+    tag_names: list[str] = field(default_factory=list)  # when asked for
 
 
 def _days_with_entries(entries: QuerySet[Entry], count: int) -> QuerySet:
@@ -435,8 +444,11 @@ def journal_page(
     end: dt.date | None = None,
     before: dt.date | None = None,
     days_per_page: int = DAYS_PER_PAGE,
+    with_tag_names: bool = False,
 ) -> JournalPage:
-    """A page of days with entries, newest first, matching the filters."""
+    """A page of days with entries, newest first, matching the filters, with
+    each day's doses; and the person's tag names, if asked for (the filter's
+    suggestions)."""
     read = None  # the shown days' entries, when read with the days
     if text or tag:
         groups = search.terms(text)
@@ -461,18 +473,30 @@ def journal_page(
     more = len(days) > days_per_page
     days = days[:days_per_page]
     if not days:
-        return JournalPage(days=[], next_before=None)
+        return JournalPage([], None, tag_names(user) if with_tag_names else [])
 
     # Every entry of the shown days: a day's means are over all of them, and a
     # search shows those it found (the others on a day are few, and reading
     # them with the rest costs less than a query more for the means). The
-    # means are named from the ratings read, in the metrics' order.
+    # means are named from the ratings read, in the metrics' order. What
+    # waits for the days alone is sent together: the entries (unless read
+    # with the days), their ratings and tags, the days' doses, the tag names.
     cards = {day: [] for day in days}
-    if read is None:
-        read = _days_entries(user.pk, days)
-    else:
-        read = [entry for entry in read if entry.day in cards]
-    day_cards, metric_names = _entry_cards(read)
+    with ahead(
+        [
+            _days_entries.read(user.pk, days) if read is None else None,
+            _days_card_parts.read(user.pk, days),
+            doses_read(user, days[-1], days[0]),
+            _tag_names.read(user.pk) if with_tag_names else None,
+        ]
+    ):
+        if read is None:
+            read = _days_entries(user.pk, days)
+        else:
+            read = [entry for entry in read if entry.day in cards]
+        day_cards, metric_names = _cards(read, _days_card_parts(user.pk, days))
+        doses = doses_by_day(user, days[-1], days[0])
+        names = tag_names(user) if with_tag_names else []
     for card in day_cards:
         cards[card.entry.day].append(card)
     shown = {pk for pk, _ in found} if text or tag else None
@@ -480,6 +504,7 @@ def journal_page(
         day: DayGroup(
             day=day,
             entries=[c for c in day_cards if shown is None or c.entry.pk in shown],
+            doses=doses.get(day, []),
         )
         for day, day_cards in cards.items()
     }
@@ -491,7 +516,9 @@ def journal_page(
             if pk in means.get(day, {})
         ]
     return JournalPage(
-        days=list(groups.values()), next_before=days[-1] if more else None
+        days=list(groups.values()),
+        next_before=days[-1] if more else None,
+        tag_names=names,
     )
 
 

@@ -40,7 +40,7 @@ from journal.models import (
 )
 from journal.prompt_library import DOSE_DAY
 from journal.prompts import UNKNOWN, prompt_for_day, shown_read, swap_prompt
-from protocols.queries import active_protocol, doses_by_day, today_dose_reads
+from protocols.queries import active_protocol, today_dose_reads
 from protocols.today import today_dose_context
 
 
@@ -292,6 +292,8 @@ def journal_list(request: SignedInRequest) -> HttpResponse:
     values = filters.cleaned_data if valid else {}
     filtered = valid and any(values.get(k) for k in ("q", "tag", "start", "end"))
 
+    # "Load more" asks for the next days only.
+    more = request.htmx and values.get("before")
     page = queries.journal_page(
         request.user,
         text=values.get("q", ""),
@@ -299,21 +301,16 @@ def journal_list(request: SignedInRequest) -> HttpResponse:
         start=values.get("start"),
         end=values.get("end"),
         before=values.get("before"),
+        # Only the full page shows the tag filter's suggestions.
+        with_tag_names=not more,
     )
-    if page.days:
-        doses = doses_by_day(request.user, page.days[-1].day, page.days[0].day)
-        for group in page.days:
-            group.doses = doses.get(group.day, [])
     query = request.GET.copy()
     query.pop("before", None)
     if page.next_before:
         query["before"] = page.next_before.isoformat()
-    # "Load more" asks for the next days only.
-    more = request.htmx and values.get("before")
     context = {
         "filters": filters,
-        # Only the full page shows the tag filter's suggestions.
-        "tag_names": [] if more else queries.tag_names(request.user),
+        "tag_names": page.tag_names,
         "page": page,
         "next_query": query.urlencode(),
         "filtered": filtered,

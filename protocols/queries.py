@@ -144,6 +144,11 @@ def _doses_with_effects(
     return _doses.build(user_id, first, last).prefetch_related("effects")
 
 
+def doses_read(user: User, first: dt.date, last: dt.date) -> Read | None:
+    """doses_by_day()'s read (without effects), for config.prepared.ahead()."""
+    return _doses.read(user.pk, first, last)
+
+
 def doses_by_day(
     user: User, first: dt.date, last: dt.date, *, effects: bool = False
 ) -> dict[dt.date, list[DoseLog]]:

@@ -130,6 +130,35 @@ def test_today_sends_its_reads_that_wait_for_no_other_together(
     ]
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's pipeline mode"
+)
+@pytest.mark.parametrize(
+    ("path", "first"),
+    [
+        ("/journal/", '"journal_entry"'),  # the latest days' entries
+        ("/journal/?q=walk", '"journal_entry"'),  # the matches' days
+    ],
+)
+def test_a_journal_page_reads_what_waits_for_its_days_together(
+    owner_client, owner, sent_queries, path, first
+):
+    seed(owner, 10)
+    owner_client.get(path)
+    sent_queries.clear()
+    html = owner_client.get(path).content.decode()
+    assert html.count("<article") >= 3 and "dose-marker" in html
+    sent = [inside for inside, _ in sent_queries]
+    tables = [sql.split(" FROM ")[1].split()[0] for _, sql in sent_queries[2:]]
+    # After the session and the user, the days; then, in one round trip, the
+    # parts of their entries (ratings and tags), their doses and the tag names
+    # (and, for a search, the days' entries first).
+    assert tables[0] == first
+    together = tables[1:]
+    assert sent[3:] == [True] * len(together)
+    assert together[-3:] == ['"journal_rating"', '"protocols_doselog"', '"journal_tag"']
+
+
 def masked(html: bytes) -> str:
     """The page without what differs on every visit: the CSRF token, the
     check-in's token, the script nonce."""
