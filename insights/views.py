@@ -90,7 +90,8 @@ def _first_reads(request: SignedInRequest):
     return ahead(
         [
             *series.first_day_reads(user),
-            *protocol_queries.insights_reads(user),
+            protocol_queries.active_protocol_read(user),
+            protocol_queries.substances_read(user),
             journal_queries.visible_metrics_read(user),
         ]
     )

@@ -42,8 +42,8 @@ def checkin_reads(user: User, day: dt.date) -> list[Read | None]:
     first, since = _tag_window(day)
     return [
         _visible_metrics.read(user.pk),
-        _day_entries.read(user.pk, day),
-        _day_card_parts.read(user.pk, day),
+        _days_entries.read(user.pk, [day]),
+        _days_card_parts.read(user.pk, [day]),
         _tags_with_uses_read(user.pk, first, since),
         _mood_totals.read(user.pk, *_mood_window(day)),
     ]
@@ -92,25 +92,11 @@ RATING, TAG = 0, 1
 
 
 @prepared
-def _card_parts(entry_ids: list[int]) -> QuerySet:
-    return _parts(Q(entry_id__in=entry_ids))
-
-
-@prepared
 def _days_card_parts(user_id: int, days: list[dt.date]) -> QuerySet:
-    """The parts of the entries of these days, found by the days: sent with
-    the reads of a journal page that wait for the days alone."""
-    return _parts(Q(entry__user=user_id, entry__day__in=days))
-
-
-@prepared
-def _day_card_parts(user_id: int, day: dt.date) -> QuerySet:
-    """The parts of a day's entries, found by the day: a read that waits for
-    no other, so it goes with Today's first reads."""
-    return _parts(Q(entry__user=user_id, entry__day=day))
-
-
-def _parts(entries: Q) -> QuerySet:
+    """The parts of the person's entries of these days, found by the days
+    rather than the entries' ids: a read that waits for the days alone, so it
+    goes with Today's first reads and with a journal page's second."""
+    entries = Q(entry__user=user_id, entry__day__in=days)
     ratings = (
         Rating.objects.filter(entries)
         .annotate(part=Value(RATING))
@@ -143,28 +129,13 @@ class EntryCard:
     values: dict[int, int]  # metric id → value, for the day's means
 
 
-def entry_cards(entries: QuerySet[Entry]) -> list[EntryCard]:
-    """Entries with their ratings and tags: two queries, and plain values
-    rather than a model instance for every rating, metric and tag."""
-    return _entry_cards(entries)[0]
-
-
-def _entry_cards(
-    entries: QuerySet[Entry],
-) -> tuple[list[EntryCard], dict[int, str]]:
-    """entry_cards, and the names of the metrics rated in them, in the
-    metrics' order (position, then id)."""
-    entries = list(entries)
-    if not entries:
-        return [], {}
-    return _cards(entries, _card_parts([entry.pk for entry in entries]))
-
-
 def _cards(
     entries: list[Entry], parts: Iterable[tuple]
 ) -> tuple[list[EntryCard], dict[int, str]]:
-    """The entries' cards from their parts (_parts()' rows; those of other
-    entries are left out), and the names of the metrics rated in them."""
+    """The entries' cards from their parts (_days_card_parts()' rows; those
+    of other entries are left out), with plain values rather than a model
+    instance for every rating, metric and tag; and the names of the metrics
+    rated in them, in the metrics' order (position, then id)."""
     shown = {entry.pk for entry in entries}
     ratings = defaultdict(list)
     values = defaultdict(dict)
@@ -185,21 +156,17 @@ def _cards(
 
 
 def day_entries(user: User, day: dt.date) -> list[EntryCard]:
-    entries = _day_entries(user.pk, day)
+    """The day's entries with their ratings and tags: two queries."""
+    entries = _days_entries(user.pk, [day])
     if not entries:
         return []
     # An entry saved between the two reads has parts and no card: left out.
-    return _cards(entries, _day_card_parts(user.pk, day))[0]
+    return _cards(entries, _days_card_parts(user.pk, [day]))[0]
 
 
 @prepared
 def _days_entries(user_id: int, days: list[dt.date]) -> QuerySet[Entry]:
     return Entry.objects.filter(user=user_id, day__in=days)
-
-
-@prepared
-def _day_entries(user_id: int, day: dt.date) -> QuerySet[Entry]:
-    return Entry.objects.filter(user=user_id, day=day)
 
 
 @prepared

@@ -70,9 +70,14 @@ def _substances(user_id: int) -> QuerySet[Substance]:
     return Substance.objects.filter(user=user_id)
 
 
-def insights_reads(user: User) -> list[Read | None]:
-    """The reads of active_protocol() and substances(), for ahead()."""
-    return [_active_protocol.read(user.pk), _substances.read(user.pk)]
+def active_protocol_read(user: User) -> Read | None:
+    """active_protocol()'s read, for config.prepared.ahead()."""
+    return _active_protocol.read(user.pk)
+
+
+def substances_read(user: User) -> Read | None:
+    """substances()' read, for config.prepared.ahead()."""
+    return _substances.read(user.pk)
 
 
 def overlapping_read(user: User, first: dt.date, last: dt.date) -> Read | None:

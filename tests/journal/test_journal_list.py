@@ -6,7 +6,7 @@ import re
 import pytest
 
 from journal import queries
-from journal.models import Entry, Metric, Rating
+from journal.models import Metric, Rating
 from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
@@ -79,9 +79,9 @@ def test_entry_cards_read_ratings_and_tags_together_each_entry_its_own(
     assert cards[rated.pk].tag_names == ["alpha", "walk", "work"]
     assert (cards[tagged.pk].ratings, cards[tagged.pk].tag_names) == ([], ["walk"])
     assert (cards[bare.pk].ratings, cards[bare.pk].tag_names) == ([], [])
-    # The Journal's read, by the entries' ids, gives the same cards.
-    by_id = queries.entry_cards(Entry.objects.filter(user=owner, day=DAY))
-    assert {card.entry.pk: card for card in by_id} == cards
+    # A journal page's read of the same day gives the same cards.
+    (group,) = [g for g in queries.journal_page(owner).days if g.day == DAY]
+    assert {card.entry.pk: card for card in group.entries} == cards
 
 
 def test_an_entry_saved_between_the_days_two_reads_is_left_out(owner):
@@ -89,7 +89,7 @@ def test_an_entry_saved_between_the_days_two_reads_is_left_out(owner):
     parts of an entry the first read did not see have no card to go in."""
     seen = make_entry(owner, day=DAY, mood=4, tags=["walk"])
     later = make_entry(owner, day=DAY, mood=8, tags=["late"])
-    parts = list(queries._day_card_parts(owner.pk, DAY))
+    parts = list(queries._days_card_parts(owner.pk, [DAY]))
     assert {row[0] for row in parts} == {seen.pk, later.pk}
     cards, _ = queries._cards([seen], parts)
     assert [(card.entry.pk, card.tag_names) for card in cards] == [(seen.pk, ["walk"])]
