@@ -282,6 +282,7 @@ def build(
         _questionnaire_totals.read(user.pk, start, end)
         if "questionnaires" in charts_wanted
         else None,
+        # The questionnaires' chart marks when an experiment ran.
         _blinded_days.read(user.pk, start, end)
         if "questionnaires" in charts_wanted
         else None,

@@ -180,19 +180,26 @@ def test_the_query_count_is_the_same_at_30_days_and_5_years():
     assert counts[0] == counts[1]
 
 
+def twelve_days(owner) -> None:
+    """A protocol (whose substance Insights analyses), twelve days of
+    check-ins tagged "walk", a dose every third day with its amount and how
+    it felt."""
+    today = owner.profile.local_day()
+    make_protocol(owner, start_date=today - dt.timedelta(days=20))
+    for back in range(12):
+        day = today - dt.timedelta(days=back)
+        make_entry(owner, day=day, mood=3 + back % 5, tags=["walk"])
+        if back % 3 == 0:
+            make_dose(owner, day=day, amount="0.1", felt=back % 4)
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL's pipeline mode"
 )
 def test_insights_send_their_reads_in_two_round_trips(
     owner_client, owner, sent_queries
 ):
-    today = owner.profile.local_day()
-    make_protocol(owner, start_date=today - dt.timedelta(days=20))  # its substance
-    for back in range(12):
-        day = today - dt.timedelta(days=back)
-        make_entry(owner, day=day, mood=3 + back % 5, tags=["walk"])
-        if back % 3 == 0:
-            make_dose(owner, day=day)
+    twelve_days(owner)
     owner_client.get("/insights/?range=all")
     sent_queries.clear()
     html = owner_client.get("/insights/?range=all").content.decode()
@@ -214,13 +221,7 @@ def test_insights_send_their_reads_in_two_round_trips(
 def test_insights_are_the_same_with_their_reads_sent_together_or_one_by_one(
     owner_client, owner, monkeypatch
 ):
-    today = owner.profile.local_day()
-    make_protocol(owner, start_date=today - dt.timedelta(days=20))
-    for back in range(12):
-        day = today - dt.timedelta(days=back)
-        make_entry(owner, day=day, mood=3 + back % 5, tags=["walk"])
-        if back % 3 == 0:
-            make_dose(owner, day=day, amount="0.1", felt=back % 4)
+    twelve_days(owner)
     together = owner_client.get("/insights/?range=all").content.decode()
     monkeypatch.setattr(views, "ahead", lambda reads: contextlib.nullcontext())
     monkeypatch.setattr(report, "ahead", lambda reads: contextlib.nullcontext())
