@@ -37,12 +37,14 @@ class LongSelect(forms.Select):
 # Django's templates for these <input> widgets each only include input.html,
 # which includes attrs.html: three templates, each with its own context, for
 # one element. They are rendered with input.html itself, and config/jinja2
-# holds input.html and textarea.html with the attributes written in place:
-# the same markup (tests/test_widgets.py compares them) from one template
-# instead of two or three: about 8 % of the instructions of Today's
-# check-in fields.
+# holds input.html and textarea.html with the attributes written in place
+# (by the macros of templates/includes/widgets.jinja): the same markup
+# (tests/test_widgets.py compares them) from one template instead of two or
+# three: about 8 % of the instructions of Today's check-in fields.
 FLAT = Path(__file__).resolve().parent / "jinja2"
+MACROS = Path(__file__).resolve().parent.parent / "templates"
 INPUT = "django/forms/widgets/input.html"
+TEXTAREA = "django/forms/widgets/textarea.html"
 INPUTS = {
     f"django/forms/widgets/{kind}.html"
     for kind in (
@@ -67,6 +69,26 @@ class FieldWithErrors(BoundField):
     def _no_errors(self) -> ErrorList:
         return self.form.error_class(renderer=self.form.renderer)
 
+    def flat_widget(self) -> dict | None:
+        """What as_widget() gives the template of an <input> or <textarea>
+        widget (its "widget" context), for the widget() macro to write
+        without the renderer: rendering a template of its own, with its own
+        context, was two thirds of each widget's time, and Today shows eight.
+        None for any other widget, and where as_widget() would do more than
+        this (a localized field), so that the macro falls back to it."""
+        widget = self.field.widget
+        name = widget.template_name
+        if (
+            (name not in INPUTS and name not in (INPUT, TEXTAREA))
+            or self.field.localize
+            or type(widget).render is not forms.Widget.render
+        ):
+            return None
+        attrs = self.build_widget_attrs({}, widget)
+        if self.auto_id and "id" not in widget.attrs:
+            attrs.setdefault("id", self.auto_id)
+        return widget.get_context(self.html_name, self.value(), attrs)["widget"]
+
 
 class FormRenderer(Jinja2):
     """Form widgets rendered by Django's own Jinja2 copies of its widget
@@ -89,9 +111,11 @@ class FormRenderer(Jinja2):
         return self.backend(
             {
                 "APP_DIRS": True,
-                # Then Django's own, where its Jinja2 renderer looks.
+                # The flat templates import their macros from the site's
+                # templates; then Django's own, where its Jinja2 renderer looks.
                 "DIRS": [
                     FLAT,
+                    MACROS,
                     Path(django.forms.__file__).parent / self.backend.app_dirname,
                 ],
                 "NAME": "djangoforms",

@@ -85,3 +85,77 @@ def test_a_field_without_errors_has_one_empty_list_and_later_errors_show():
 def test_an_unbound_forms_fields_have_no_errors():
     form = NoteForm()
     assert form["note"].errors == [] and not form.errors
+
+
+class EveryKindForm(forms.Form):
+    """A field of each kind the widget() macro writes itself, and some it
+    leaves to the renderer, with what changes their attributes."""
+
+    text = forms.CharField(
+        max_length=40,
+        help_text="Some <help>",
+        widget=forms.TextInput(attrs={"list": "x", "autocomplete": "off"}),
+    )
+    hidden = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    number = forms.IntegerField(min_value=0, max_value=10, required=False)
+    email = forms.EmailField(required=False, disabled=True)
+    password = forms.CharField(widget=forms.PasswordInput)
+    shown_password = forms.CharField(widget=forms.PasswordInput(render_value=True))
+    day = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    moment = forms.DateTimeField(required=False)
+    own_id = forms.CharField(required=False, widget=forms.TextInput({"id": "mine"}))
+    described = forms.CharField(
+        required=False,
+        help_text="Help",
+        widget=forms.TextInput({"aria-describedby": "elsewhere"}),
+    )
+    localized = forms.DecimalField(required=False, localize=True)
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3, "data-x": ""})
+    )
+    pick = forms.ChoiceField(choices=[("a", "A"), ("b", "<B>")], required=False)
+    tick = forms.BooleanField(required=False)
+
+
+MACRO = '{% from "includes/widgets.jinja" import widget %}{{ widget(field) }}'
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        EveryKindForm(),
+        EveryKindForm(
+            initial={"text": "<b>'a'</b> & \"b\"", "day": dt.date(2026, 3, 1)}
+        ),
+        EveryKindForm(auto_id=False),
+        EveryKindForm(
+            {
+                "text": "x" * 41,
+                "number": "eleven",
+                "password": "secret",
+                "shown_password": "shown",
+                "day": "2026-02-30",
+                "moment": "2026-03-01 10:00",
+                "note": "line\n<script>",
+                "localized": "1.5",
+                "pick": "b",
+                "tick": "on",
+            }
+        ),
+    ],
+    ids=["unbound", "initial", "no ids", "sent with errors"],
+)
+def test_the_widget_macro_writes_what_django_renders(form):
+    from django.template import engines
+
+    macro = engines["jinja2"].from_string(MACRO)
+    written = 0
+    for field in form:
+        assert macro.render({"field": field}) == str(field), field.name
+        written += field.flat_widget() is not None
+    # The macro wrote the inputs and the textarea itself; a localized field,
+    # a select and a checkbox went to Django's renderer.
+    assert written == len(form.fields) - 3
