@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -50,7 +50,27 @@ def running(user: User) -> Experiment | None:
 
 def checkin_reads(user: User, day: dt.date) -> list[Read | None]:
     """What Today's experiment card reads first (journal.checkin)."""
-    return [_running.read(user.pk)]
+    week_ago = day - dt.timedelta(days=7)
+    return [_running.read(user.pk), _today_envelopes.read(user.pk, day, week_ago)]
+
+
+def today_envelopes(user: User, day: dt.date) -> list[Envelope]:
+    """The envelopes of the person's experiment under way that could be the
+    day's (services.current_envelope chooses): opened in the last seven days,
+    or one of an open design's weeks. Read with the experiment itself, before
+    it is known, so that Today's card waits for no round trip of its own."""
+    return _today_envelopes(user.pk, day, day - dt.timedelta(days=7))
+
+
+@prepared
+def _today_envelopes(
+    user_id: int, day: dt.date, week_ago: dt.date
+) -> QuerySet[Envelope]:
+    return Envelope.objects.filter(
+        Q(day__gt=week_ago, day__lte=day) | Q(week__isnull=False),
+        experiment__user=user_id,
+        experiment__status__in=[Experiment.Status.RUNNING, Experiment.Status.PAUSED],
+    )
 
 
 @prepared

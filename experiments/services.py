@@ -289,21 +289,49 @@ def _envelope_on(experiment_id: int, day: dt.date) -> QuerySet[Envelope]:
     return Envelope.objects.filter(experiment=experiment_id, day=day)[:1]
 
 
-def current_envelope(experiment: Experiment, day: dt.date) -> Envelope | None:
+def current_envelope(
+    experiment: Experiment,
+    day: dt.date,
+    candidates: list[Envelope] | None = None,
+) -> Envelope | None:
     """The envelope whose capsules are today's: today's (dose days), or the
-    one opened in the last seven days (weekly blocks); the week's (open)."""
-    if experiment.design == Design.OPEN_WEEKS:
+    one opened in the last seven days (weekly blocks); the week's (open).
+    Read from the database, or chosen among `candidates` (Today's, read with
+    its other reads: queries.today_envelopes), which must hold every one of
+    the person's envelopes that could be it."""
+    if candidates is not None:
+        envelope = _current_among(experiment, day, candidates)
+    elif experiment.design == Design.OPEN_WEEKS:
         week = experiment.week_of(day)
         return None if week is None else experiment.envelopes.filter(week=week).first()
-    if experiment.design == Design.DOSE_DAYS:
+    elif experiment.design == Design.DOSE_DAYS:
         envelope = _envelope_on.first(experiment.pk, day)
-        if envelope is not None:
-            envelope.experiment = experiment  # as experiment.envelopes would
-        return envelope
-    opened = experiment.envelopes.filter(
-        day__lte=day, day__gt=day - dt.timedelta(days=7)
+    else:
+        opened = experiment.envelopes.filter(
+            day__lte=day, day__gt=day - dt.timedelta(days=7)
+        )
+        return opened.order_by("-day", "-id").first()
+    if envelope is not None:
+        envelope.experiment = experiment  # as experiment.envelopes would
+    return envelope
+
+
+def _current_among(
+    experiment: Experiment, day: dt.date, candidates: list[Envelope]
+) -> Envelope | None:
+    """current_envelope()'s choice, made among envelopes already read."""
+    mine = sorted(
+        (e for e in candidates if e.experiment_id == experiment.pk),
+        key=lambda e: (e.day or dt.date.min, e.pk),
     )
-    return opened.order_by("-day").first()
+    if experiment.design == Design.OPEN_WEEKS:
+        week = experiment.week_of(day)
+        return next((e for e in mine if week is not None and e.week == week), None)
+    if experiment.design == Design.DOSE_DAYS:
+        return next((e for e in mine if e.day == day), None)
+    week_ago = day - dt.timedelta(days=7)
+    opened = [e for e in mine if e.day is not None and week_ago < e.day <= day]
+    return opened[-1] if opened else None
 
 
 def capsule_take(

@@ -50,7 +50,8 @@ def experiment_today(context) -> dict:
     if experiment is None:
         return {"experiment": None}
     today = request.profile.local_day()
-    envelope = services.current_envelope(experiment, today)
+    candidates = queries.today_envelopes(request.user, today)
+    envelope = services.current_envelope(experiment, today, candidates)
     return {
         "questionnaire": _questionnaire_due(experiment, today),
         "experiment": experiment,

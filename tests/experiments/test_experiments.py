@@ -347,3 +347,38 @@ def test_questionnaires_are_asked_for_at_an_experiments_start(owner_client, owne
     make_response(owner, "who5")
     html = owner_client.get("/").content.decode()
     assert "a baseline for your experiment" not in html
+
+
+@pytest.mark.parametrize("design", ["weekly", "dose_days", "open_weeks"])
+def test_todays_envelope_is_the_same_chosen_among_todays_reads(
+    owner, other_user, design
+):
+    """Today's card chooses the day's envelope among those read with its
+    other reads (queries.today_envelopes); the choice is the one
+    current_envelope() reads from the database, day after day, with another
+    person's envelopes opened on the same days and two opened on one day."""
+    from experiments import queries
+
+    start = owner.profile.local_day() - dt.timedelta(days=20)
+    experiment = make_experiment(owner, design=design, weeks=6, start_date=start)
+    theirs = make_experiment(other_user, design=design, weeks=6, start_date=start)
+    opened = [0, 1, 1, 9, 17, 30]  # days after the start; two on day 1
+    for envelopes in (experiment.envelopes, theirs.envelopes):
+        for envelope, offset in zip(envelopes.order_by("id"), opened, strict=False):
+            Envelope.objects.filter(pk=envelope.pk).update(
+                day=start + dt.timedelta(days=offset)
+            )
+    chosen = 0
+    for offset in range(-3, 50):
+        day = start + dt.timedelta(days=offset)
+        candidates = queries.today_envelopes(owner, day)
+        assert all(e.experiment_id == experiment.pk for e in candidates)
+        expected = services.current_envelope(experiment, day)
+        got = services.current_envelope(experiment, day, candidates)
+        assert got == expected, day
+        assert got is None or got.experiment is experiment
+        chosen += got is not None
+    assert chosen > 0
+    # A stopped experiment's envelopes are not read for Today.
+    services.experiment_stop(experiment, "")
+    assert queries.today_envelopes(owner, start + dt.timedelta(days=1)) == []

@@ -14,7 +14,7 @@ from django.utils import timezone
 from journal import views
 from journal.models import Entry, Metric, Rating, Tag
 from protocols.models import DoseLog
-from tests.factories import make_protocol
+from tests.factories import make_experiment, make_protocol
 
 pytestmark = pytest.mark.django_db
 
@@ -120,14 +120,44 @@ def test_today_sends_its_reads_that_wait_for_no_other_together(
     # The metrics, today's entries and their ratings and tags, the tags with
     # their uses, the mood's last four weeks, the protocol, today's doses,
     # today's prompt, the questionnaires' last days and the experiment card's
-    # running experiment (none: nothing more is read for it).
-    assert sent.count(True) == 10
+    # running experiment and the envelopes that could be the day's (none:
+    # nothing more is read for them).
+    assert sent.count(True) == 11
     assert sent.index(True) == 2  # after the session and the user
-    assert sent[2:12] == [True] * 10
+    assert sent[2:13] == [True] * 11
     # After them only the effects felt of today's dose, found from the doses.
-    assert [sql.split(" FROM ")[1].split()[0] for _, sql in sent_queries[12:]] == [
+    assert [sql.split(" FROM ")[1].split()[0] for _, sql in sent_queries[13:]] == [
         '"protocols_doseeffect"'
     ]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's pipeline mode"
+)
+def test_todays_experiment_card_finds_its_envelope_among_the_first_reads(
+    owner_client, owner, sent_queries
+):
+    """On a capsule day with the day's envelope opened, the card's envelope
+    comes with the first reads; whether the day's guess is made follows."""
+    from experiments.models import Envelope
+
+    today = owner.profile.local_day()
+    experiment = make_experiment(
+        owner, design="dose_days", weekdays=[today.weekday()], start_date=today
+    )
+    envelope = experiment.envelopes.first()
+    Envelope.objects.filter(pk=envelope.pk).update(day=today)
+    owner_client.get("/")
+    sent_queries.clear()
+    html = owner_client.get("/").content.decode()
+    assert "Which do you think today" in html
+    sent = [inside for inside, _ in sent_queries]
+    assert sent[2:13] == [True] * 11
+    after = [sql.split(" FROM ")[1].split()[0] for _, sql in sent_queries[13:]]
+    # (The others after: the last dose, with no protocol to say it, and the
+    # questionnaires of an experiment's first week.)
+    assert '"experiments_envelope"' not in after
+    assert '"experiments_guess"' in after
 
 
 @pytest.mark.skipif(
@@ -201,7 +231,7 @@ def test_a_check_in_saved_through_htmx_is_read_back_together(
     assert "read back" in html and "<span>kayak</span>" in html
     # The metrics, today's entries and their parts, the tags, the mood's last
     # four weeks, the protocol, today's doses, today's prompt, the
-    # questionnaires' last days and the running experiment, in one round trip
-    # after the writes.
+    # questionnaires' last days and the running experiment and its envelopes,
+    # in one round trip after the writes.
     first = sent.index(True)
-    assert sent.count(True) == 10 and sent[first : first + 10] == [True] * 10
+    assert sent.count(True) == 11 and sent[first : first + 11] == [True] * 11
