@@ -491,17 +491,15 @@ def correlate(values: dict[int, dict[dt.date, float]], ids: list[int]) -> list[P
     for k, i in enumerate(ids):
         grid[ordinals[i] - first, k] = np.fromiter(values[i].values(), dtype=float)
     rated = ~np.isnan(grid)
-    # Each metric's carry-over, from its column (already in day order).
+    # Each metric's carry-over, from its column (already in day order); and
+    # the column's rows in the order of its values, sorted once: a pair's
+    # values in order are the rows of that order that are the pair's, ranked
+    # with no sort of their own (ten pairs of five metrics: 20 sorts → 5).
     carry = {}
+    orders = []
     for k, i in enumerate(ids):
         rows = np.flatnonzero(rated[:, k])
         carry[i] = stats.series_noise(grid[rows, k], rows + first).carry_over
-    # Each column's rows in the order of its values, sorted once: a pair's
-    # values in order are the rows of that order that are the pair's, ranked
-    # with no sort of their own (ten pairs of five metrics: 20 sorts → 5).
-    orders = []
-    for k in range(len(ids)):
-        rows = np.flatnonzero(rated[:, k])
         orders.append(rows[np.argsort(grid[rows, k], kind="stable")])
     found = []
     for k, a in enumerate(ids):
