@@ -132,6 +132,10 @@ class Experiment(models.Model):
 class Envelope(models.Model):
     """One week's or one dose day's capsules, under a QR code."""
 
+    # A weekly block's envelope holds the capsules of the seven days from the
+    # day it is opened; no second one opens within them.
+    LASTS = dt.timedelta(days=7)
+
     experiment = models.ForeignKey(
         Experiment, on_delete=models.CASCADE, related_name="envelopes"
     )

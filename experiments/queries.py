@@ -50,8 +50,8 @@ def running(user: User) -> Experiment | None:
 
 def checkin_reads(user: User, day: dt.date) -> list[Read | None]:
     """What Today's experiment card reads first (journal.checkin)."""
-    week_ago = day - dt.timedelta(days=7)
-    return [_running.read(user.pk), _today_envelopes.read(user.pk, day, week_ago)]
+    since = day - Envelope.LASTS
+    return [_running.read(user.pk), _today_envelopes.read(user.pk, day, since)]
 
 
 def today_envelopes(user: User, day: dt.date) -> list[Envelope]:
@@ -59,15 +59,13 @@ def today_envelopes(user: User, day: dt.date) -> list[Envelope]:
     day's (services.current_envelope chooses): opened in the last seven days,
     or one of an open design's weeks. Read with the experiment itself, before
     it is known, so that Today's card waits for no round trip of its own."""
-    return _today_envelopes(user.pk, day, day - dt.timedelta(days=7))
+    return _today_envelopes(user.pk, day, day - Envelope.LASTS)
 
 
 @prepared
-def _today_envelopes(
-    user_id: int, day: dt.date, week_ago: dt.date
-) -> QuerySet[Envelope]:
+def _today_envelopes(user_id: int, day: dt.date, since: dt.date) -> QuerySet[Envelope]:
     return Envelope.objects.filter(
-        Q(day__gt=week_ago, day__lte=day) | Q(week__isnull=False),
+        Q(day__gt=since, day__lte=day) | Q(week__isnull=False),
         experiment__user=user_id,
         experiment__status__in=[Experiment.Status.RUNNING, Experiment.Status.PAUSED],
     )

@@ -265,7 +265,7 @@ def envelope_open(
             clash = opened.filter(day=day).first()
             when = "today"
         else:
-            clash = opened.filter(day__gt=day - dt.timedelta(days=7)).first()
+            clash = opened.filter(day__gt=day - Envelope.LASTS).first()
             when = "in the last seven days"
         if clash is not None:
             raise EnvelopeRefused(
@@ -307,9 +307,7 @@ def current_envelope(
     elif experiment.design == Design.DOSE_DAYS:
         envelope = _envelope_on.first(experiment.pk, day)
     else:
-        opened = experiment.envelopes.filter(
-            day__lte=day, day__gt=day - dt.timedelta(days=7)
-        )
+        opened = experiment.envelopes.filter(day__lte=day, day__gt=day - Envelope.LASTS)
         return opened.order_by("-day", "-id").first()
     if envelope is not None:
         envelope.experiment = experiment  # as experiment.envelopes would
@@ -329,8 +327,8 @@ def _current_among(
         return next((e for e in mine if week is not None and e.week == week), None)
     if experiment.design == Design.DOSE_DAYS:
         return next((e for e in mine if e.day == day), None)
-    week_ago = day - dt.timedelta(days=7)
-    opened = [e for e in mine if e.day is not None and week_ago < e.day <= day]
+    since = day - Envelope.LASTS
+    opened = [e for e in mine if e.day is not None and since < e.day <= day]
     return opened[-1] if opened else None
 
 
