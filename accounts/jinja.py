@@ -23,16 +23,17 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.template.defaultfilters import urlencode
 from django.utils import timezone
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
 
 from accounts.moments import journal_moment
-from config.reverse import fast_reverse
+from config.reverse import fast_reverse, where
 
 TENTH = Decimal("0.1")
 
 
-def url(name: str, *args) -> str:
-    return fast_reverse(name, args)
+@pass_context
+def url(context, name: str, *args) -> str:
+    return fast_reverse(name, args, where=where(context.get("request")))
 
 
 def local(moment: dt.datetime) -> dt.datetime:

@@ -24,11 +24,12 @@ say), goes through the queryset as before, every time. A text marker holds
 what a lookup would change on the way to the SQL (both cases, the LIKE
 wildcards and escape, a quote, spaces at both ends), so a lookup that
 rewrites text cannot find its marker among the parameters and the shape is
-not kept. The shape's key holds the database alias and vendor, the
-current time zone (SQL that truncates to days names it) and each argument's
-kind and length. The builder must be a function of its arguments alone: no
-clock, no settings read at call time; what it reads otherwise is frozen into
-the first compile.
+not kept. The shape's key holds the database alias and vendor and each
+argument's kind and length; a query whose SQL names the current time zone
+(one that truncates moments to days) is kept for each zone apart. The
+builder must be a function of its arguments alone: no clock, no settings
+read at call time; what it reads otherwise is frozen into the first
+compile.
 """
 
 from __future__ import annotations
@@ -61,6 +62,12 @@ MARKED = re.compile(str(MARKER)[:4] + r"\d{6}")
 FIRST_DAY = dt.date(1001, 1, 1)
 # Shapes kept per query; past this, new shapes run unprepared.
 MAX_SHAPES = 64
+# A shape first compiled in one zone is compiled again in another of these
+# (one that is not the current zone) to learn whether its SQL names the zone.
+OTHER_ZONES = ("Pacific/Chatham", "UTC")
+# A shape's place for a query whose SQL names the current time zone: its
+# shapes are kept under keys that hold the zone too.
+ZONED = "zoned"
 # Rows of values_list() reads come in one fetch of at most this many.
 WHOLE = 2**31 - 1
 WHOLE_FETCH = (ValuesListIterable, FlatValuesListIterable)
@@ -133,7 +140,7 @@ class prepared:
 
     def __init__(self, build: Callable[..., QuerySet]):
         self.build = build
-        self.shapes: dict[tuple, _Shape | None] = {}
+        self.shapes: dict[tuple, _Shape | str | None] = {}
         update_wrapper(self, build)
 
     def __call__(self, *args) -> list:
@@ -156,19 +163,41 @@ class prepared:
         kinds = tuple(_kind(arg) for arg in args)
         if None in kinds:
             return None
-        key = (
-            DEFAULT_DB_ALIAS,
-            connection.vendor,
-            timezone.get_current_timezone_name(),
-            kinds,
-        )
+        key = (DEFAULT_DB_ALIAS, connection.vendor, kinds)
+        try:
+            shape = self.shapes[key]
+        except KeyError:
+            shape = self._first_shape(key, kinds, connection)
+        if shape is not ZONED:
+            return shape
+        # Looking the zone up costs microseconds (it is context-local): only
+        # the queries whose SQL names it do.
+        key = (*key, timezone.get_current_timezone_name())
         try:
             return self.shapes[key]
         except KeyError:
             shape = self._compile(kinds, connection)
-            if len(self.shapes) < MAX_SHAPES:
-                self.shapes[key] = shape
+            self._keep(key, shape)
             return shape
+
+    def _first_shape(self, key, kinds, connection) -> _Shape | None:
+        """The shape compiled in the current zone; kept for every zone if it
+        compiles to the same SQL in another."""
+        shape = self._compile(kinds, connection)
+        zone = timezone.get_current_timezone_name()
+        other = OTHER_ZONES[0] if zone != OTHER_ZONES[0] else OTHER_ZONES[1]
+        with timezone.override(other):
+            elsewhere = self._compile(kinds, connection)
+        if _same(shape, elsewhere):
+            self._keep(key, shape)
+        else:
+            self._keep(key, ZONED)
+            self._keep((*key, zone), shape)
+        return shape
+
+    def _keep(self, key, shape) -> None:
+        if len(self.shapes) < MAX_SHAPES:
+            self.shapes[key] = shape
 
     def first(self, *args):
         """The first row, or None: for a builder that slices its queryset to
@@ -258,6 +287,16 @@ class prepared:
             # The replay refers to the compiler: a cycle, which only the
             # garbage collector would free, once per read.
             compiler.__dict__.pop("execute_sql", None)
+
+
+def _same(shape: _Shape | None, other: _Shape | None) -> bool:
+    if shape is None or other is None:
+        return shape is other
+    return (shape.sql, shape.params, shape.fills) == (
+        other.sql,
+        other.params,
+        other.fills,
+    )
 
 
 def _replay(compiler, rows: list[tuple]) -> Callable:

@@ -13,6 +13,10 @@ refuses: one that takes twelve-digit numbers but not some smaller one. Every
 numbered route here, Titrate's and its libraries', is an `int` converter, and
 a test compares the two on every route. The {% url %} tag of every Django
 template goes through it too (URLNode, below, in the template builtins).
+
+The URLconf and script prefix are Django's context-local values, and each
+read of one costs microseconds (two reads a call were a fifth of its time).
+Templates rendered for a request read them once per request (where()).
 """
 
 from __future__ import annotations
@@ -28,11 +32,18 @@ MARKER = 987_654_321_000
 _shapes: dict[tuple, tuple[str, ...] | None] = {}
 
 
-def fast_reverse(viewname: str, args=(), current_app: str | None = None) -> str:
+def fast_reverse(
+    viewname: str,
+    args=(),
+    current_app: str | None = None,
+    where: tuple[str, str] | None = None,
+) -> str:
+    """reverse(viewname, args=args, current_app=current_app); `where` is
+    where(request) when the caller has the request being answered."""
     if not all(type(arg) is int and arg >= 0 for arg in args):
         return reverse(viewname, args=args, current_app=current_app)
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    key = (urlconf, get_script_prefix(), current_app, viewname, len(args))
+    urlconf, prefix = where or _where()
+    key = (urlconf, prefix, current_app, viewname, len(args))
     try:
         pieces = _shapes[key]
     except KeyError:
@@ -43,6 +54,25 @@ def fast_reverse(viewname: str, args=(), current_app: str | None = None) -> str:
     for arg, piece in zip(args, pieces[1:], strict=True):
         parts += (str(arg), piece)
     return "".join(parts)
+
+
+def _where() -> tuple[str, str]:
+    """The URLconf and script prefix reverse() would use now."""
+    return (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+def where(request) -> tuple[str, str]:
+    """The URLconf and script prefix while `request` is answered, read once
+    for it. Django sets both before any middleware runs, and nothing here
+    changes them later (a middleware that set request.urlconf would: none
+    does)."""
+    if request is None:
+        return _where()
+    try:
+        return request._reverse_where
+    except AttributeError:
+        found = request._reverse_where = _where()
+        return found
 
 
 def _shape(viewname: str, count: int, current_app: str | None):
@@ -72,8 +102,13 @@ class FastURLNode(URLNode):
         if self.kwargs or self.asvar:
             return super().render(context)
         args = [arg.resolve(context) for arg in self.args]
-        current_app = _current_app(context)
-        path = fast_reverse(self.view_name.resolve(context), args, current_app)
+        request = getattr(context, "request", None)
+        path = fast_reverse(
+            self.view_name.resolve(context),
+            args,
+            _current_app(context),
+            where(request),
+        )
         return conditional_escape(path) if context.autoescape else path
 
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from config.prepared import MARKER, Read, ahead, prepared, rows
+from config.prepared import MARKER, ZONED, Read, ahead, prepared, rows
 from journal.models import Entry, Metric, Rating, Tag
 from protocols.models import DoseLog
 from tests.conftest import make_user
@@ -318,6 +318,21 @@ def test_the_shape_follows_the_time_zone(owner):
     with timezone.override("Asia/Tokyo"):
         assert days_of(owner.pk) == [DAY + dt.timedelta(days=1)]
     assert days_of(owner.pk) == [DAY]
+    zones = {key[-1] for key, shape in days_of.shapes.items() if shape != ZONED}
+    assert zones == {timezone.get_current_timezone_name(), "Asia/Tokyo"}
+
+
+def test_a_shape_that_names_no_zone_is_kept_once_for_every_zone(owner):
+    @prepared
+    def entries_of(user_id: int, day: dt.date):
+        return Entry.objects.filter(user=user_id, day=day).order_by("pk")
+
+    entry = make_entry(owner, day=DAY)
+    for zone in ("Asia/Tokyo", "Pacific/Chatham", "UTC", "America/Denver"):
+        with timezone.override(zone):
+            assert entries_of(owner.pk, DAY) == [entry]
+    assert len(entries_of.shapes) == 1
+    assert None not in entries_of.shapes.values()
 
 
 @pytest.mark.django_db(transaction=True)

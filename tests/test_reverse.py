@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.template import Context, Template
+from django.template import Context, RequestContext, Template, engines
 from django.urls import (
     NoReverseMatch,
     URLPattern,
@@ -119,3 +119,20 @@ def test_another_urlconf_is_kept_apart(settings):
     settings.ROOT_URLCONF = default
     with pytest.raises(NoReverseMatch):
         fast_reverse("scoped", [3])
+
+
+def test_each_request_reverses_under_its_own_script_prefix(rf):
+    template = Template("{% url 'journal:entry_edit' 7 %}")
+    jinja = engines["jinja2"].from_string("{{ url('journal:entry_edit', 7) }}")
+    plain = reverse("journal:entry_edit", args=[7])
+    for prefix in ("/titrate/", "/other/", "/"):
+        set_script_prefix(prefix)
+        try:
+            request = rf.get("/")
+            expected = prefix.rstrip("/") + plain
+            assert template.render(RequestContext(request)) == expected
+            assert jinja.render(request=request) == expected
+            # Read once for the request: later renders for it agree.
+            assert template.render(RequestContext(request)) == expected
+        finally:
+            set_script_prefix("/")
