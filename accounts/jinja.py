@@ -26,14 +26,15 @@ from django.utils import timezone
 from jinja2 import Environment, pass_context
 
 from accounts.moments import journal_moment
-from config.reverse import fast_reverse, where
+from config.reverse import fast_reverse, rendering_where
 
 TENTH = Decimal("0.1")
 
 
 @pass_context
 def url(context, name: str, *args) -> str:
-    return fast_reverse(name, args, where=where(context.get("request")))
+    request = context.get("request")
+    return fast_reverse(name, args, where=rendering_where(request))
 
 
 def local(moment: dt.datetime) -> dt.datetime:

@@ -60,11 +60,13 @@ def weekday_day(day: dt.date) -> str:
     return f"{day:%A}, {day.day} {day:%B}"
 
 
-def journal_moment(day: dt.date, moment: dt.datetime, long: bool = False) -> str:
+def journal_moment(
+    day: dt.date, moment: dt.datetime, long: bool = False, zone=None
+) -> str:
     """A moment under its journal day (the day-start hour applied): "Tue 3 Mar,
     01:30 (the next morning)" when the clock time is after midnight but still
-    belongs to the evening before."""
-    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    belongs to the evening before. In `zone`, or the current time zone."""
+    local = timezone.localtime(moment, zone) if timezone.is_aware(moment) else moment
     if long:
         text = f"{day:%A}, {day.day} {day:%B %Y}, {local:%H:%M}"
     else:

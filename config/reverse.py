@@ -16,10 +16,16 @@ template goes through it too (URLNode, below, in the template builtins).
 
 The URLconf and script prefix are Django's context-local values, and each
 read of one costs microseconds (two reads a call were a fifth of its time).
-Templates rendered for a request read them once per request (where()).
+Templates rendered for a request read them once per request (where()), and
+Jinja2 fragments through {% include_jinja %} (rendering_for()): their macros,
+imported without the template's context, do not see the request.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django import template
 from django.conf import settings
@@ -73,6 +79,28 @@ def where(request) -> tuple[str, str]:
     except AttributeError:
         found = request._reverse_where = _where()
         return found
+
+
+# where() of the request a Jinja2 fragment is being rendered for.
+_RENDERING: ContextVar[tuple[str, str] | None] = ContextVar(
+    "reverse_rendering", default=None
+)
+
+
+@contextmanager
+def rendering_for(request) -> Iterator[None]:
+    """Within the block, rendering_where() gives where(request)."""
+    token = _RENDERING.set(where(request))
+    try:
+        yield
+    finally:
+        _RENDERING.reset(token)
+
+
+def rendering_where(request=None) -> tuple[str, str]:
+    """where() of the request being rendered for: the fragment's, or this
+    one (None: read now)."""
+    return _RENDERING.get() or where(request)
 
 
 def _shape(viewname: str, count: int, current_app: str | None):

@@ -19,8 +19,10 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.utils import timezone
 
 from accounts.models import User
+from accounts.moments import journal_moment
 from config.prepared import Read, ahead, prepared, rows
 from journal import search
 from journal.models import DayTotal, Entry, Metric, Rating, Tag
@@ -127,6 +129,8 @@ class EntryCard:
     ratings: list[tuple[str, int]]  # (metric name, value), in metric order
     tag_names: list[str]
     values: dict[int, int]  # metric id → value, for the day's means
+    at: dt.datetime  # when it was written, in the person's time zone
+    moment: str  # that moment under its journal day (accounts.moments)
 
 
 def _cards(
@@ -150,7 +154,13 @@ def _cards(
         ratings[entry_id].append((name, value))
         values[entry_id][metric_id] = value
         rated[metric_id] = (position, name)
-    cards = [EntryCard(e, ratings[e.pk], tags[e.pk], values[e.pk]) for e in entries]
+    # The zone looked up once for the page, not twice a card (context-local).
+    zone = timezone.get_current_timezone()
+    cards = []
+    for e in entries:
+        at = timezone.localtime(e.occurred_at, zone)
+        moment = journal_moment(e.day, at, zone=zone)
+        cards.append(EntryCard(e, ratings[e.pk], tags[e.pk], values[e.pk], at, moment))
     order = sorted(rated, key=lambda pk: (rated[pk][0], pk))  # Metric's ordering
     return cards, {pk: rated[pk][1] for pk in order}
 
