@@ -173,10 +173,8 @@ def test_pages_name_an_after_midnight_entry_by_its_journal_day(owner_client, own
     # The journal's card: its clock time and its name, in the person's zone.
     journal = owner_client.get("/journal/").content.decode()
     assert '<time datetime="2026-03-03T01:30:00+01:00">01:30</time>' in journal
-    assert (
-        'Edit<span class="visually-hidden"> entry of Mon 2 Mar, 01:30 (the next morning)'
-        in journal
-    )
+    edit = '<span class="visually-hidden"> entry of Mon 2 Mar, 01:30 (the next morning)'
+    assert f"Edit{edit}" in journal
     dose = make_dose(owner, day=dt.date(2026, 3, 2))
     type(dose).objects.filter(pk=dose.pk).update(taken_at=moment)
     protocol_page = owner_client.get("/protocol/").content.decode()
