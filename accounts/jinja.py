@@ -22,7 +22,6 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.template.defaultfilters import urlencode
-from django.utils import timezone
 from jinja2 import Environment, pass_context
 
 from accounts.moments import journal_moment
@@ -35,11 +34,6 @@ TENTH = Decimal("0.1")
 def url(context, name: str, *args) -> str:
     request = context.get("request")
     return fast_reverse(name, args, where=rendering_where(request))
-
-
-def local(moment: dt.datetime) -> dt.datetime:
-    """An aware moment in the current time zone (the person's)."""
-    return timezone.localtime(moment)
 
 
 def long_day(day: dt.date) -> str:
@@ -63,7 +57,6 @@ def environment(**options) -> Environment:
     env = Environment(autoescape=True, **options)
     env.globals.update(url=url, journal_moment=journal_moment)
     env.filters.update(
-        local=local,
         long_day=long_day,
         one_decimal=one_decimal,
         amount=amount,
