@@ -510,6 +510,20 @@ def test_a_read_ahead_is_taken_once_and_for_its_own_arguments_only(owner, sent_q
     assert len(sent_queries) == 1  # what no call took was dropped with the block
 
 
+@pytest.mark.skipif(not POSTGRESQL, reason="PostgreSQL's pipeline mode")
+def test_reads_ahead_nobody_watches_give_the_rows_of_when_they_were_sent(owner):
+    """Unwatched (no execute wrapper, no query log), the reads go on the
+    backend's own cursors: what the calls take is what was read ahead."""
+    assert not connection.execute_wrappers and not connection.queries_logged
+    entry = make_entry(owner, day=DAY, note="before")
+    raw = ("SELECT id, note FROM journal_entry WHERE user_id = %s", (owner.pk,))
+    with ahead([entries_of.read(owner.pk, DAY, DAY), Read(*raw)]):
+        Entry.objects.filter(pk=entry.pk).update(note="after")
+        assert [e.note for e in entries_of(owner.pk, DAY, DAY)] == ["before"]
+        assert rows(*raw) == [(entry.pk, "before")]
+    assert [e.note for e in entries_of(owner.pk, DAY, DAY)] == ["after"]
+
+
 def test_nothing_is_read_ahead_for_one_read_or_none(owner, sent_queries):
     make_entry(owner, day=DAY)
     sent_queries.clear()
