@@ -44,8 +44,13 @@ from functools import cache, update_wrapper
 
 from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
-from django.db.models.query import FlatValuesListIterable, ValuesListIterable
+from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
 from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
@@ -113,7 +118,15 @@ class _Shape:
     """One compiled query: its SQL, its parameters, and for each parameter
     that came from an argument, where in the arguments it comes from."""
 
-    __slots__ = ("queryset", "compiler", "sql", "params", "fills", "converters")
+    __slots__ = (
+        "queryset",
+        "compiler",
+        "sql",
+        "params",
+        "fills",
+        "converters",
+        "plan",
+    )
 
     def __init__(self, queryset, compiler, sql, params, fills):
         self.queryset = queryset
@@ -124,6 +137,9 @@ class _Shape:
         # The selected columns' converters, as the compiler finds them for
         # every run (a call per column); found on the first run.
         self.converters = None
+        # How model instances are made of its rows (_Plan), found on the
+        # first run; False where Django's iterable makes them.
+        self.plan = None
 
     def params_for(self, args, connection) -> tuple:
         params = list(self.params)
@@ -256,6 +272,10 @@ class prepared:
 
     def _run(self, shape: _Shape, args, connection) -> list:
         params = shape.params_for(args, connection)
+        if shape.plan is None:
+            shape.plan = _Plan.of(shape) or False
+        if shape.plan:
+            return shape.plan.models(shape, params, connection)
         # Shallow copies, as Query.clone() starts: nothing below changes what
         # they share (copy.copy would evaluate a QuerySet to pickle it).
         compiler = _shallow(shape.compiler)
@@ -287,6 +307,85 @@ class prepared:
             # The replay refers to the compiler: a cycle, which only the
             # garbage collector would free, once per read.
             compiler.__dict__.pop("execute_sql", None)
+
+
+class _Plan:
+    """Model instances made of a shape's rows as Django's ModelIterable makes
+    them (Model.from_db(), select_related()'s populators, annotations, then
+    prefetch_related()), with what it works out again for every query worked
+    out once per shape: on Today, where rows read ahead were replayed through
+    it, that was 70 µs a read (120 against 52 for the five metrics' rows made
+    into instances and nothing else), eleven times a page."""
+
+    __slots__ = ("model", "init_list", "start", "end", "populators", "annotations")
+
+    @classmethod
+    def of(cls, shape: _Shape) -> _Plan | None:
+        """The plan, or None where the rows go through Django's iterable (any
+        other iterable class, composite fields, a locking read)."""
+        queryset, compiler = shape.queryset, shape.compiler
+        if (
+            queryset._iterable_class is not ModelIterable
+            or queryset.query.select_for_update
+            or compiler.klass_info is None
+        ):
+            return None
+        columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            return None
+        if shape.converters is None:
+            shape.converters = compiler.get_converters(columns)
+        plan = cls()
+        klass_info, select = compiler.klass_info, compiler.select
+        plan.model = klass_info["model"]
+        fields = klass_info["select_fields"]
+        plan.start, plan.end = fields[0], fields[-1] + 1
+        plan.init_list = [s[0].target.attname for s in select[plan.start : plan.end]]
+        # They keep nothing of a row between rows: shared by every run.
+        plan.populators = get_related_populators(klass_info, select, DEFAULT_DB_ALIAS)
+        plan.annotations = tuple(compiler.annotation_col_map.items())
+        return plan
+
+    def models(self, shape: _Shape, params: tuple, connection) -> list:
+        compiler = shape.compiler
+        rows = _taken(shape.sql, params)
+        if rows is None:
+            with connection.cursor() as cursor:
+                cursor.execute(shape.sql, params)
+                rows = cursor.fetchall()
+        if compiler.has_extra_select:
+            rows = [row[: compiler.col_count] for row in rows]
+        if shape.converters:
+            rows = _converted(rows, shape.converters, connection)
+        model, init_list = self.model, self.init_list
+        start, end = self.start, self.end
+        objs = []
+        for row in rows:
+            obj = model.from_db(DEFAULT_DB_ALIAS, init_list, row[start:end])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for name, position in self.annotations:
+                setattr(obj, name, row[position])
+            objs.append(obj)
+        lookups = shape.queryset._prefetch_related_lookups
+        if lookups and objs:
+            prefetch_related_objects(objs, *lookups)
+        return objs
+
+
+def _converted(rows: list, converters: dict, connection) -> list:
+    """The rows with each column's converters applied, as
+    SQLCompiler.apply_converters() applies them."""
+    converters = list(converters.items())
+    converted = []
+    for row in map(list, rows):
+        for position, (functions, expression) in converters:
+            value = row[position]
+            for convert in functions:
+                value = convert(value, expression, connection)
+            row[position] = value
+        converted.append(row)
+    return converted
 
 
 def _same(shape: _Shape | None, other: _Shape | None) -> bool:

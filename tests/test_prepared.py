@@ -129,6 +129,70 @@ def test_model_instances_as_the_queryset_gives_them(owner, other_user):
     assert entries_of(other_user.pk, DAY, DAY)[0].note == "not theirs"
 
 
+@prepared
+def doses_and_protocols(user_id: int, first: dt.date):
+    """Rows of three models (one of them often absent), an annotation, a
+    converted column (the amount), then each dose's effects."""
+    return (
+        DoseLog.objects.filter(user=user_id, day__gte=first)
+        .select_related("substance", "protocol")
+        .annotate(effect_count=Count("effects"))
+        .prefetch_related("effects")
+        .order_by("day", "pk")
+    )
+
+
+@prepared
+def notes_by_day(user_id: int):
+    """Some fields deferred, and distinct rows ordered by a column they do
+    not hold: Django selects it as well and leaves it out of the rows."""
+    return Entry.objects.filter(user=user_id).only("note").order_by("-day").distinct()
+
+
+def state(obj, depth: int = 2) -> dict:
+    """What a model instance holds: its values, its database, the related
+    instances cached on it and the ones prefetched for it (to `depth`: a
+    prefetched effect refers back to its dose)."""
+    values = {k: v for k, v in vars(obj).items() if not k.startswith("_")}
+    cached = obj._state.fields_cache.items()
+    prefetched = getattr(obj, "_prefetched_objects_cache", {}).items()
+    if not depth:
+        return {"pk": obj.pk}
+    return {
+        **values,
+        "db": obj._state.db,
+        "adding": obj._state.adding,
+        "deferred": sorted(obj.get_deferred_fields()),
+        "cached": {k: v and state(v, depth - 1) for k, v in cached},
+        "prefetched": {k: [state(x, depth - 1) for x in v] for k, v in prefetched},
+    }
+
+
+def test_model_rows_make_the_instances_the_queryset_makes(owner, other_user):
+    protocol = make_protocol(owner)
+    with_protocol = make_dose(owner, day=DAY)
+    type(with_protocol).objects.filter(pk=with_protocol.pk).update(protocol=protocol)
+    make_dose(owner, day=DAY + dt.timedelta(days=2)).effects.create(
+        name="calm", intensity=2
+    )
+    make_dose(other_user, day=DAY)
+    for day in (DAY, DAY, DAY + dt.timedelta(days=3)):
+        make_entry(owner, day=day, note=f"on {day}")
+    for _ in range(2):  # compiled, then from the shape
+        got = doses_and_protocols(owner.pk, DAY)
+        expected = doses_and_protocols.build(owner.pk, DAY)
+        assert [state(d) for d in got] == [state(d) for d in expected]
+        assert [d.protocol_id for d in got] == [protocol.pk, None]
+        assert [state(e) for e in notes_by_day(owner.pk)] == [
+            state(e) for e in notes_by_day.build(owner.pk)
+        ]
+    with ahead([doses_and_protocols.read(owner.pk, DAY), notes_by_day.read(owner.pk)]):
+        assert [state(d) for d in doses_and_protocols(owner.pk, DAY)] == [
+            state(d) for d in expected
+        ]
+        assert len(notes_by_day(owner.pk)) == 3
+
+
 def test_the_second_call_reads_without_compiling(owner):
     make_entry(owner, day=DAY)
     entries_of(owner.pk, DAY, DAY)
