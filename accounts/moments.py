@@ -61,7 +61,7 @@ def weekday_day(day: dt.date) -> str:
 
 
 def journal_moment(
-    day: dt.date, moment: dt.datetime, long: bool = False, zone=None
+    day: dt.date, moment: dt.datetime, long: bool = False, zone: dt.tzinfo | None = None
 ) -> str:
     """A moment under its journal day (the day-start hour applied): "Tue 3 Mar,
     01:30 (the next morning)" when the clock time is after midnight but still

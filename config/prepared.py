@@ -356,7 +356,9 @@ class _Plan:
         if compiler.has_extra_select:
             rows = [row[: compiler.col_count] for row in rows]
         if shape.converters:
-            rows = _converted(rows, shape.converters, connection)
+            compiler = _shallow(compiler)
+            compiler.connection = connection
+            rows = list(compiler.apply_converters(rows, shape.converters))
         model, init_list = self.model, self.init_list
         start, end = self.start, self.end
         objs = []
@@ -371,21 +373,6 @@ class _Plan:
         if lookups and objs:
             prefetch_related_objects(objs, *lookups)
         return objs
-
-
-def _converted(rows: list, converters: dict, connection) -> list:
-    """The rows with each column's converters applied, as
-    SQLCompiler.apply_converters() applies them."""
-    converters = list(converters.items())
-    converted = []
-    for row in map(list, rows):
-        for position, (functions, expression) in converters:
-            value = row[position]
-            for convert in functions:
-                value = convert(value, expression, connection)
-            row[position] = value
-        converted.append(row)
-    return converted
 
 
 def _same(shape: _Shape | None, other: _Shape | None) -> bool:
