@@ -141,6 +141,16 @@ class _Shape:
         # first run; False where Django's iterable makes them.
         self.plan = None
 
+    def selected(self) -> list:
+        """The expressions of the columns its rows hold."""
+        compiler = self.compiler
+        return [column for column, _, _ in compiler.select[: compiler.col_count]]
+
+    def column_converters(self) -> dict:
+        if self.converters is None:
+            self.converters = self.compiler.get_converters(self.selected())
+        return self.converters
+
     def params_for(self, args, connection) -> tuple:
         params = list(self.params)
         for position, index, item_index, adapt in self.fills:
@@ -285,10 +295,7 @@ class prepared:
         rows = _taken(shape.sql, params)
         if rows is not None:
             compiler.execute_sql = _replay(compiler, rows)
-        if shape.converters is None:
-            columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
-            shape.converters = compiler.get_converters(columns)
-        converters = shape.converters
+        converters = shape.column_converters()
         compiler.get_converters = lambda expressions: converters
         query = _shallow(shape.queryset.query)
         query.get_compiler = lambda *args, **kwargs: compiler
@@ -330,11 +337,8 @@ class _Plan:
             or compiler.klass_info is None
         ):
             return None
-        columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
-        if compiler.has_composite_fields(columns):
+        if compiler.has_composite_fields(shape.selected()):
             return None
-        if shape.converters is None:
-            shape.converters = compiler.get_converters(columns)
         plan = cls()
         klass_info, select = compiler.klass_info, compiler.select
         plan.model = klass_info["model"]
@@ -348,21 +352,18 @@ class _Plan:
 
     def models(self, shape: _Shape, params: tuple, connection) -> list:
         compiler = shape.compiler
-        rows = _taken(shape.sql, params)
-        if rows is None:
-            with connection.cursor() as cursor:
-                cursor.execute(shape.sql, params)
-                rows = cursor.fetchall()
+        found = rows(shape.sql, params)
         if compiler.has_extra_select:
-            rows = [row[: compiler.col_count] for row in rows]
-        if shape.converters:
+            found = [row[: compiler.col_count] for row in found]
+        converters = shape.column_converters()
+        if converters:
             compiler = _shallow(compiler)
             compiler.connection = connection
-            rows = list(compiler.apply_converters(rows, shape.converters))
+            found = list(compiler.apply_converters(found, converters))
         model, init_list = self.model, self.init_list
         start, end = self.start, self.end
         objs = []
-        for row in rows:
+        for row in found:
             obj = model.from_db(DEFAULT_DB_ALIAS, init_list, row[start:end])
             for populator in self.populators:
                 populator.populate(row, obj)
