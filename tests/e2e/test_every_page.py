@@ -15,6 +15,7 @@ import random
 from pathlib import Path
 
 import pytest
+import tinycss2
 from django.test import Client
 
 from portability.demo import seed_account
@@ -22,12 +23,6 @@ from protocols.models import SafetyScreen
 from tests.conftest import missing_tool
 from tests.e2e.conftest import DESKTOP, PHONE, PageWatch, screenshot
 from tests.walker import OBJECT_TYPES, PUBLIC_ROUTES, our_routes
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.longest,
-    pytest.mark.django_db(transaction=True),
-]
 
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -53,13 +48,16 @@ FAILING_IMPACTS = {"serious", "critical"}
 
 # One round trip a page and scheme: wait until no htmx request is under way
 # (networkidle would wait half a second of quiet on every page), then axe's
-# violations, the unlabelled controls, and the page's width against the
-# window's, and which colour scheme the page is in.
-CHECKS = """async () => {
+# violations (every rule, or only those given), the unlabelled controls, and
+# the page's width against the window's, and which colour scheme the page is
+# in.
+CHECKS = """async (rules) => {
   while (document.querySelector('.htmx-request')) {
     await new Promise(resolve => setTimeout(resolve, 20));
   }
-  const result = await axe.run(document, {resultTypes: ['violations']});
+  const options = {resultTypes: ['violations']};
+  if (rules) options.runOnly = {type: 'rule', values: rules};
+  const result = await axe.run(document, options);
   return {
     violations: result.violations.map(v => ({id: v.id, impact: v.impact,
       nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)})),
@@ -76,8 +74,56 @@ CHECKS = """async () => {
 
 SCHEMES = ("light", "dark")
 SIZES = {"phone": PHONE, "desktop": DESKTOP}
+# The dark scheme changes colours and nothing else (the stylesheet's dark
+# block sets colour properties only: test_the_dark_scheme_changes_colours_only),
+# so in it only the rules about colour can find anything the light scheme's
+# run did not; all of axe's rules run in the light scheme, at both sizes.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+RULES = {"light": None, "dark": COLOUR_RULES}
+STYLESHEET = Path(__file__).parents[2] / "static" / "css" / "app.css"
 # The pages in two halves, so that parallel test workers share them out.
 PARTS = 2
+
+
+def test_the_dark_scheme_changes_colours_only():
+    """What lets the dark scheme's audit run only the colour rules: every
+    dark-scheme block of the stylesheet sets colour properties on :root and
+    nothing else, and no script or template of ours asks for the scheme."""
+    rules = tinycss2.parse_stylesheet(
+        STYLESHEET.read_text(encoding="utf-8"), skip_comments=True, skip_whitespace=True
+    )
+    dark = [
+        rule
+        for rule in rules
+        if rule.type == "at-rule"
+        and "prefers-color-scheme" in tinycss2.serialize(rule.prelude)
+    ]
+    assert dark, "the stylesheet has no dark scheme"
+    declared = 0
+    for block in dark:
+        assert (
+            tinycss2.serialize(block.prelude).strip() == "(prefers-color-scheme: dark)"
+        )
+        for rule in tinycss2.parse_rule_list(
+            block.content, skip_comments=True, skip_whitespace=True
+        ):
+            assert tinycss2.serialize(rule.prelude).strip() == ":root", rule
+            for declaration in tinycss2.parse_blocks_contents(
+                rule.content, skip_comments=True, skip_whitespace=True
+            ):
+                assert declaration.type == "declaration", declaration
+                assert declaration.name.startswith("--"), declaration.name
+                value = tinycss2.serialize(declaration.value).strip()
+                assert tinycss2.color4.parse_color(value), (declaration.name, value)
+                declared += 1
+    assert declared
+    root = STYLESHEET.parents[2]
+    ours = [*(root / "static" / "js").glob("*.js"), *root.glob("*/templates/**/*.html")]
+    ours += (root / "templates").glob("**/*.html")
+    asking = [
+        p for p in ours if "prefers-color-scheme" in p.read_text(encoding="utf-8")
+    ]
+    assert not asking
 
 
 @pytest.fixture(scope="module")
@@ -90,12 +136,13 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-def app_pages(user) -> list[str]:
-    """Every GET route of our apps that shows this user an HTML page."""
+def app_pages(user, part: int) -> list[str]:
+    """Every GET route of this part's share of our apps' routes that shows
+    this user an HTML page."""
     client = Client()
     client.force_login(user)
     pages = []
-    for route in our_routes():
+    for route in our_routes()[part::PARTS]:
         if route.name in PUBLIC_ROUTES:
             continue
         values = {}
@@ -124,7 +171,7 @@ def audit(page, watch: PageWatch, url: str) -> list[str]:
         page.set_viewport_size(viewport)
         for scheme in SCHEMES:
             page.emulate_media(color_scheme=scheme)
-            found = page.evaluate(CHECKS)
+            found = page.evaluate(CHECKS, RULES[scheme])
             where = f"{url} ({size}, {scheme})"
             seen = (found["width"][1], found["dark"])
             if seen != (viewport["width"], scheme == "dark"):
@@ -166,6 +213,9 @@ def new_page(browser, live_server, axe_source: str, **context_options):
     return context, page, PageWatch(page, live_server.url)
 
 
+@pytest.mark.browser
+@pytest.mark.longest
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("part", range(PARTS))
 def test_every_page_is_same_origin_policy_clean_and_accessible(
     browser, live_server, axe_source, part
@@ -178,8 +228,8 @@ def test_every_page_is_same_origin_policy_clean_and_accessible(
         rng=random.Random("every-page"),
     )
     SafetyScreen.objects.get_or_create(user=user, defaults={"answers": {}})
-    pages = app_pages(user)
-    assert len(pages) >= 25, pages  # the walker found the app's pages
+    pages = app_pages(user, part)
+    assert len(pages) >= 25 // PARTS, pages  # the walker found the app's pages
 
     context, page, watch = new_page(
         browser,
@@ -197,7 +247,7 @@ def test_every_page_is_same_origin_policy_clean_and_accessible(
     page.fill("#id_password", "a long passphrase 42")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(live_server.url + "/")
-    for url in (pages + ACCOUNT_PAGES)[part::PARTS]:
+    for url in pages + ACCOUNT_PAGES[part::PARTS]:
         problems += audit(page, watch, live_server.url + url)
     for size, viewport in SIZES.items():
         page.set_viewport_size(viewport)
