@@ -26,6 +26,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
     "--no-first-run",
+    # The app is one origin, so isolating sites in their own processes
+    # guards nothing here; that and the background features below took 5 %
+    # of the every-page audit's time (30.1 and 30.4 s against 32.2 and 31.8).
+    "--disable-site-isolation-trials",
+    "--disable-features=site-per-process,IsolateOrigins,Translate,"
+    "OptimizationHints,MediaRouter,AutofillServerCommunication",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
