@@ -17,6 +17,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_manage(*args: str, tmp_path: Path, **variables: str):
+    return _run([sys.executable, "manage.py", *args], tmp_path, variables)
+
+
+def read_settings(code: str, tmp_path: Path, **variables: str):
+    """Run code that reads django.conf.settings in a new process, as
+    `manage.py shell -c` would but without loading the apps (a tenth of the
+    time), with the environment given."""
+    variables.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    return _run([sys.executable, "-c", code], tmp_path, variables)
+
+
+def _run(command: list[str], tmp_path: Path, variables: dict[str, str]):
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -25,7 +37,7 @@ def run_manage(*args: str, tmp_path: Path, **variables: str):
     }
     environment.update({"DATA_DIR": str(tmp_path), **variables})
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        command,
         cwd=ROOT,
         env=environment,
         capture_output=True,
@@ -78,11 +90,10 @@ def test_production_reads_the_secret_key_from_a_file(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.slow
 def test_development_generates_a_secret_key_once_and_keeps_it(tmp_path):
     printed = "from django.conf import settings; print(settings.SECRET_KEY)"
-    first = run_manage("shell", "-v", "0", "-c", printed, tmp_path=tmp_path)
-    second = run_manage("shell", "-v", "0", "-c", printed, tmp_path=tmp_path)
+    first = read_settings(printed, tmp_path)
+    second = read_settings(printed, tmp_path)
     assert first.returncode == 0, first.stderr
     key = (tmp_path / "secret_key").read_text().strip()
     assert len(key) >= 50
@@ -120,13 +131,9 @@ def test_a_postgres_url_gives_persistent_health_checked_connections(
         "print(d['ENGINE'], d['NAME'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'],"
         "d['OPTIONS']['server_side_binding'], d['OPTIONS']['prepare_threshold'])"
     )
-    result = run_manage(
-        "shell",
-        "-v",
-        "0",
-        "-c",
+    result = read_settings(
         shown,
-        tmp_path=tmp_path,
+        tmp_path,
         DATABASE_URL="postgres://u:p@db.internal:5432/titrate",
         **prepared,
     )
@@ -145,7 +152,7 @@ def test_without_a_database_url_sqlite_lives_in_the_data_folder(tmp_path):
     shown = (
         "from django.conf import settings; print(settings.DATABASES['default']['NAME'])"
     )
-    result = run_manage("shell", "-v", "0", "-c", shown, tmp_path=tmp_path)
+    result = read_settings(shown, tmp_path)
     assert result.stdout.strip() == str(tmp_path / "titrate.sqlite3")
 
 
