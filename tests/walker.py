@@ -118,8 +118,8 @@ def foreign_object_failures(route: Route, owner, other_client: Client) -> list[s
         values[kwarg] = kind.url_value(kind.create(owner))
     url = route.url(values)
     failures = []
+    before = snapshot()
     for method in ("get", "post"):
-        before = snapshot()
         response = getattr(other_client, method)(url)
         if response.status_code == 405 and not _allows(route, method, other_client):
             # The route never takes this method, whoever's object it names:
@@ -127,8 +127,10 @@ def foreign_object_failures(route: Route, owner, other_client: Client) -> list[s
             pass
         elif response.status_code != 404:
             failures.append(f"{method.upper()} {url} -> {response.status_code}")
-        if snapshot() != before:
+        after = snapshot()
+        if after != before:
             failures.append(f"{method.upper()} {url} changed the database")
+        before = after  # what the next method's request must leave as it is
     return failures
 
 
