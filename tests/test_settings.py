@@ -78,16 +78,19 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert not (tmp_path / "secret_key").exists()
 
 
-@pytest.mark.slow
 def test_production_reads_the_secret_key_from_a_file(tmp_path):
+    key = secrets.token_urlsafe(50)
     key_file = tmp_path / "key"
-    key_file.write_text(secrets.token_urlsafe(50))
+    key_file.write_text(key + "\n")
     variables = production(SECRET_KEY_FILE=str(key_file))
     del variables["SECRET_KEY"]
-    result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path, **variables
+    shown = (
+        "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY)"
     )
+    result = read_settings(shown, tmp_path, **variables)
     assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", key]
+    assert not (tmp_path / "secret_key").exists()  # no key of its own was made
 
 
 def test_development_generates_a_secret_key_once_and_keeps_it(tmp_path):
