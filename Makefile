@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-fast lint format demo serve migrate collectstatic lock clean vendor-plotly bench profile stats-check messages
+.PHONY: FORCE help run test test-fast lint format demo serve migrate collectstatic lock clean vendor-plotly bench profile stats-check messages
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,12 +33,16 @@ collectstatic: $(VENV)/.runtime
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
 # The tests' static files, collected again only when what they come from has
-# changed (a file under static/, the installed packages, the settings):
-# collecting took a second or two of every `make test-fast`.
-STATIC_STAMP := staticfiles/staticfiles.json
-$(STATIC_STAMP): $(shell find static -type f) static $(VENV)/.runtime config/settings.py config/staticfiles.py
+# changed (a file under static/, the installed packages, the settings) or
+# staticfiles/ is gone: collecting took a second or two of every `make
+# test-fast`. The stamp lives outside staticfiles/ (in development settings
+# collectstatic writes no manifest there to stand for it).
+STATIC_STAMP := .cache/static-collected
+$(STATIC_STAMP): $(shell find static -type f) static $(VENV)/.runtime config/settings.py config/staticfiles.py $(if $(wildcard staticfiles),,FORCE)
 	$(MANAGE) collectstatic --noinput --verbosity 0
-	@touch $@
+	@mkdir -p $(@D) && touch $@
+
+FORCE:
 
 # The worker (reminders) runs beside the development server and stops with it.
 run: migrate ## Create the virtualenv, install, migrate and serve on http://$(HOST):$(PORT), with the worker

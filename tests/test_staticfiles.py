@@ -10,7 +10,7 @@ from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 from config.staticfiles import StaticFilesStorage
-from tests.test_settings import production, run_manage
+from tests.test_settings import production, read_settings
 
 MANIFEST = {"version": "1.1", "hash": "0", "paths": {"js/app.js": "js/app.5f3c.js"}}
 
@@ -44,8 +44,6 @@ def test_a_file_missing_from_the_manifest_is_refused_every_time(storage):
 
 def test_production_serves_static_files_through_it(tmp_path):
     shown = "from django.conf import settings; print(settings.STORAGES['staticfiles'])"
-    result = run_manage(
-        "shell", "-v", "0", "-c", shown, tmp_path=tmp_path, **production()
-    )
+    result = read_settings(shown, tmp_path, **production())
     assert result.returncode == 0, result.stderr
     assert "config.staticfiles.StaticFilesStorage" in result.stdout
