@@ -43,8 +43,11 @@ def test_the_dark_scheme_changes_colours_only():
                 assert tinycss2.color4.parse_color(value), (declaration.name, value)
                 declared += 1
     assert declared
-    ours = [*(ROOT / "static" / "js").glob("*.js"), *ROOT.glob("*/templates/**/*.html")]
-    ours += (ROOT / "templates").glob("**/*.html")
+    # Our scripts (the bundled plotly.js too) and templates, of both engines.
+    ours = [*(ROOT / "static").glob("**/*.js")]
+    for folder in [ROOT / "templates", *ROOT.glob("*/templates")]:
+        ours += [*folder.glob("**/*.html"), *folder.glob("**/*.jinja")]
+    assert any(path.suffix == ".jinja" for path in ours)
     asking = [
         p for p in ours if "prefers-color-scheme" in p.read_text(encoding="utf-8")
     ]

@@ -228,25 +228,12 @@ def test_the_server_process_freezes_what_it_loaded(tmp_path):
     """config.wsgi loads the views and then freezes the collector's view of
     them, so full collections during requests walk only what requests made;
     the youngest generation waits for more new objects than Python's 700."""
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("DJANGO_") and key != "DATABASE_URL"
-    }
-    environment.update({"DATA_DIR": str(tmp_path), **production()})
     program = (
         "import gc, sys, config.wsgi; "
         "print(gc.get_freeze_count(), 'journal.views' in sys.modules, "
         "gc.get_threshold()[0])"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", program],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = _run([sys.executable, "-c", program], tmp_path, production())
     assert result.returncode == 0, result.stderr
     frozen, views_loaded, young = result.stdout.split()
     assert int(frozen) > 50_000
