@@ -1,7 +1,9 @@
 """The dark colour scheme changes colours and nothing else, which is what lets
 the every-page audit (tests/e2e/test_every_page.py) run only axe's colour
-rules in it: every dark-scheme block of the stylesheet sets colour
-properties on :root, and no script or template of ours asks for the scheme."""
+rules in it, and the phone check-in's flows (tests/e2e/test_today_on_a_phone.py)
+run in the light scheme alone with screenshots in both: every dark-scheme
+block of the stylesheet sets colour properties on :root, and no script or
+template of ours asks for the scheme."""
 
 from __future__ import annotations
 

@@ -57,15 +57,16 @@ def sign_in_with_worker(page, base: str) -> None:
     # arrive: the test server is slow while other test processes share the
     # cores) is tried again at the next page load too; here twice at most.
     for attempt in range(3):
+        if attempt:
+            page.reload()
         try:
             control = page.wait_for_function(WORKER_CONTROL).json_value()
         except PlaywrightTimeoutError:
             if attempt == 2:
                 raise
-            control = "reload"
+            continue
         if control == "controlled":
             return
-        page.reload()
     raise AssertionError("the service worker never took control of Today")
 
 
