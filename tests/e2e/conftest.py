@@ -27,11 +27,12 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--no-first-run",
     # The app is one origin, so isolating sites in their own processes
-    # guards nothing here; that and the background features below took 5 %
-    # of the every-page audit's time (30.1 and 30.4 s against 32.2 and 31.8).
+    # guards nothing here. No --disable-features: Chromium honours only the
+    # last one given, so ours would replace Playwright's own list (features it
+    # turns off for testing: paint holding, beforeunload checks, HTTPS
+    # upgrades, requests to a search engine at start; MediaRouter and
+    # OptimizationHints among them).
     "--disable-site-isolation-trials",
-    "--disable-features=site-per-process,IsolateOrigins,Translate,"
-    "OptimizationHints,MediaRouter,AutofillServerCommunication",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
