@@ -38,6 +38,8 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshot
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
+# The page's background in each colour scheme (the stylesheet's --bg).
+BACKGROUNDS = {"light": "rgb(247, 247, 245)", "dark": "rgb(18, 20, 23)"}
 
 
 @pytest.fixture(scope="session")

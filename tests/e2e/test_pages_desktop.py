@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PASSWORD, make_user
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import BACKGROUNDS, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,6 +35,6 @@ def test_every_page_renders_in_dark_mode_without_policy_violations(
     screenshot(page, "password-change-desktop-dark")
     page.goto(live_server.url + "/settings/")
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    assert background == "rgb(18, 20, 23)"  # the dark theme's --bg
+    assert background == BACKGROUNDS["dark"]
     screenshot(page, "settings-desktop-dark")
     watch.assert_clean()

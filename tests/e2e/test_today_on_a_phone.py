@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from journal.models import Entry
 from tests.conftest import PASSWORD, make_user
-from tests.e2e.conftest import ARTIFACTS, PHONE, PageWatch
+from tests.e2e.conftest import ARTIFACTS, BACKGROUNDS, PHONE, PageWatch
 from tests.factories import make_entry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -53,10 +53,6 @@ class Thumb:
         assert reachable, f"covered: {locator}"
         locator.tap()
         self.taps += 1
-
-
-# The page's background in each scheme (the stylesheet's --bg).
-BACKGROUNDS = {"light": "rgb(247, 247, 245)", "dark": "rgb(18, 20, 23)"}
 
 
 @pytest.fixture
