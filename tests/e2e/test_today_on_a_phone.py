@@ -20,8 +20,9 @@ import pytest
 from playwright.sync_api import expect
 
 from journal.models import Entry
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import make_user
 from tests.e2e.conftest import ARTIFACTS, BACKGROUNDS, PHONE, PageWatch
+from tests.e2e.test_checkin import sign_in
 from tests.factories import make_entry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -92,11 +93,7 @@ def test_mood_anxiety_a_tag_and_a_note_in_six_taps_without_scrolling(
     yesterday = user.profile.local_day() - dt.timedelta(days=1)
     make_entry(user, day=yesterday, tags=["walk", "work", "coffee"])
 
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_login", "owner")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server)
     # Opening Today later in the day, as from the home screen.
     page.goto(live_server.url + "/")
     shots(page, "before")
@@ -149,11 +146,7 @@ def test_the_check_in_that_tips_the_week_shows_the_crisis_note_in_view(
         make_entry(user, day=today - dt.timedelta(days=offset), mood=7)
     for offset in (1, 2):
         make_entry(user, day=today - dt.timedelta(days=offset), mood=5)
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_login", "owner")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server)
     note = page.get_by_role("heading", name="Your mood ratings have dropped a lot")
     expect(note).to_have_count(0)
 
