@@ -58,6 +58,33 @@ def test_updating_the_library_never_touches_users_prompts_or_choices(
     assert Prompt.objects.filter(key="new-one", owner=None).exists()
 
 
+def test_loading_the_library_again_changes_nothing_in_a_few_queries(
+    django_assert_max_num_queries,
+):
+    before = list(Prompt.objects.filter(owner=None).values())
+    with django_assert_max_num_queries(6):
+        assert sync_builtin_prompts(Prompt) == len(prompt_library.PROMPTS)
+    assert list(Prompt.objects.filter(owner=None).values()) == before
+
+
+def test_an_emptied_library_comes_back_and_a_retired_prompt_returning_is_active(
+    django_assert_max_num_queries,
+):
+    Prompt.objects.filter(owner=None).exclude(key="week-highlight").delete()
+    Prompt.objects.filter(key="week-highlight").update(active=False, text="Old")
+    with django_assert_max_num_queries(6):
+        sync_builtin_prompts(Prompt)
+    loaded = {p.key: p for p in Prompt.objects.filter(owner=None)}
+    assert set(loaded) == {key for key, *_ in prompt_library.PROMPTS}
+    assert all(p.active for p in loaded.values())
+    for key, text, phases, kind in prompt_library.PROMPTS:
+        assert (loaded[key].text, loaded[key].phase_list, loaded[key].kind) == (
+            text,
+            list(phases),
+            kind,
+        )
+
+
 # --- Phase -------------------------------------------------------------------------
 
 
