@@ -354,6 +354,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 _secure_cookies = env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = _secure_cookies
+# Django's sessions in the database, read through a prepared query.
+SESSION_ENGINE = "accounts.sessions"
 CSRF_COOKIE_SECURE = _secure_cookies
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
