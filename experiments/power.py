@@ -26,6 +26,7 @@ from experiments.analysis import (
     MAX_EXACT,
     WEEK,
     _arrangements,
+    random_arrangements,
 )
 
 SIMS = 300
@@ -90,9 +91,7 @@ def power(
     k = n // 2
     latent_sd = math.sqrt(max(sd * sd - 1 / 12, 0.01))
     days = scale.mean + latent_sd * ar1(rng, sims, weeks * WEEK, carry_over)
-    labels = np.zeros((sims, n))
-    for row in range(sims):
-        labels[row, rng.permutation(n)[:k]] = 1.0
+    labels = random_arrangements(rng, sims, n, k)
     # The effect on the dose day, or on every day of an active week.
     if design == DESIGN_DOSE_DAYS:
         positions = [w * WEEK + o for w in range(weeks) for o in offsets]

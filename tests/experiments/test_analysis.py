@@ -44,6 +44,19 @@ def test_many_envelopes_are_tested_on_a_fixed_sample_of_arrangements():
     assert 1 / (analysis.DRAWS + 1) <= first <= 1
 
 
+@pytest.mark.parametrize(("n", "k", "count"), [(24, 12, 500), (52, 26, 50), (9, 4, 30)])
+def test_random_arrangements_are_one_permutation_a_row_drawn_at_once(n, k, count):
+    one_by_one, at_once = np.random.default_rng(5), np.random.default_rng(5)
+    expected = np.zeros((count, n))
+    for row in range(count):
+        expected[row, one_by_one.permutation(n)[:k]] = 1.0
+    rows = analysis.random_arrangements(at_once, count, n, k)
+    assert np.array_equal(rows, expected)
+    assert (rows.sum(axis=1) == k).all()
+    # The draws that follow are the same too.
+    assert one_by_one.random() == at_once.random()
+
+
 def test_welch_interval_agrees_with_scipy():
     a, b = [6.1, 7.0, 6.4, 7.2], [5.0, 5.9, 6.3, 4.8, 5.5]
     interval = analysis.welch(a, b)
