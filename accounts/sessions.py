@@ -1,7 +1,7 @@
 """Sessions in the database, as Django keeps them, read with a prepared query.
 
 Every signed-in request reads its session first. Django's own store builds
-and compiles that query each time, which took 1.4–1.9 ms of a request on the
+and compiles that query each time, which took 1.4–2.0 ms of a request on the
 benchmark's machine against 0.5 ms for the prepared read of the user and
 their profile after it (config.prepared). The row is found by its key alone
 and its expiry is checked here: the same sessions are found as by Django's
