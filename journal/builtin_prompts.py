@@ -23,6 +23,8 @@ def sync_builtin_prompts(Prompt) -> int:
     seventh of a second for every browser test, each of which loads them
     again after the database is emptied.
     """
+    # Prompt.encode_phases()' format, written out: a migration's historical
+    # model has no methods.
     wanted = {
         key: {
             "text": text,
@@ -36,10 +38,8 @@ def sync_builtin_prompts(Prompt) -> int:
         builtin = Prompt.objects.filter(owner=None)
         existing = {p.key: p for p in builtin.filter(key__in=wanted)}
         changed = []
-        for key, values in wanted.items():
-            prompt = existing.get(key)
-            if prompt is None:
-                continue
+        for key, prompt in existing.items():
+            values = wanted[key]
             if any(getattr(prompt, f) != v for f, v in values.items()):
                 for field, value in values.items():
                     setattr(prompt, field, value)
