@@ -39,16 +39,19 @@ def signed(value: float | None) -> str:
     return f"{value:+.1f}".replace("-", "−")
 
 
-@register.inclusion_tag("experiments/includes/today.html", takes_context=True)
-def experiment_today(context) -> dict:
-    """Today's step of a running experiment, for Today: open the envelope,
-    take the week's capsule, or guess. Nothing when none runs."""
+@register.simple_tag(takes_context=True)
+def experiment_today(context) -> dict | None:
+    """Today's step of a running experiment, for its card on Today
+    (experiments/includes/today.html): open the envelope, take the week's
+    capsule, or guess. None when none runs, and Today includes no card: an
+    inclusion tag rendered its template for everyone, a fortieth of building
+    Today for the many who run no experiment."""
     from experiments import queries, services
 
     request = context["request"]
     experiment = queries.running(request.user)
     if experiment is None:
-        return {"experiment": None}
+        return None
     today = request.profile.local_day()
     candidates = queries.today_envelopes(request.user, today)
     envelope = services.current_envelope(experiment, today, candidates)

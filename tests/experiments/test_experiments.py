@@ -287,10 +287,14 @@ def test_the_sheets_come_as_a_pdf_too(owner_client, owner):
 
 
 def test_today_shows_the_experiments_step(owner_client, owner):
+    # No experiment: no card at all.
+    assert "experiment-today" not in owner_client.get("/").content.decode()
     weekday = owner.profile.local_day().weekday()
     experiment = make_experiment(owner, design="dose_days", weekdays=(weekday,))
     html = owner_client.get("/").content.decode()
+    assert 'class="card experiment-today"' in html
     assert "A capsule day: open today's envelope" in html
+    assert f'href="/experiments/{experiment.pk}/">Your experiment</a>' in html
     scan(owner_client, experiment.envelopes.first().token)
     html = owner_client.get("/").content.decode()
     assert "Which do you think today's capsule was?" in html
