@@ -56,8 +56,11 @@ def _daily_x(days: Sequence[dt.date]) -> dict:
 
 
 def _rounded(values: Sequence[float | None]) -> list[float | None]:
-    """Values as a chart needs them: two decimals, not seventeen."""
-    return [None if v is None else round(v, 2) for v in values]
+    """Values as a chart needs them: two decimals, not seventeen. A whole
+    number already is (most days' values, one check-in's rating), and the
+    test costs a fraction of round(), which five years' timeline called
+    3,300 times a page."""
+    return [v if v is None or v.is_integer() else round(v, 2) for v in values]
 
 
 def _layout(**extra) -> dict:
