@@ -60,7 +60,7 @@ def _rounded(values: Sequence[float | None]) -> list[float | None]:
     number already is (most days' values, one check-in's rating), and the
     test costs a fraction of round(), which five years' timeline called
     3,300 times a page."""
-    return [v if v is None or v.is_integer() else round(v, 2) for v in values]
+    return [v if v is None or v % 1 == 0 else round(v, 2) for v in values]
 
 
 def _layout(**extra) -> dict:

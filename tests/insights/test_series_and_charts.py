@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 
 import numpy as np
 import pytest
@@ -398,3 +399,13 @@ def test_the_check_ins_before_a_dose_are_read_as_the_orm_reads_them(
     # Any substance: the second's dose at 8 came first.
     assert read(None) == sorted([(day, mood.pk, 3, 1), (day, sleep.pk, 4, 1)])
     assert read(second) == read(None)
+
+
+def test_chart_values_are_rounded_as_round_would_round_them():
+    values = [None, 1.0, -0.0, 7, 2.5, 3.14159, 2.675, 0.125, -3.0, 1e300, 5e-324]
+    values += [float("inf"), float("-inf")]
+    got = charts._rounded(values)
+    want = [None if v is None else round(v, 2) for v in values]
+    assert [repr(v) for v in got] == [repr(v) for v in want]
+    assert [type(v) for v in got] == [type(v) for v in want]
+    assert math.isnan(charts._rounded([float("nan")])[0])
