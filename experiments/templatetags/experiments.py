@@ -43,9 +43,9 @@ def signed(value: float | None) -> str:
 def experiment_today(context) -> dict | None:
     """Today's step of a running experiment, for its card on Today
     (experiments/includes/today.html): open the envelope, take the week's
-    capsule, or guess. None when none runs, and Today includes no card: an
-    inclusion tag rendered its template for everyone, a fortieth of building
-    Today for the many who run no experiment."""
+    capsule, or guess. None when none runs, and Today includes no card (as
+    an inclusion tag it rendered its template for everyone: a seventieth of
+    building Today, for the many who run no experiment)."""
     from experiments import queries, services
 
     request = context["request"]
