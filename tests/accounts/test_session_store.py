@@ -56,8 +56,17 @@ def test_a_session_that_expired_signs_the_person_out(owner_client):
     assert response["Location"] == "/accounts/login/?next=/"
 
 
-def test_the_read_is_prepared_once_and_not_built_each_time():
+def test_the_read_is_prepared_once_and_not_built_each_time(monkeypatch):
     assert _by_key.read("k" * 32) is not None
+    key = saved({"a": 1})
+    SessionStore("x" * 32).load()  # the first read compiles the shape
+    from django.db.models.sql.compiler import SQLCompiler
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("the session's query was compiled again")
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", refuse)
+    assert SessionStore(key).load() == {"a": 1}
 
 
 def test_a_short_key_is_never_looked_up(django_assert_num_queries):
