@@ -5,7 +5,8 @@ them (7 ms of the Journal's ~25 ms on five years of data); the same markup
 in Jinja2 with the plain formatting helpers below takes under 2 ms. The
 same holds for the other repeated cells: the check-in's fields with their
 rating and tag chips, the month view's days, the dosing calendar's days (two
-thirds of that page's build time) and Insights' data tables. URLs come from
+thirds of that page's build time), Insights' data tables, and the shell of
+every page (base.html says what it saved). URLs come from
 config.reverse, as {% url %} does. Everything else stays in Django
 templates; a fragment is included from them with {% include_jinja %}
 (accounts.templatetags.jinja). Form widgets go through Django's own Jinja2
@@ -22,6 +23,8 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.template.defaultfilters import urlencode
+from django.templatetags.static import static
+from django_htmx.jinja import htmx_script
 from jinja2 import Environment, pass_context
 
 from accounts.moments import journal_moment
@@ -55,7 +58,9 @@ def amount(value: Decimal) -> str:
 def environment(**options) -> Environment:
     options.pop("autoescape", None)
     env = Environment(autoescape=True, **options)
-    env.globals.update(url=url, journal_moment=journal_moment)
+    env.globals.update(
+        url=url, static=static, htmx_script=htmx_script, journal_moment=journal_moment
+    )
     env.filters.update(
         long_day=long_day,
         one_decimal=one_decimal,
