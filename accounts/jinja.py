@@ -44,6 +44,11 @@ def long_day(day: dt.date) -> str:
     return f"{day:%A}, {day.day} {day:%B %Y}"
 
 
+def short_day(day: dt.date) -> str:
+    """3 Mar 2026, as Django's date:"j M Y" writes it"""
+    return f"{day.day} {day:%b %Y}"
+
+
 def one_decimal(value: float) -> str:
     """A mean to one decimal, rounded half up, without a trailing ".0": 6.3, 7."""
     text = str(Decimal(repr(value)).quantize(TENTH, ROUND_HALF_UP))
@@ -63,6 +68,7 @@ def environment(**options) -> Environment:
     )
     env.filters.update(
         long_day=long_day,
+        short_day=short_day,
         one_decimal=one_decimal,
         amount=amount,
         urlencode=urlencode,

@@ -397,3 +397,44 @@ def test_the_day_by_day_chart_has_a_colour_key_and_scrolls_on_a_phone(
     )
     short = owner_client.get("/insights/?range=30d").content.decode()
     assert "chart-scroll" not in short.split('id="section-calendar"')[1]
+
+
+def test_the_notes_above_the_charts_say_the_range_and_what_was_left_out(
+    owner_client, owner
+):
+    today = owner.profile.local_day()
+    first = today - dt.timedelta(days=99)
+    # Two check-ins a hundred days apart: most of the range is missing. One
+    # of them is made before that day's dose, at 8 against the dose at 9.
+    make_entry(owner, day=first, mood=4, at=dt.time(8))
+    make_dose(owner, day=first)
+    make_entry(owner, day=today, mood=6)
+    asked = (first - dt.timedelta(days=30)).isoformat()
+    html = owner_client.get(f"/insights/?range=custom&start={asked}").content.decode()
+    start_words = f"{first.day} {first:%b %Y}"
+    assert (
+        f'<p class="range-note">{start_words} – {today.day} {today:%b %Y} · '
+        "2 days with a mood rating. Your journal begins on "
+        f"{start_words}, so the range starts there.</p>"
+    ) in html
+    assert "<strong>Missing days.</strong> 98 of the 100 days" in html
+    assert (
+        "1 check-in made before that day’s dose is left out of the dose-day "
+        "figures; it shows on the timeline."
+    ) in unescape(html)
+
+
+def test_a_long_table_is_linked_with_its_rows_and_address(owner):
+    call_command("seed_demo", "--user", "demo", "--years", "1")
+    client = Client()
+    client.force_login(User.objects.get(username="demo"))
+    html = client.get("/insights/?range=1y").content.decode()
+    link = re.search(
+        r'<details hx-get="/insights/timeline/table/\?range=1y" [^>]*>\s*'
+        r"<summary>Data table</summary>\s*"
+        r'<div class="table-scroll"><p><a href="/insights/timeline/table/\?range=1y">'
+        r"Open the data table</a> \((\d+) rows\)</p></div>",
+        html,
+    )
+    assert link is not None and int(link.group(1)) > report.INLINE_ROWS
+    assert '<a href="/insights/timeline.csv?range=1y" download>' in html
