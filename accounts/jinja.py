@@ -45,8 +45,8 @@ def long_day(day: dt.date) -> str:
 
 
 def short_day(day: dt.date) -> str:
-    """3 Mar 2026, as Django's date:"j M Y" writes it"""
-    return f"{day.day} {day:%b %Y}"
+    """3 Mar 2026, as Django's date:"j M Y" writes it (a year of four digits)"""
+    return f"{day.day} {day:%b} {day.year:04d}"
 
 
 def one_decimal(value: float) -> str:
