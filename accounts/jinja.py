@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.template.defaultfilters import urlencode
+from django.template.defaultfilters import date, pluralize, urlencode
 from django.templatetags.static import static
 from django_htmx.jinja import htmx_script
 from jinja2 import Environment, pass_context
@@ -44,11 +44,6 @@ def long_day(day: dt.date) -> str:
     return f"{day:%A}, {day.day} {day:%B %Y}"
 
 
-def short_day(day: dt.date) -> str:
-    """3 Mar 2026, as Django's date:"j M Y" writes it (a year of four digits)"""
-    return f"{day.day} {day:%b} {day.year:04d}"
-
-
 def one_decimal(value: float) -> str:
     """A mean to one decimal, rounded half up, without a trailing ".0": 6.3, 7."""
     text = str(Decimal(repr(value)).quantize(TENTH, ROUND_HALF_UP))
@@ -68,7 +63,9 @@ def environment(**options) -> Environment:
     )
     env.filters.update(
         long_day=long_day,
-        short_day=short_day,
+        # Django's own, where a fragment writes what a Django template wrote.
+        date=date,
+        pluralize=pluralize,
         one_decimal=one_decimal,
         amount=amount,
         urlencode=urlencode,

@@ -438,13 +438,3 @@ def test_a_long_table_is_linked_with_its_rows_and_address(owner):
     )
     assert link is not None and int(link.group(1)) > report.INLINE_ROWS
     assert '<a href="/insights/timeline.csv?range=1y" download>' in html
-
-
-@pytest.mark.parametrize("month", range(1, 13))
-def test_the_charts_write_a_day_as_django_s_date_filter_did(month):
-    from django.utils import dateformat
-
-    from accounts.jinja import short_day
-
-    for day in (dt.date(2026, month, 1), dt.date(999, month, 9)):
-        assert short_day(day) == dateformat.format(day, "j M Y")
