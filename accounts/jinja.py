@@ -55,9 +55,24 @@ def amount(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+class FragmentEnvironment(Environment):
+    """Jinja2's environment, whose templates see its globals through a dict
+    of their own rather than a ChainMap over the environment's. Every render
+    copies a template's globals into its context, and every {% from ... import
+    %} compares their keys with the imported template's: through a ChainMap's
+    Python methods that was about 10 µs each (Today renders five fragments and
+    imports three times), through a dict under 1 µs (C). The ChainMap would
+    show a template globals added to the environment after it was loaded,
+    which Jinja2 advises against and environment() below never does: it sets
+    every global before any template is loaded."""
+
+    def make_globals(self, d: dict | None) -> dict:
+        return {**self.globals, **(d or {})}
+
+
 def environment(**options) -> Environment:
     options.pop("autoescape", None)
-    env = Environment(autoescape=True, **options)
+    env = FragmentEnvironment(autoescape=True, **options)
     env.globals.update(
         url=url, static=static, htmx_script=htmx_script, journal_moment=journal_moment
     )

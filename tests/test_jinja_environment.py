@@ -1,0 +1,28 @@
+"""The Jinja2 environment of the page fragments (accounts.jinja): its globals
+reach every template, imported macros included, and a template's own globals
+stay its own."""
+
+from __future__ import annotations
+
+from django.template import engines
+
+
+def test_templates_and_the_macros_they_import_see_the_environments_globals():
+    env = engines["jinja2"].env
+    template = env.from_string(
+        '{% from "includes/widgets.jinja" import widget %}'
+        "{{ static('css/app.css') is string }} {{ url('journal:today') }} "
+        "{{ widget is callable }}"
+    )
+    assert template.render() == "True / True"
+
+
+def test_a_templates_own_globals_overlay_the_environments_without_changing_them():
+    env = engines["jinja2"].env
+    template = env.from_string(
+        "{{ url }} {{ answer }}", globals={"url": "mine", "answer": 42}
+    )
+    assert template.render() == "mine 42"
+    assert env.from_string("{{ answer is defined }}").render() == "False"
+    assert env.globals["url"] is not None and env.globals["url"] != "mine"
+    assert "answer" not in env.globals
