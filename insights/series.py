@@ -27,7 +27,7 @@ from django.db.models import (
 from accounts.models import User
 from config.prepared import Read, prepared, rows
 from journal import queries as journal_queries
-from journal.models import DayTotal, Entry, Metric, Rating, Tag
+from journal.models import DayTotal, Entry, Metric, Rating, Tag, TagDay
 from protocols import queries as protocol_queries
 from protocols import schedule
 from protocols.models import DoseLog, Substance
@@ -250,16 +250,17 @@ def _early_totals(
     )
 
 
-# Tag ids rather than their names, and no DISTINCT: the sets drop the
-# repeats (five years: 6.2 ms against 7.4). Only the person's own tags are
-# named, so the tags table is not joined (a prepared statement's generic plan
-# looked each of 5,688 links up in it). A tag made or deleted between the two
+# Each tag's days, from the tag days the database keeps (TagDay: one row a
+# day and tag, read in the range of its (user, day, tag) index), by tag id:
+# only the person's own tags are named, so the tags table is not joined. Read
+# from the links joined to their entries, five years took 2.5-4.9 ms of
+# PostgreSQL's time against 1.2-2.1. A tag made or deleted between the two
 # reads is left out until the next.
 @prepared
 def _tag_days(user_id: int, start: dt.date, end: dt.date) -> QuerySet:
-    return Entry.tags.through.objects.filter(
-        entry__user=user_id, entry__day__range=(start, end)
-    ).values_list("entry__day", "tag_id")
+    return TagDay.objects.filter(user=user_id, day__range=(start, end)).values_list(
+        "day", "tag_id"
+    )
 
 
 def reads(

@@ -31,6 +31,7 @@ OWNER_PATHS = {
     "journal.Entry": "user",
     "journal.Rating": "entry__user",
     "journal.DayTotal": "user",
+    "journal.TagDay": "user",
     "journal.Prompt": "owner",
     "journal.PromptSwitchedOff": "user",
     "journal.PromptShown": "user",

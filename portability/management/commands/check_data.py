@@ -5,7 +5,8 @@ doses whose moment lies outside 1970 to tomorrow (some cannot even be read
 back), journal days that do not follow from the moment, ratings outside
 their metric's scale, and doses marked taken without an amount (the database
 check lets a missing amount through). It also checks the day totals Insights
-reads (kept by the database's triggers) against the ratings they sum, which
+reads and the tag days Today and Insights read (both kept by the database's
+triggers) against the ratings they sum and the tag links they count, which
 only a write with the triggers switched off could set apart. It changes
 nothing unless asked.
 """
@@ -24,7 +25,7 @@ from accounts.moments import (
     moment_problem,
 )
 from accounts.services import profile_for
-from journal.models import DayTotal, Entry, Rating
+from journal.models import DayTotal, Entry, Rating, TagDay
 from protocols.models import DoseLog
 
 KINDS = ((Entry, "occurred_at", "entry"), (DoseLog, "taken_at", "dose"))
@@ -42,7 +43,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fix-totals",
             action="store_true",
-            help="Write the day totals again from the ratings (changes no rating).",
+            help="Write the day totals and tag days again from the ratings and "
+            "tag links (changes no rating or link).",
         )
         parser.add_argument(
             "--delete-outside-limits",
@@ -99,7 +101,8 @@ class Command(BaseCommand):
                 # No rating written while its day's total is written again.
                 with connection.cursor() as cursor:
                     cursor.execute(
-                        "LOCK TABLE journal_rating, journal_entry IN SHARE MODE"
+                        "LOCK TABLE journal_rating, journal_entry_tags, journal_entry "
+                        "IN SHARE MODE"
                     )
             wrong_totals = _wrong_totals()
             for (user_id, day, metric_id), (stored, actual) in wrong_totals.items():
@@ -120,14 +123,28 @@ class Command(BaseCommand):
                             rating_sum=actual[0],
                             rating_count=actual[1],
                         )
+            wrong_tag_days = _wrong_tag_days()
+            for (user_id, day, tag_id), (stored, actual) in wrong_tag_days.items():
+                problems += 1
+                self.stdout.write(
+                    f"tag day of user {user_id}, tag {tag_id} on {day}: "
+                    f"{stored or 0} use(s), but {actual or 0} entries carry it"
+                )
+                if fix_totals:
+                    TagDay.objects.filter(user=user_id, day=day, tag=tag_id).delete()
+                    if actual:
+                        TagDay.objects.create(
+                            user_id=user_id, day=day, tag_id=tag_id, uses=actual
+                        )
         if not problems:
             self.stdout.write(self.style.SUCCESS("No problems found."))
         elif not (fix_days or fix_totals or delete_outside_limits):
             self.stdout.write(
                 f"{problems} problem(s). Repair: --fix-days resets journal days from "
-                "their moments; --fix-totals writes the day totals again from the "
-                "ratings; --delete-outside-limits deletes the rows listed as "
-                "outside 1970 to tomorrow (they cannot be shown or exported)."
+                "their moments; --fix-totals writes the day totals and tag days "
+                "again from the ratings and tag links; --delete-outside-limits "
+                "deletes the rows listed as outside 1970 to tomorrow (they cannot "
+                "be shown or exported)."
             )
 
     def _outside_limits(self, model, field) -> list[tuple[int, str]]:
@@ -176,6 +193,30 @@ def _wrong_totals() -> dict[tuple, tuple]:
         (user_id, day, metric_id): (total, count)
         for user_id, day, metric_id, total, count in DayTotal.objects.values_list(
             "user_id", "day", "metric_id", "rating_sum", "rating_count"
+        )
+    }
+    return {
+        key: (stored.get(key), actual.get(key))
+        for key in sorted(actual.keys() | stored.keys())
+        if stored.get(key) != actual.get(key)
+    }
+
+
+def _wrong_tag_days() -> dict[tuple, tuple]:
+    """Tag days that differ from the links they count: (user id, day, tag id)
+    -> (stored, actual) uses, None where there is no row or no link."""
+    actual = {
+        (user_id, day, tag_id): uses
+        for user_id, day, tag_id, uses in Entry.tags.through.objects.values_list(
+            "entry__user_id", "entry__day", "tag_id"
+        )
+        .annotate(uses=Count("id"))
+        .order_by()
+    }
+    stored = {
+        (user_id, day, tag_id): uses
+        for user_id, day, tag_id, uses in TagDay.objects.values_list(
+            "user_id", "day", "tag_id", "uses"
         )
     }
     return {
