@@ -223,3 +223,26 @@ def test_the_migration_fills_the_totals_of_the_ratings_there_are(owner, other_us
         cursor.execute(fill)
     assert stored() == expected
     assert len(expected) == 3
+
+
+def test_a_range_of_days_is_read_from_the_index_alone_on_postgresql():
+    """The totals' unique index holds the sums and counts too (migration 0014),
+    so a person's range of days is read from it without the table."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes "
+                "WHERE indexname = 'day_total_once_per_metric'"
+            )
+            (definition,) = cursor.fetchone()
+            assert definition.endswith(
+                "(user_id, day, metric_id) INCLUDE (rating_sum, rating_count)"
+            )
+        else:
+            cursor.execute("PRAGMA index_list('journal_daytotal')")
+            unique = [row[1] for row in cursor.fetchall() if row[2]]
+            columns = [
+                [c[2] for c in cursor.execute(f"PRAGMA index_info('{name}')")]
+                for name in unique
+            ]
+            assert ["user_id", "day", "metric_id"] in columns

@@ -249,3 +249,23 @@ def test_tag_days_set_apart_from_their_links_are_listed_and_written_again(owner)
         }
     )
     assert "No problems found." in check()
+
+
+def test_a_range_of_days_is_read_from_the_index_alone_on_postgresql():
+    """The unique index holds the counts too (migration 0013)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes "
+                "WHERE indexname = 'tag_day_once_per_tag'"
+            )
+            (definition,) = cursor.fetchone()
+            assert definition.endswith("(user_id, day, tag_id) INCLUDE (uses)")
+        else:
+            cursor.execute("PRAGMA index_list('journal_tagday')")
+            unique = [row[1] for row in cursor.fetchall() if row[2]]
+            columns = [
+                [c[2] for c in cursor.execute(f"PRAGMA index_info('{name}')")]
+                for name in unique
+            ]
+            assert ["user_id", "day", "tag_id"] in columns
