@@ -213,11 +213,14 @@ def check_targets(
         )
         goal = TARGETS.get(f"{page}_c8_ratio")
         if goal is not None:
-            ratio = row(page, 8)["ratio_to_baseline"] or 0.0
+            # From the rates themselves: the row's ratio is rounded for the
+            # table, and 4.97 % rounded was 5 % (met).
+            base = row("baseline", 8)["rps"]
+            ratio = row(page, 8)["rps"] / base if base else 0.0
             checks.append(
                 (
                     f"{page} rps at c=8 vs baseline",
-                    f"{ratio:.0%} ≥ {goal:.0%}",
+                    f"{ratio:.2%} ≥ {goal:.0%}",
                     ratio >= goal,
                 )
             )

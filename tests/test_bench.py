@@ -167,6 +167,30 @@ def test_rows_compare_each_page_with_the_baseline_and_check_the_targets():
     assert check_targets(rows, transfer, 2600.0)[-1][2] is False
 
 
+def test_a_share_just_under_its_target_is_missed_though_it_rounds_to_it():
+    base = Run(rps=675.7, p50_ms=2, p95_ms=3, p99_ms=4, requests=6757, errors=0)
+    runs = {(name, concurrency): base for concurrency in (1, 8) for name, _ in PAGES}
+    # 33.6 / 675.7 = 4.97 %, rounded to 0.050 in the row; 236.2 / 675.7 = 34.96 %.
+    runs[("insights_all", 8)] = Run(33.6, 150, 240, 280, 336, 0)
+    runs[("today", 8)] = Run(236.2, 30, 40, 50, 2362, 0)
+    measured = {
+        name: {"queries": 3, "bytes": 1000, "built_ms": 9.0} for name, _ in PAGES
+    }
+    rows = result_rows(runs, measured)
+    assert (
+        next(
+            r["ratio_to_baseline"]
+            for r in rows
+            if r["page"] == "insights_all" and r["concurrency"] == 8
+        )
+        == 0.05
+    )
+    checks = {what: (shown, met) for what, shown, met in check_targets(rows, {})}
+    assert checks["insights_all rps at c=8 vs baseline"] == ("4.97% ≥ 5%", False)
+    assert checks["today rps at c=8 vs baseline"] == ("34.96% ≥ 35%", False)
+    assert checks["journal rps at c=8 vs baseline"] == ("100.00% ≥ 35%", True)
+
+
 def test_the_server_runs_with_production_settings():
     env = bench_run.server_env("postgres://postgres@127.0.0.1:5432/titrate_bench")
     assert env["DEBUG"] == "false" and env["DJANGO_SETTINGS_MODULE"] == "bench.settings"
