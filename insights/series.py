@@ -253,9 +253,10 @@ def _early_totals(
 # Each tag's days, from the tag days the database keeps (TagDay: one row a
 # day and tag, read in the range of its (user, day, tag) index), by tag id:
 # only the person's own tags are named, so the tags table is not joined. Read
-# from the links joined to their entries, five years took 2.5-4.9 ms of
-# PostgreSQL's time against 1.2-2.1. A tag made or deleted between the two
-# reads is left out until the next.
+# from the links joined to their entries (a join whose plan read every link on
+# the instance), five years took 5.6-5.9 ms of PostgreSQL's time, against
+# 1.7-1.9 (the benchmark's data). A tag made or deleted between the two reads
+# is left out until the next.
 @prepared
 def _tag_days(user_id: int, start: dt.date, end: dt.date) -> QuerySet:
     return TagDay.objects.filter(user=user_id, day__range=(start, end)).values_list(

@@ -323,8 +323,8 @@ class TagDay(models.Model):
     over to the entry's new day, whatever writes it. Today's chips (the uses
     of the last three months) and Insights' tag days read these rows, one a
     day and tag, rather than every link joined to its entry: Today's read
-    took 0.36-0.44 ms of PostgreSQL's time that way and 0.09-0.13 this way,
-    Insights' five years 2.5-4.9 ms and 1.2-2.1 (the benchmark's data)."""
+    took 0.36-0.44 ms of PostgreSQL's time that way and 0.1 this way,
+    Insights' five years 5.6-5.9 ms and 1.7-1.9 (the benchmark's data)."""
 
     # The unique constraint's index, (user, day, tag), serves the user.
     user = models.ForeignKey(

@@ -191,7 +191,7 @@ def _tags(user_id: int) -> QuerySet[Tag]:
 # one row a day and tag in the range of the (user, day, tag) index. Summed
 # from the links themselves, each of the person's entries of those days was
 # looked up in the links' index: 0.36-0.44 ms of PostgreSQL's time for three
-# months of a five-year journal, against 0.09-0.13.
+# months of a five-year journal, against 0.1.
 TAGS_WITH_USES_SQL = """
     SELECT tag.id, tag.name, used.uses, used.recent, used.last
       FROM journal_tag AS tag

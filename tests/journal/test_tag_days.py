@@ -234,9 +234,10 @@ def test_tag_days_set_apart_from_their_links_are_listed_and_written_again(owner)
 
     report = check()
     where = f"tag day of user {owner.pk}, tag {walk.pk} on"
-    assert f"{where} 2026-03-02: 7 use(s), but 2 entries carry it" in report
-    assert f"{where} 2026-03-03: 0 use(s), but 1 entries carry it" in report
-    assert f"{where} 2026-03-01: 1 use(s), but 0 entries carry it" in report
+    carry = "of that day's entries carry it"
+    assert f"{where} 2026-03-02: counted 7, but 2 {carry}" in report
+    assert f"{where} 2026-03-03: counted 0, but 1 {carry}" in report
+    assert f"{where} 2026-03-01: counted 1, but 0 {carry}" in report
     assert TagDay.objects.get(day=DAY).uses == 7  # nothing changes unasked
 
     check("--fix-totals")

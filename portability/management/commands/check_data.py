@@ -98,7 +98,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             if fix_totals and connection.vendor == "postgresql":
-                # No rating written while its day's total is written again.
+                # No rating or tag link written while its count is written again.
                 with connection.cursor() as cursor:
                     cursor.execute(
                         "LOCK TABLE journal_rating, journal_entry_tags, journal_entry "
@@ -128,7 +128,8 @@ class Command(BaseCommand):
                 problems += 1
                 self.stdout.write(
                     f"tag day of user {user_id}, tag {tag_id} on {day}: "
-                    f"{stored or 0} use(s), but {actual or 0} entries carry it"
+                    f"counted {stored or 0}, but {actual or 0} of that day's entries "
+                    "carry it"
                 )
                 if fix_totals:
                     TagDay.objects.filter(user=user_id, day=day, tag=tag_id).delete()
