@@ -8,7 +8,7 @@ triggers on PostgreSQL and SQLite alike, as the day totals are (0012):
   moves its tags' counts with it;
 - a count that falls to zero is deleted.
 
-Whatever writes (the app, an import, a merge of tags, a cascade), the counts
+Whatever writes (the app, an import, a bulk update of links, a cascade), the counts
 follow in the same transaction.
 """
 
