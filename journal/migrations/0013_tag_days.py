@@ -97,42 +97,36 @@ EXECUTE FUNCTION journal_tagday_entry()
 """,
 ]
 
-# SQLite's triggers hold statements, not code: one trigger each way. (An
-# INSERT ... SELECT with an upsert needs its WHERE, which each has.)
+# SQLite's triggers hold statements, not code: one trigger each way, the
+# link's update being its delete and its insert. (An INSERT ... SELECT with an
+# upsert needs its WHERE, which each has.)
+SQLITE_COUNT_OUT = """
+    UPDATE journal_tagday SET uses = uses - 1
+     WHERE (user_id, day) = (SELECT user_id, day FROM journal_entry WHERE id = OLD.entry_id)
+       AND tag_id = OLD.tag_id;
+    DELETE FROM journal_tagday
+     WHERE (user_id, day) = (SELECT user_id, day FROM journal_entry WHERE id = OLD.entry_id)
+       AND tag_id = OLD.tag_id AND uses = 0;"""
+SQLITE_COUNT_IN = """
+    INSERT INTO journal_tagday (user_id, day, tag_id, uses)
+    SELECT user_id, day, NEW.tag_id, 1
+      FROM journal_entry WHERE id = NEW.entry_id
+        ON CONFLICT (user_id, day, tag_id) DO UPDATE SET uses = uses + 1;"""
+
 SQLITE = [
-    """
+    f"""
 CREATE TRIGGER journal_tagday_link_insert AFTER INSERT ON journal_entry_tags
-BEGIN
-    INSERT INTO journal_tagday (user_id, day, tag_id, uses)
-    SELECT user_id, day, NEW.tag_id, 1
-      FROM journal_entry WHERE id = NEW.entry_id
-        ON CONFLICT (user_id, day, tag_id) DO UPDATE SET uses = uses + 1;
+BEGIN{SQLITE_COUNT_IN}
 END
 """,
-    """
+    f"""
 CREATE TRIGGER journal_tagday_link_delete AFTER DELETE ON journal_entry_tags
-BEGIN
-    UPDATE journal_tagday SET uses = uses - 1
-     WHERE (user_id, day) = (SELECT user_id, day FROM journal_entry WHERE id = OLD.entry_id)
-       AND tag_id = OLD.tag_id;
-    DELETE FROM journal_tagday
-     WHERE (user_id, day) = (SELECT user_id, day FROM journal_entry WHERE id = OLD.entry_id)
-       AND tag_id = OLD.tag_id AND uses = 0;
+BEGIN{SQLITE_COUNT_OUT}
 END
 """,
-    """
+    f"""
 CREATE TRIGGER journal_tagday_link_update AFTER UPDATE ON journal_entry_tags
-BEGIN
-    UPDATE journal_tagday SET uses = uses - 1
-     WHERE (user_id, day) = (SELECT user_id, day FROM journal_entry WHERE id = OLD.entry_id)
-       AND tag_id = OLD.tag_id;
-    DELETE FROM journal_tagday
-     WHERE (user_id, day) = (SELECT user_id, day FROM journal_entry WHERE id = OLD.entry_id)
-       AND tag_id = OLD.tag_id AND uses = 0;
-    INSERT INTO journal_tagday (user_id, day, tag_id, uses)
-    SELECT user_id, day, NEW.tag_id, 1
-      FROM journal_entry WHERE id = NEW.entry_id
-        ON CONFLICT (user_id, day, tag_id) DO UPDATE SET uses = uses + 1;
+BEGIN{SQLITE_COUNT_OUT}{SQLITE_COUNT_IN}
 END
 """,
     """

@@ -17,6 +17,7 @@ from accounts.services import account_delete
 from journal import services
 from journal.models import DayTotal, Entry, Metric, Rating
 from tests.factories import make_entry, make_metric
+from tests.journal.kept_rows import assert_unique_index, moment, triggers
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +38,6 @@ def stored() -> dict[tuple, tuple[int, int]]:
         "user_id", "day", "metric_id", "rating_sum", "rating_count"
     )
     return {(u, d, m): (total, n) for u, d, m, total, n in rows}
-
-
-def moment(day: dt.date, hour: int = 12) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.UTC)
 
 
 def test_check_ins_add_up_per_day_and_metric(owner_client, owner, metrics):
@@ -185,18 +182,7 @@ def test_any_sequence_of_writes_keeps_the_totals(owner, other_user, metrics):
 
 def test_the_triggers_are_there():
     # A later migration that rebuilds a table on SQLite would drop them.
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT tgrelid::regclass::text, tgname FROM pg_trigger "
-                "WHERE tgname LIKE 'journal_daytotal%%' AND tgenabled = 'O'"
-            )
-        else:
-            cursor.execute(
-                "SELECT tbl_name, name FROM sqlite_master "
-                "WHERE type = 'trigger' AND name LIKE 'journal_daytotal%'"
-            )
-        found = set(cursor.fetchall())
+    found = triggers("journal_daytotal")
     expected = {
         "postgresql": {
             ("journal_rating", "journal_daytotal_rating"),
@@ -228,21 +214,9 @@ def test_the_migration_fills_the_totals_of_the_ratings_there_are(owner, other_us
 def test_a_range_of_days_is_read_from_the_index_alone_on_postgresql():
     """The totals' unique index holds the sums and counts too (migration 0014),
     so a person's range of days is read from it without the table."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT indexdef FROM pg_indexes "
-                "WHERE indexname = 'day_total_once_per_metric'"
-            )
-            (definition,) = cursor.fetchone()
-            assert definition.endswith(
-                "(user_id, day, metric_id) INCLUDE (rating_sum, rating_count)"
-            )
-        else:
-            cursor.execute("PRAGMA index_list('journal_daytotal')")
-            unique = [row[1] for row in cursor.fetchall() if row[2]]
-            columns = [
-                [c[2] for c in cursor.execute(f"PRAGMA index_info('{name}')")]
-                for name in unique
-            ]
-            assert ["user_id", "day", "metric_id"] in columns
+    assert_unique_index(
+        "journal_daytotal",
+        "day_total_once_per_metric",
+        ["user_id", "day", "metric_id"],
+        ["rating_sum", "rating_count"],
+    )

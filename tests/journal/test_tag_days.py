@@ -18,6 +18,7 @@ from accounts.services import account_delete
 from journal import services
 from journal.models import Entry, Tag, TagDay
 from tests.factories import make_entry
+from tests.journal.kept_rows import assert_unique_index, moment, triggers
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +38,6 @@ def recomputed() -> dict[tuple, int]:
 def stored() -> dict[tuple, int]:
     rows = TagDay.objects.values_list("user_id", "day", "tag_id", "uses")
     return {(u, d, t): n for u, d, t, n in rows}
-
-
-def moment(day: dt.date, hour: int = 12) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.UTC)
 
 
 def tag(user, name: str) -> Tag:
@@ -176,18 +173,7 @@ def test_any_sequence_of_writes_keeps_the_counts(owner, other_user):
 
 def test_the_triggers_are_there():
     # A later migration that rebuilds a table on SQLite would drop them.
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT tgrelid::regclass::text, tgname FROM pg_trigger "
-                "WHERE tgname LIKE 'journal_tagday%%' AND tgenabled = 'O'"
-            )
-        else:
-            cursor.execute(
-                "SELECT tbl_name, name FROM sqlite_master "
-                "WHERE type = 'trigger' AND name LIKE 'journal_tagday%'"
-            )
-        found = set(cursor.fetchall())
+    found = triggers("journal_tagday")
     expected = {
         "postgresql": {
             ("journal_entry_tags", "journal_tagday_link"),
@@ -254,19 +240,6 @@ def test_tag_days_set_apart_from_their_links_are_listed_and_written_again(owner)
 
 def test_a_range_of_days_is_read_from_the_index_alone_on_postgresql():
     """The unique index holds the counts too (migration 0013)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT indexdef FROM pg_indexes "
-                "WHERE indexname = 'tag_day_once_per_tag'"
-            )
-            (definition,) = cursor.fetchone()
-            assert definition.endswith("(user_id, day, tag_id) INCLUDE (uses)")
-        else:
-            cursor.execute("PRAGMA index_list('journal_tagday')")
-            unique = [row[1] for row in cursor.fetchall() if row[2]]
-            columns = [
-                [c[2] for c in cursor.execute(f"PRAGMA index_info('{name}')")]
-                for name in unique
-            ]
-            assert ["user_id", "day", "tag_id"] in columns
+    assert_unique_index(
+        "journal_tagday", "tag_day_once_per_tag", ["user_id", "day", "tag_id"], ["uses"]
+    )

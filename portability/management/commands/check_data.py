@@ -196,11 +196,7 @@ def _wrong_totals() -> dict[tuple, tuple]:
             "user_id", "day", "metric_id", "rating_sum", "rating_count"
         )
     }
-    return {
-        key: (stored.get(key), actual.get(key))
-        for key in sorted(actual.keys() | stored.keys())
-        if stored.get(key) != actual.get(key)
-    }
+    return _differences(stored, actual)
 
 
 def _wrong_tag_days() -> dict[tuple, tuple]:
@@ -220,6 +216,11 @@ def _wrong_tag_days() -> dict[tuple, tuple]:
             "user_id", "day", "tag_id", "uses"
         )
     }
+    return _differences(stored, actual)
+
+
+def _differences(stored: dict, actual: dict) -> dict[tuple, tuple]:
+    """key -> (stored, actual) where the two differ, None where one has none."""
     return {
         key: (stored.get(key), actual.get(key))
         for key in sorted(actual.keys() | stored.keys())
