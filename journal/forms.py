@@ -55,6 +55,10 @@ class FixedChoices(BaseChoiceIterator):
     def __deepcopy__(self, memo) -> FixedChoices:
         return self
 
+    def __copy__(self) -> FixedChoices:
+        # A copied widget copies its choices (ChoiceWidget.__deepcopy__).
+        return self
+
 
 @lru_cache(maxsize=1024)
 def scale_choices(low: int, high: int, kept: int | None) -> FixedChoices:
@@ -102,9 +106,13 @@ class EntryForm(forms.Form):
         validators=[validate_note_size],
         help_text="Markdown works: **bold**, *italic*, lists, links.",
     )
+    # The tags' and the prompt's querysets are set by the forms that read
+    # them (__init__): Django clones a field's queryset for every form it
+    # copies the field for, and cloning two empty ones here was a quarter of
+    # building Today's blank form.
     tags = forms.ModelMultipleChoiceField(
         label="Tags",
-        queryset=Tag.objects.none(),
+        queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -124,7 +132,7 @@ class EntryForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     prompt = forms.ModelChoiceField(
-        queryset=Prompt.objects.none(), required=False, widget=forms.HiddenInput
+        queryset=None, required=False, widget=forms.HiddenInput
     )
     prompt_answer = forms.CharField(
         label="Your answer",
@@ -165,6 +173,8 @@ class EntryForm(forms.Form):
         # building the form).
         if self.is_bound or entry is not None:
             self.fields["tags"].queryset = Tag.objects.filter(user=self.user)
+        else:
+            self.fields["tags"].widget.choices = []  # none until offer_tags()
         # Ratings stored outside their metric's current scale (the scale was
         # changed, or an older import let them in) stay until changed.
         stored = {r.metric_id: r.value for r in entry.ratings.all()} if entry else {}

@@ -76,9 +76,13 @@ def test_entry_cards_read_ratings_and_tags_together_each_entry_its_own(
         (sleep.name, 3), (mood.name, 7), (anxiety.name, 2)
     ]  # fmt: skip
     assert cards[rated.pk].values == {sleep.pk: 3, mood.pk: 7, anxiety.pk: 2}
-    assert cards[rated.pk].tag_names == ["alpha", "walk", "work"]
-    assert (cards[tagged.pk].ratings, cards[tagged.pk].tag_names) == ([], ["walk"])
-    assert (cards[bare.pk].ratings, cards[bare.pk].tag_names) == ([], [])
+    assert cards[rated.pk].tags == [
+        ("alpha", "alpha"),
+        ("walk", "walk"),
+        ("work", "work"),
+    ]
+    assert (cards[tagged.pk].ratings, cards[tagged.pk].tags) == ([], [("walk", "walk")])
+    assert (cards[bare.pk].ratings, cards[bare.pk].tags) == ([], [])
     # A journal page's read of the same day gives the same cards.
     (group,) = [g for g in queries.journal_page(owner).days if g.day == DAY]
     assert {card.entry.pk: card for card in group.entries} == cards
@@ -92,7 +96,9 @@ def test_an_entry_saved_between_the_days_two_reads_is_left_out(owner):
     parts = list(queries._days_card_parts(owner.pk, [DAY]))
     assert {row[0] for row in parts} == {seen.pk, later.pk}
     cards, _ = queries._cards([seen], parts)
-    assert [(card.entry.pk, card.tag_names) for card in cards] == [(seen.pk, ["walk"])]
+    assert [(card.entry.pk, card.tags) for card in cards] == [
+        (seen.pk, [("walk", "walk")])
+    ]
     assert cards[0].ratings == [("Mood", 4)]
 
 
