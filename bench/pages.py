@@ -163,13 +163,33 @@ def parse_wrk(output: str) -> Run:
     )
 
 
+def beside(baselines: list[Run], pages: list[str]) -> dict[str, float]:
+    """The baseline's rate beside each page: the mean of the baseline runs just
+    before and just after it, where the runs went baseline, page, baseline,
+    page, …, baseline. A machine whose speed drifts during the minutes of a
+    run (seen here: a third within an hour) moves a page's share against one
+    baseline run at the start; against its neighbours, a steady drift cancels."""
+    if len(baselines) != len(pages) + 1:
+        raise ValueError(f"{len(pages)} pages need {len(pages) + 1} baseline runs")
+    return {
+        page: (baselines[i].rps + baselines[i + 1].rps) / 2
+        for i, page in enumerate(pages)
+    }
+
+
 def result_rows(
-    runs: dict[tuple[str, int], Run], measured: dict[str, dict]
+    runs: dict[tuple[str, int], Run],
+    measured: dict[str, dict],
+    beside: dict[tuple[str, int], float] | None = None,
 ) -> list[dict]:
-    """The rows of results.json, each page against the baseline at its concurrency."""
+    """The rows of results.json, each page against the baseline at its
+    concurrency: the baseline's rate beside it where there is one (beside()),
+    else the baseline's one run."""
     rows = []
+    beside = beside or {}
     for (page, concurrency), run in runs.items():
-        base = runs.get(("baseline", concurrency))
+        base_run = runs.get(("baseline", concurrency))
+        base = beside.get((page, concurrency), base_run.rps if base_run else None)
         rows.append(
             {
                 "page": page,
@@ -180,9 +200,8 @@ def result_rows(
                 "p99_ms": round(run.p99_ms, 2),
                 "queries": measured[page]["queries"],
                 "bytes": measured[page]["bytes"],
-                "ratio_to_baseline": round(run.rps / base.rps, 3)
-                if base and base.rps
-                else None,
+                "baseline_rps": round(base, 1) if base else None,
+                "ratio_to_baseline": round(run.rps / base, 3) if base else None,
                 "requests": run.requests,
                 "errors": run.errors,
                 "built_ms": measured[page]["built_ms"],
@@ -215,7 +234,7 @@ def check_targets(
         if goal is not None:
             # From the rates themselves: the row's ratio is rounded for the
             # table, and 4.97 % rounded was 5 % (met).
-            base = row("baseline", 8)["rps"]
+            base = row(page, 8)["baseline_rps"]
             ratio = row(page, 8)["rps"] / base if base else 0.0
             checks.append(
                 (
@@ -252,6 +271,7 @@ COLUMNS = [
     ("p99 ms", ">8", ".2f", "p99_ms"),
     ("queries", ">7", "", "queries"),
     ("bytes", ">8", "", "bytes"),
+    ("base rps", ">8", ".1f", "baseline_rps"),
     ("×base", ">6", ".2f", "ratio_to_baseline"),
     # In-process, one request, median of five.
     ("built ms", ">8", ".1f", "built_ms"),

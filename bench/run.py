@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 from bench.pages import (
     PAGES,
     Run,
+    beside,
     check_targets,
     first_load,
     parse_wrk,
@@ -130,14 +131,25 @@ def main() -> int:
     server = start_server(env, args.port)
     try:
         runs: dict[tuple[str, int], Run] = {}
-        for concurrency in (1, 8):
-            for name in wanted:
-                url = base_url + prepared["paths"][name]
-                warm(url, cookie)
-                print(f"  wrk {name} c={concurrency} {args.duration}s …", flush=True)
-                runs[(name, concurrency)] = wrk_run(
-                    wrk, url, cookie, concurrency, args.duration
-                )
+
+        def drive(name: str, concurrency: int) -> Run:
+            url = base_url + prepared["paths"][name]
+            warm(url, cookie)
+            print(f"  wrk {name} c={concurrency} {args.duration}s …", flush=True)
+            return wrk_run(wrk, url, cookie, concurrency, args.duration)
+
+        for name in wanted:
+            runs[(name, 1)] = drive(name, 1)
+        # At c=8 each page's share is of the baseline's rate beside it: the
+        # baseline runs before the first page, between pages and after the
+        # last (bench.pages.beside()).
+        pages = [name for name in wanted if name != "baseline"]
+        baselines = [drive("baseline", 8)]
+        runs[("baseline", 8)] = baselines[0]
+        for name in pages:
+            runs[(name, 8)] = drive(name, 8)
+            baselines.append(drive("baseline", 8))
+        rates = {(name, 8): rate for name, rate in beside(baselines, pages).items()}
         transfer = {
             name: first_load(http_fetch(base_url, cookie), prepared["paths"][name])
             for name in ("today", "insights_all")
@@ -153,7 +165,7 @@ def main() -> int:
     finally:
         stop(server)
 
-    rows = result_rows(runs, prepared["measured"])
+    rows = result_rows(runs, prepared["measured"], rates)
     print()
     print(table(rows))
     print()
@@ -177,8 +189,16 @@ def main() -> int:
             for name, load in transfer.items()
         },
         "insights_all_lcp_ms": lcp_ms,
+        # The baseline's runs at c=8, in order: before the first page,
+        # between pages, after the last.
+        "baseline_c8_rps": [run.rps for run in baselines],
     }
     failures = [row for row in rows if row["errors"]]
+    failures += [
+        {"page": "baseline", "concurrency": 8, "errors": run.errors}
+        for run in baselines[1:]
+        if run.errors
+    ]
     if set(wanted) == {name for name, _ in PAGES}:
         checks = check_targets(rows, transfer, lcp_ms)
         results["targets"] = [
