@@ -108,7 +108,7 @@ class EntryForm(forms.Form):
     )
     # The tags' and the prompt's querysets are set by the forms that read
     # them (__init__): Django clones a field's queryset for every form it
-    # copies the field for, and cloning two empty ones here was a quarter of
+    # copies the field for, and cloning two empty ones here was an eighth of
     # building Today's blank form.
     tags = forms.ModelMultipleChoiceField(
         label="Tags",
