@@ -31,6 +31,21 @@ def triggers(prefix: str) -> set[tuple[str, str]]:
         return set(cursor.fetchall())
 
 
+def expected_triggers(prefix: str, table: str, source: str) -> set[tuple[str, str]]:
+    """(table, trigger) of the triggers a kept table's migration makes on this
+    database: on PostgreSQL one on `table` and one on entries; on SQLite, which
+    has no trigger for several events, one for each of `table`'s insert,
+    delete and update, and the entries' one."""
+    if connection.vendor == "postgresql":
+        on_source = {(table, f"{prefix}_{source}")}
+    else:
+        on_source = {
+            (table, f"{prefix}_{source}_{event}")
+            for event in ("insert", "delete", "update")
+        }
+    return {*on_source, ("journal_entry", f"{prefix}_entry")}
+
+
 def assert_unique_index(
     table: str, name: str, columns: list[str], included: list[str]
 ) -> None:
