@@ -5,8 +5,8 @@ class ExperimentsConfig(AppConfig):
     name = "experiments"
 
     def ready(self) -> None:
-        from experiments.queries import checkin_reads
-        from journal.checkin import add_part_reads
+        from experiments.today import TODAY_CARD
+        from journal.checkin import add_part
 
-        # Today's experiment card reads with the check-in (journal.checkin).
-        add_part_reads(checkin_reads)
+        # Today's experiment card, read and shown with the check-in.
+        add_part(TODAY_CARD)

@@ -1,33 +1,48 @@
-"""The reads of the parts other apps show in Today's check-in.
+"""The parts other apps show in Today's check-in (the experiments' card).
 
-An app above the journal (the experiments' card) shows its part of the
-check-in through a template tag, which reads while the page renders: one
-round trip after another, after the check-in's own reads have come back.
-Such an app adds here, when it is ready, what its part will read for a
-person and a day; the check-in sends those reads with its own, in one round
-trip (config.prepared.ahead()), and renders inside that block, where the
-tag's read takes its rows. The journal never imports the app."""
+An app above the journal adds its part here, from its ready(): what the part
+reads for a person and a day, how it makes its values from those rows, and
+its Jinja2 template. The check-in sends the parts' reads with its own, in one
+round trip (config.prepared.ahead()); inside that block each part makes its
+values from the rows sent ahead, and the check-in's template includes the
+part's template with them, as `card`, above the check-in's form. The journal
+never imports the app."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from accounts.models import User
 from config.prepared import Read
 
-# For a person and their day: the reads (None: not prepared) a part will make.
-PartReads = Callable[[User, dt.date], Iterable[Read | None]]
 
-_parts: list[PartReads] = []
+@dataclass(frozen=True)
+class Part:
+    # For a person and their day: the reads (None: not prepared) the part makes.
+    reads: Callable[[User, dt.date], Iterable[Read | None]]
+    # For a person and their day: the template's values; None shows nothing.
+    card: Callable[[User, dt.date], dict | None]
+    # A Jinja2 template, given the values as `card`.
+    template: str
 
 
-def add_part_reads(reads: PartReads) -> None:
-    """Called from an app's ready(); a second call with the same function
-    adds nothing (ready() may run twice in tests)."""
-    if reads not in _parts:
-        _parts.append(reads)
+_parts: list[Part] = []
+
+
+def add_part(part: Part) -> None:
+    """Called from an app's ready(); a second call with the same part adds
+    nothing (ready() may run twice in tests)."""
+    if part not in _parts:
+        _parts.append(part)
 
 
 def part_reads(user: User, day: dt.date) -> list[Read | None]:
-    return [read for reads in _parts for read in reads(user, day)]
+    return [read for part in _parts for read in part.reads(user, day)]
+
+
+def part_cards(user: User, day: dt.date) -> list[tuple[str, dict]]:
+    """(template, values) of each part with something to show today."""
+    cards = ((part.template, part.card(user, day)) for part in _parts)
+    return [(template, values) for template, values in cards if values is not None]

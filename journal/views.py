@@ -58,9 +58,9 @@ def get_metric_for_user(request: SignedInRequest, metric_id: int) -> Metric:
 @contextmanager
 def _checkin(request: SignedInRequest, form: EntryForm | None = None) -> Iterator[dict]:
     """The check-in and today's entries, as Today shows them and a save or an
-    undo swaps them in again: their context, to be rendered inside the block,
-    where the reads of the parts other apps show in it (journal.checkin) take
-    the rows sent ahead."""
+    undo swaps them in again: their context, to be rendered inside the block.
+    The parts other apps show in it (journal.checkin) read with the
+    check-in, from the rows sent ahead."""
     user, profile = request.user, request.profile
     today = profile.local_day()
     # The reads that wait for no other, sent together: the metrics, today's
@@ -102,6 +102,7 @@ def _checkin(request: SignedInRequest, form: EntryForm | None = None) -> Iterato
         due = questionnaire_queries.due(user, today, protocol)
         # Among the check-in, so that the check-in that tips the week shows it.
         mood_fell = queries.mood_fell_sharply(user, today, metrics)
+        parts = checkin.part_cards(user, today)
         yield {
             **dose_context,
             "prompt": prompt,
@@ -116,6 +117,7 @@ def _checkin(request: SignedInRequest, form: EntryForm | None = None) -> Iterato
             "entries": queries.day_entries(user, today),
             "questionnaire_due": due[0] if due else None,
             "mood_fell": mood_fell,
+            "parts": parts,
         }
 
 

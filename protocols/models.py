@@ -174,6 +174,11 @@ class DoseLog(models.Model):
         kind = "Skipped" if self.skipped else "Capsule" if self.blinded else "Dose"
         return f"{kind} on {self.day}"
 
+    @property
+    def felt_words(self) -> str:
+        """How the dose felt, in words: "noticeably"; "" when not asked."""
+        return FELT_LABELS.get(self.felt, "")
+
 
 class SafetyScreen(models.Model):
     """The answers to the screening questions, given once before the first protocol."""
