@@ -219,6 +219,17 @@ def test_a_rating_for_a_hidden_metric_is_refused(checkin, owner, metrics):
     assert_refused(response, "not one of your visible metrics", owner)
 
 
+def test_a_garbled_hidden_field_is_refused_with_a_word_for_the_form(checkin, owner):
+    response = checkin(token="not-a-token", note="kept")
+    assert_refused(response, "Part of this form could not be read", owner)
+    assert "kept</textarea>" in response.content.decode()
+
+
+def test_a_blank_check_in_shows_no_form_errors(owner_client):
+    html = owner_client.get("/").content.decode()
+    assert 'class="errors' not in html
+
+
 def test_an_overlong_tag_is_refused(checkin, owner):
     assert_refused(checkin(new_tags="x" * 41), "up to 40 characters", owner)
 
