@@ -329,6 +329,7 @@ def test_today_offers_crisis_resources_when_mood_falls_sharply(
     html = owner_client.get("/").content.decode()
     assert "Your mood ratings have dropped a lot this week." in html
     assert "Call the Samaritans on 116 123." in html and 'href="tel:116123"' in html
+    assert "This note comes from your own ratings on this server" in html
 
 
 def test_the_check_in_that_tips_the_week_brings_crisis_resources_at_once(

@@ -108,7 +108,7 @@ def test_thoughts_of_self_harm_always_bring_crisis_resources(owner_client, owner
     html = owner_client.get(response["Location"]).content.decode()
     assert 'class="card crisis"' in html
     assert "thoughts of being better off dead or of hurting yourself" in html
-    assert "nothing was sent anywhere" in html
+    assert "This note comes from your own answers on this server" in html
     # Every time the result is shown.
     again = owner_client.get(response["Location"]).content.decode()
     assert 'class="card crisis"' in again
