@@ -176,6 +176,15 @@ def test_today_says_when_nothing_is_planned(owner_client, owner):
     assert html.index('id="today-dose"') > html.index('id="checkin-heading"')
 
 
+def test_today_names_a_break_day_of_the_protocol(owner_client, owner):
+    # Four weeks on, two off: the 31st day is in the first break.
+    start = owner.profile.local_day() - dt.timedelta(days=30)
+    make_protocol(owner, name="Cycle", start_date=start, on_weeks=4, break_weeks=2)
+    html = owner_client.get("/").content.decode()
+    assert "A break day in Cycle." in html
+    assert "plans a dose today" not in html
+
+
 def test_one_tap_logs_the_planned_dose_once(owner_client, owner):
     protocol = make_protocol(owner, start_date=owner.profile.local_day())
     response = owner_client.post(
