@@ -46,6 +46,15 @@ def test_a_plain_post_saves_and_redirects(checkin, owner, metrics):
     assert entry.day == owner.profile.local_day()
 
 
+def test_after_a_save_today_says_when_at_the_persons_time(checkin, owner, owner_client):
+    response = checkin(note="x")
+    entry = Entry.objects.get(user=owner)
+    html = owner_client.get(response["Location"]).content.decode()
+    local = timezone.localtime(entry.occurred_at, owner.profile.tzinfo)
+    assert f"<p>Saved at {local:%H:%M}.</p>" in html
+    assert f'action="/entries/{entry.pk}/undo/"' in html
+
+
 def test_an_htmx_post_returns_the_fresh_check_in_and_todays_entries(checkin, metrics):
     response = checkin({rating(metrics["mood"]): "8"}, htmx=True, note="htmx note")
     assert response.status_code == 200

@@ -176,6 +176,24 @@ def test_today_says_when_nothing_is_planned(owner_client, owner):
     assert html.index('id="today-dose"') > html.index('id="checkin-heading"')
 
 
+def test_todays_dose_card_lists_the_days_doses_at_the_persons_time(owner_client, owner):
+    # The owner lives in Berlin: 09:05 there is not 09:05 on the server's clock.
+    taken = make_dose(owner, at=dt.time(9, 5))
+    make_dose(owner, skipped=True, at=dt.time(8))
+    html = owner_client.get("/").content.decode()
+    card = html.split('id="today-dose"')[1].split("</section>")[0]
+    assert f"Took {taken.substance.name} 100 {taken.unit} at 09:05" in card
+    assert "Skipped the planned dose" in card
+    effects = f"/protocol/doses/{taken.pk}/effects/?next=today"
+    assert f'href="{effects}">How did it feel?' in card
+
+
+def test_today_without_a_protocol_offers_to_set_one_up(owner_client):
+    html = owner_client.get("/").content.decode()
+    card = html.split('id="today-dose"')[1].split("</section>")[0]
+    assert 'No protocol. <a href="/protocol/">Set one up</a>' in card
+
+
 def test_today_names_a_break_day_of_the_protocol(owner_client, owner):
     # Four weeks on, two off: the 31st day is in the first break.
     start = owner.profile.local_day() - dt.timedelta(days=30)
