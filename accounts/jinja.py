@@ -27,11 +27,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.template.defaultfilters import date, pluralize, urlencode
 from django.templatetags.static import static
-from django.utils import timezone
 from django_htmx.jinja import htmx_script
 from jinja2 import Environment, pass_context
 
-from accounts.moments import journal_moment, weekday_day
+from accounts.moments import clock, journal_moment, weekday_day
 from config.reverse import fast_reverse, rendering_where
 
 TENTH = Decimal("0.1")
@@ -52,13 +51,6 @@ def one_decimal(value: float) -> str:
     """A mean to one decimal, rounded half up, without a trailing ".0": 6.3, 7."""
     text = str(Decimal(repr(value)).quantize(TENTH, ROUND_HALF_UP))
     return text.removesuffix(".0")
-
-
-def clock(moment: dt.datetime) -> str:
-    """A moment's time of day in the current time zone, as Django's time
-    filter writes "H:i" (it too takes a moment to the current zone first)."""
-    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
-    return f"{local:%H:%M}"
 
 
 def amount(value: Decimal) -> str:

@@ -60,17 +60,28 @@ def weekday_day(day: dt.date) -> str:
     return f"{day:%A}, {day.day} {day:%B}"
 
 
+def local(moment: dt.datetime, zone: dt.tzinfo | None = None) -> dt.datetime:
+    """A moment in `zone`, or the current time zone; a naive one as it is."""
+    return timezone.localtime(moment, zone) if timezone.is_aware(moment) else moment
+
+
+def clock(moment: dt.datetime) -> str:
+    """A moment's time of day in the current time zone: 09:05, as Django's
+    time filter writes "H:i" (it too takes a moment to the current zone)."""
+    return f"{local(moment):%H:%M}"
+
+
 def journal_moment(
     day: dt.date, moment: dt.datetime, long: bool = False, zone: dt.tzinfo | None = None
 ) -> str:
     """A moment under its journal day (the day-start hour applied): "Tue 3 Mar,
     01:30 (the next morning)" when the clock time is after midnight but still
     belongs to the evening before. In `zone`, or the current time zone."""
-    local = timezone.localtime(moment, zone) if timezone.is_aware(moment) else moment
+    at = local(moment, zone)
     if long:
-        text = f"{day:%A}, {day.day} {day:%B %Y}, {local:%H:%M}"
+        text = f"{day:%A}, {day.day} {day:%B %Y}, {at:%H:%M}"
     else:
-        text = f"{day:%a} {day.day} {day:%b}, {local:%H:%M}"
-    if local.date() != day:
+        text = f"{day:%a} {day.day} {day:%b}, {at:%H:%M}"
+    if at.date() != day:
         text += " (the next morning)"
     return text
