@@ -54,6 +54,8 @@ from django.db.models.query import (
 from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
+from config.postgresql.together import read_together
+
 # The i-th argument's marker is MARKER + SPAN * i (+ 1 + k for a list's k-th
 # item): inside a 32-bit integer field's range, which Django checks before it
 # compiles, and far above any id a self-hosted instance reaches.
@@ -445,24 +447,32 @@ def ahead(reads: Iterable[Read | None]) -> Iterator[None]:
         yield
         return
     connection.ensure_connection()
-    # Each read on the backend's own cursor, as Django's cursor() makes it,
-    # without the wrapper cursor() puts around it for every query: its
-    # checks and its indirections were a twentieth of building Today (eleven
-    # reads). Where something watches the queries (an execute_wrapper, or the
-    # log of queries that DEBUG and the tests' query counts keep), they go
-    # through that wrapper as every other query does.
+    # Where something watches the queries (an execute_wrapper, or the log of
+    # queries that DEBUG and the tests' query counts keep), each read goes
+    # through Django's cursor, as every other query does, in psycopg's
+    # pipeline; so too inside a transaction, which a statement that fails
+    # ends (config.postgresql.together may have to prepare its statements
+    # again). Elsewhere the reads go in one write (config.postgresql.together
+    # says why), loaded by the cursor Django would have read with.
     watched = connection.execute_wrappers or connection.queries_logged
-    sent = []
-    # An error surfaces when the pipeline ends: as Django's, as any read's would.
-    with connection.wrap_database_errors, connection.connection.pipeline():
-        for read in reads:
-            cursor = connection.cursor() if watched else connection.create_cursor()
-            cursor.execute(read.sql, read.params)
-            sent.append((read, cursor))
     taken = {}
-    for read, cursor in sent:
-        with cursor:
-            taken[read.key] = cursor.fetchall()
+    # An error surfaces once every read is back: as Django's, as any read's would.
+    in_transaction = connection.in_atomic_block or not connection.get_autocommit()
+    if watched or in_transaction:
+        sent = []
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            for read in reads:
+                cursor = connection.cursor()
+                cursor.execute(read.sql, read.params)
+                sent.append((read, cursor))
+        for read, cursor in sent:
+            with cursor:
+                taken[read.key] = cursor.fetchall()
+    else:
+        with connection.wrap_database_errors, connection.create_cursor() as cursor:
+            found = read_together(cursor, [(read.sql, read.params) for read in reads])
+        for read, read_rows in zip(reads, found, strict=True):
+            taken[read.key] = read_rows
     token = _AHEAD.set(taken)
     try:
         yield
