@@ -62,6 +62,8 @@ class FixedChoices(BaseChoiceIterator):
 
 @lru_cache(maxsize=1024)
 def scale_choices(low: int, high: int, kept: int | None) -> FixedChoices:
+    """A scale's chips. The check-in writes their values and labels without
+    escaping them (journal/entry_fields.jinja): numbers and these words only."""
     extra = () if kept is None else ((kept, f"{kept} (kept; outside the scale)"),)
     values = ((v, str(v)) for v in range(low, high + 1))
     return FixedChoices((("", "–"), *values, *extra))
