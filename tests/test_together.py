@@ -103,6 +103,26 @@ def test_a_statement_is_prepared_once_on_its_connection():
 
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
+def test_a_connection_that_prepares_nothing_reads_without_preparing():
+    """DATABASE_PREPARED_STATEMENTS=false, for a pooler that cannot keep them."""
+    connection.ensure_connection()
+    threshold = connection.connection.prepare_threshold
+    connection.connection.prepare_threshold = None
+    try:
+        before = _statements()
+        sql = "SELECT %s::int - 1"
+        for _ in range(3):
+            assert _together([(sql, (1,)), (TYPED, TYPED_PARAMS)]) == [
+                [(0,)],
+                _cursor_rows(TYPED, TYPED_PARAMS),
+            ]
+        assert _statements() == before
+    finally:
+        connection.connection.prepare_threshold = threshold
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
 def test_statements_the_server_forgot_are_prepared_again():
     sql = "SELECT %s::int * 2"
     assert _together([(sql, (2,)), ("SELECT 1", ())]) == [[(4,)], [(1,)]]

@@ -14,8 +14,9 @@ Parameters are dumped and rows loaded by psycopg's own adapters, from the
 cursor Django would have read with (its time zone's loaders): the same Python
 values as that cursor's fetchall(). Statements are prepared once per
 connection and kind of parameters, as psycopg prepares a statement it runs
-often. An error raises psycopg's exception for its SQLSTATE after every
-result is read, leaving the connection as it found it.
+often (none where the connection prepares none). An error raises psycopg's
+exception for its SQLSTATE once every result is read, leaving the connection
+as it found it.
 """
 
 from __future__ import annotations
@@ -113,8 +114,21 @@ def _read(cursor, reads: list[tuple[str, tuple | dict]]) -> list[list[tuple]]:
     # Should sending or reading fail, the connection is broken and Django
     # closes it on the error; its pipeline mode is left only once every
     # result is read.
+    # Behind a pooler that cannot keep prepared statements the connection
+    # prepares none (DATABASE_PREPARED_STATEMENTS=false): each read is then
+    # parsed and planned as it is sent, as psycopg sends it.
+    keep = connection.prepare_threshold is not None
     pgconn.enter_pipeline_mode()
     for key, dumped, formats in statements:
+        if not keep:
+            pgconn.send_query_params(
+                key[0].encode(encoding),
+                dumped,
+                param_types=key[1],
+                param_formats=formats,
+            )
+            preparing.append(None)
+            continue
         name = prepared.names.get(key)
         if name is None:
             name = prepared.new_name()
