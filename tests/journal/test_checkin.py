@@ -470,6 +470,26 @@ def test_a_scale_is_a_row_of_chips_checked_as_radio_select_would(owner):
     assert html.count(" checked") == 1
 
 
+def test_a_metrics_own_words_beside_its_chips_are_escaped(owner_client, owner):
+    """The chips write the scale's numbers unescaped; the metric's name and its
+    ends' labels, the person's words, around them are escaped."""
+    make_metric(
+        owner,
+        '<b>Calm</b> & "still"',
+        scale_min=1,
+        scale_max=3,
+        low_label="<i>tense</i>",
+        high_label="at ease & <u>open</u>",
+    )
+    html = owner_client.get("/").content.decode()
+    assert "<legend>&lt;b&gt;Calm&lt;/b&gt; &amp; &#34;still&#34;</legend>" in html
+    assert (
+        "1 &lt;i&gt;tense&lt;/i&gt; · 3 at ease &amp; &lt;u&gt;open&lt;/u&gt;" in html
+    )
+    assert "<b>Calm</b>" not in html and "<i>tense</i>" not in html
+    assert "<u>open</u>" not in html
+
+
 def test_a_blank_form_offers_the_tags_given_and_an_edit_every_own_tag(
     owner, other_user
 ):
