@@ -22,7 +22,7 @@ as it found it.
 from __future__ import annotations
 
 import re
-import selectors
+import select
 from weakref import WeakKeyDictionary
 
 from psycopg import Connection, errors, pq
@@ -111,12 +111,11 @@ def _read(cursor, reads: list[tuple[str, tuple | dict]]) -> list[list[tuple]]:
         statements.append(((query, types), dumped, formats))
     # For each read: the key and name of a statement prepared with it, if any.
     preparing: list[tuple[tuple, bytes] | None] = []
-    # Should sending or reading fail, the connection is broken and Django
-    # closes it on the error; its pipeline mode is left only once every
-    # result is read.
     # Behind a pooler that cannot keep prepared statements the connection
     # prepares none (DATABASE_PREPARED_STATEMENTS=false): each read is then
-    # parsed and planned as it is sent, as psycopg sends it.
+    # parsed and planned as it is sent, as psycopg sends it. Should sending or
+    # reading fail, the connection is broken and Django closes it on the
+    # error; its pipeline mode is left only once every result is read.
     keep = connection.prepare_threshold is not None
     pgconn.enter_pipeline_mode()
     for key, dumped, formats in statements:
@@ -178,21 +177,24 @@ def _results(pgconn: pq.abc.PGconn) -> list[pq.abc.PGresult]:
     """Every result up to the pipeline's Sync, the statements flushed first:
     one result a statement (a query's rows, a prepare's completion, an error,
     or the mark of a statement skipped after an error)."""
-    with selectors.DefaultSelector() as selector:
-        selector.register(pgconn.socket, selectors.EVENT_WRITE)
-        while pgconn.flush():  # 1 while some of the statements wait to be sent
-            selector.select()
-            pgconn.consume_input()  # the server may answer while we write
-        selector.modify(pgconn.socket, selectors.EVENT_READ)
-        results = []
-        while True:
-            if pgconn.is_busy():
-                selector.select()
-                pgconn.consume_input()
-                continue
-            result = pgconn.get_result()
-            if result is None:
-                continue  # the end of one statement's results
-            if result.status == pq.ExecStatus.PIPELINE_SYNC:
-                return results
-            results.append(result)
+    # poll() rather than a selector: an epoll selector would open, register
+    # and close a descriptor of its own on every request.
+    poller = select.poll()
+    socket = pgconn.socket
+    poller.register(socket, select.POLLOUT)
+    while pgconn.flush():  # 1 while some of the statements wait to be sent
+        poller.poll()
+        pgconn.consume_input()  # the server may answer while we write
+    poller.modify(socket, select.POLLIN)
+    results = []
+    while True:
+        if pgconn.is_busy():
+            poller.poll()
+            pgconn.consume_input()
+            continue
+        result = pgconn.get_result()
+        if result is None:
+            continue  # the end of one statement's results
+        if result.status == pq.ExecStatus.PIPELINE_SYNC:
+            return results
+        results.append(result)
