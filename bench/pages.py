@@ -177,6 +177,52 @@ def beside(baselines: list[Run], pages: list[str]) -> dict[str, float]:
     }
 
 
+@dataclass(frozen=True)
+class Round:
+    """One pass of the pages at c=8: the baseline's runs (before the first
+    page, between pages, after the last) and each page's run."""
+
+    baselines: list[Run]
+    pages: dict[str, Run]
+
+
+@dataclass(frozen=True)
+class Share:
+    """A page at c=8 over every round: the run of its median round, the
+    baseline's rate beside that run, and each round's share, in order."""
+
+    run: Run
+    baseline_rps: float
+    shares: list[float]
+
+
+def median_shares(rounds: list[Round]) -> dict[str, Share]:
+    """Each page's median round at c=8 (the lower of the middle two for an
+    even count). On a shared two-core machine one ten-second run is at the
+    mercy of its neighbours: the same code's Search took 24.8 % of the
+    baseline in one run and 31.9 % in the next. Rounds spread over minutes,
+    each page between its own baselines, give each page a few tries at the
+    machine as it is; the median round is reported whole (its rates and
+    latencies), and every round's share is kept."""
+    shares: dict[str, Share] = {}
+    beside_each = [beside(r.baselines, list(r.pages)) for r in rounds]
+    for page in rounds[0].pages:
+        rates = [each[page] for each in beside_each]
+        ratios = [
+            r.pages[page].rps / each[page]
+            for r, each in zip(rounds, beside_each, strict=True)
+        ]
+        median = median_index(ratios)
+        shares[page] = Share(rounds[median].pages[page], rates[median], ratios)
+    return shares
+
+
+def median_index(values: list[float]) -> int:
+    """Where the median of the values is (the lower of the middle two for
+    an even count)."""
+    return sorted(range(len(values)), key=values.__getitem__)[(len(values) - 1) // 2]
+
+
 def result_rows(
     runs: dict[tuple[str, int], Run],
     measured: dict[str, dict],

@@ -19,10 +19,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 from bench.pages import (
     PAGES,
+    Round,
     Run,
-    beside,
     check_targets,
     first_load,
+    median_index,
+    median_shares,
     parse_wrk,
     result_rows,
     table,
@@ -44,13 +46,28 @@ def main() -> int:
         help="PostgreSQL database to (re)create and fill",
     )
     parser.add_argument(
-        "--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 10))
+        "--duration",
+        type=int,
+        default=int(os.environ.get("BENCH_DURATION", 10)),
+        help="seconds of each run at c=1",
+    )
+    parser.add_argument(
+        "--c8-duration",
+        type=int,
+        default=int(os.environ.get("BENCH_C8_DURATION", 5)),
+        help="seconds of each run at c=8, in every round",
     )
     parser.add_argument(
         "--years", type=int, default=5, help="history of the measured user"
     )
     parser.add_argument(
         "--other-users", type=int, default=9, help="users with a year each"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=int(os.environ.get("BENCH_ROUNDS", 3)),
+        help="passes of the pages at c=8; each page's row is its median round",
     )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
@@ -61,6 +78,8 @@ def main() -> int:
         "--pages", help="comma-separated subset of pages (baseline is always run)"
     )
     args = parser.parse_args()
+    if min(args.rounds, args.duration, args.c8_duration) < 1:
+        parser.error("--rounds, --duration and --c8-duration must be at least 1")
 
     wrk = shutil.which("wrk")
     if not wrk:
@@ -135,21 +154,35 @@ def main() -> int:
         def drive(name: str, concurrency: int) -> Run:
             url = base_url + prepared["paths"][name]
             warm(url, cookie)
-            print(f"  wrk {name} c={concurrency} {args.duration}s …", flush=True)
-            return wrk_run(wrk, url, cookie, concurrency, args.duration)
+            seconds = args.duration if concurrency == 1 else args.c8_duration
+            print(f"  wrk {name} c={concurrency} {seconds}s …", flush=True)
+            return wrk_run(wrk, url, cookie, concurrency, seconds)
 
         for name in wanted:
             runs[(name, 1)] = drive(name, 1)
         # At c=8 each page's share is of the baseline's rate beside it: the
         # baseline runs before the first page, between pages and after the
-        # last (bench.pages.beside()).
+        # last (bench.pages.beside()); the whole pass runs --rounds times and
+        # each page's row is its median round (bench.pages.median_shares()).
         pages = [name for name in wanted if name != "baseline"]
-        baselines = [drive("baseline", 8)]
-        runs[("baseline", 8)] = baselines[0]
-        for name in pages:
-            runs[(name, 8)] = drive(name, 8)
-            baselines.append(drive("baseline", 8))
-        rates = {(name, 8): rate for name, rate in beside(baselines, pages).items()}
+        rounds = []
+        for number in range(1, args.rounds + 1):
+            print(f"  round {number} of {args.rounds} at c=8", flush=True)
+            baselines = [drive("baseline", 8)]
+            page_runs = {}
+            for name in pages:
+                page_runs[name] = drive(name, 8)
+                baselines.append(drive("baseline", 8))
+            rounds.append(Round(baselines, page_runs))
+        every_baseline = [run for r in rounds for run in r.baselines]
+        runs[("baseline", 8)] = every_baseline[
+            median_index([run.rps for run in every_baseline])
+        ]
+        shares = median_shares(rounds)
+        rates = {}
+        for name, share in shares.items():
+            runs[(name, 8)] = share.run
+            rates[(name, 8)] = share.baseline_rps
         transfer = {
             name: first_load(http_fetch(base_url, cookie), prepared["paths"][name])
             for name in ("today", "insights_all")
@@ -175,11 +208,17 @@ def main() -> int:
             print(f"    {size / 1024:8.1f} KB  {part}")
     if lcp_ms is not None:
         print(f"Largest Contentful Paint, insights_all, phone, 4× CPU: {lcp_ms:.0f} ms")
+    if shares:
+        print("shares of the baseline at c=8, by round (the median's row is above):")
+        for name, share in shares.items():
+            print(f"    {name:16s} " + "  ".join(f"{s:6.1%}" for s in share.shares))
     results = {
         "machine": machine(),
         "settings": {
             "server": "gunicorn, 2 sync workers, DEBUG=false, PostgreSQL",
             "duration_s": args.duration,
+            "c8_duration_s": args.c8_duration,
+            "c8_rounds": args.rounds,
             "data": f"demo: {args.years} years;"
             f" {args.other_users} users with 1 year each",
         },
@@ -189,14 +228,19 @@ def main() -> int:
             for name, load in transfer.items()
         },
         "insights_all_lcp_ms": lcp_ms,
-        # The baseline's runs at c=8, in order: before the first page,
-        # between pages, after the last.
-        "baseline_c8_rps": [run.rps for run in baselines],
+        # The baseline's runs at c=8 of each round, in order: before the
+        # first page, between pages, after the last.
+        "baseline_c8_rps": [[run.rps for run in r.baselines] for r in rounds],
+        # Each page's share of the baseline beside it at c=8, round by round.
+        "c8_shares": {
+            name: [round(s, 4) for s in share.shares] for name, share in shares.items()
+        },
     }
-    failures = [row for row in rows if row["errors"]]
+    failures = [row for row in rows if row["errors"] and row["concurrency"] == 1]
     failures += [
-        {"page": "baseline", "concurrency": 8, "errors": run.errors}
-        for run in baselines[1:]
+        {"page": name, "concurrency": 8, "errors": run.errors}
+        for r in rounds
+        for name, run in [*(("baseline", b) for b in r.baselines), *r.pages.items()]
         if run.errors
     ]
     if set(wanted) == {name for name, _ in PAGES}:

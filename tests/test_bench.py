@@ -13,11 +13,14 @@ from django.test import Client
 from bench import run as bench_run
 from bench.pages import (
     PAGES,
+    Round,
     Run,
     beside,
     check_targets,
     first_load,
     measure,
+    median_index,
+    median_shares,
     page_paths,
     parse_wrk,
     result_rows,
@@ -221,6 +224,43 @@ def test_a_share_at_c8_is_of_the_baseline_beside_its_page():
     assert checks["journal rps at c=8 vs baseline"] == ("34.00% ≥ 35%", False)
     # A page with no baseline beside it is compared with the baseline's run.
     assert checks["search rps at c=8 vs baseline"] == ("100.00% ≥ 35%", True)
+
+
+def test_a_share_at_c8_is_its_median_round_reported_whole():
+    def at(rps: float, p95: float = 3.0) -> Run:
+        return Run(rps=rps, p50_ms=2, p95_ms=p95, p99_ms=4, requests=1, errors=0)
+
+    rounds = [
+        # today: 300 of 1000 (30 %); journal: 450 of 900 (50 %)
+        Round(
+            [at(1000.0), at(1000.0), at(800.0)],
+            {"today": at(300.0, 9.0), "journal": at(450.0)},
+        ),
+        # today: 400 of 1000 (40 %); journal: 200 of 1000 (20 %)
+        Round(
+            [at(1000.0), at(1000.0), at(1000.0)],
+            {"today": at(400.0, 7.0), "journal": at(200.0)},
+        ),
+        # today: 360 of 1000 (36 %), the median; journal: 400 of 1000 (40 %)
+        Round(
+            [at(1200.0), at(800.0), at(1200.0)],
+            {"today": at(360.0, 8.0), "journal": at(400.0)},
+        ),
+    ]
+    shares = median_shares(rounds)
+    today = shares["today"]
+    assert today.shares == pytest.approx([0.30, 0.40, 0.36])
+    # The median round's run, latencies and all, and its own baseline.
+    assert (today.run.rps, today.run.p95_ms, today.baseline_rps) == (360.0, 8.0, 1000.0)
+    journal = shares["journal"]
+    assert journal.shares == pytest.approx([0.5, 0.2, 0.4])
+    assert (journal.run.rps, journal.baseline_rps) == (400.0, 1000.0)
+    # Of two rounds, the lower share is reported.
+    two = median_shares(rounds[:2])
+    assert (two["today"].run.rps, two["journal"].run.rps) == (300.0, 200.0)
+    assert median_index([5.0, 1.0, 3.0]) == 2
+    assert median_index([4.0, 2.0]) == 1
+    assert median_index([7.0]) == 0
 
 
 def test_the_server_runs_with_production_settings():
