@@ -57,7 +57,10 @@ def test_a_four_week_blinded_experiment_from_design_to_verdict(phone_page, live_
     page.goto(f"{base}/experiments/e/{first.token}/")
     expect(page.get_by_text("Envelope recorded as opened at")).to_be_visible()
     page.locator("label.chip", has_text="Placebo").first.click()
-    page.get_by_role("button", name="Note my guess").click()
+    # Exactly: on the last day of an experiment's week (a Sunday for one begun
+    # on a Monday) the page also asks for the week's guess ("Note my guess for
+    # the week"), and a partial name matched both buttons.
+    page.get_by_role("button", name="Note my guess", exact=True).click()
     expect(page.get_by_text("Today's guess noted")).to_be_visible()
     screenshot(page, "experiment-day-phone")
     # Nothing tells which it was: not the page, not the dose log.
