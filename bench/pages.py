@@ -180,7 +180,8 @@ def beside(baselines: list[Run], pages: list[str]) -> dict[str, float]:
 @dataclass(frozen=True)
 class Round:
     """One pass of the pages at c=8: the baseline's runs (before the first
-    page, between pages, after the last) and each page's run."""
+    page, between pages, after the last) and each page's run, in the order
+    they ran (beside() pairs them by it)."""
 
     baselines: list[Run]
     pages: dict[str, Run]
