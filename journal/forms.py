@@ -73,7 +73,6 @@ def rating_field(metric: Metric, kept: int | None = None) -> forms.Field:
     """The control for one metric. `kept` is a stored rating outside the
     metric's current scale: offered as it is, so an edit never drops it."""
     label = metric.name
-    extra = [] if kept is None else [(kept, f"{kept} (kept; outside the scale)")]
     if metric.uses_buttons:
         return forms.TypedChoiceField(
             label=label,
@@ -83,7 +82,7 @@ def rating_field(metric: Metric, kept: int | None = None) -> forms.Field:
             required=False,
             widget=forms.RadioSelect,
         )
-    values = [metric.scale_min, metric.scale_max] + [v for v, _ in extra]
+    values = [metric.scale_min, metric.scale_max] + ([] if kept is None else [kept])
     return forms.IntegerField(
         label=label,
         min_value=min(values),
