@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import psycopg
 import pytest
-from django.db import ProgrammingError, connection, transaction
+from django.db import OperationalError, ProgrammingError, connection, transaction
 from psycopg import errors
 
 from config.postgresql.together import numbered, read_together
@@ -172,3 +173,24 @@ def test_reads_ahead_outside_a_transaction_give_the_rows_of_when_they_were_sent(
         ahead([Read("SELECT no_such_column FROM journal_entry", ()), Read(*raw)]),
     ):
         pass
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_server_dropped_raises_and_the_next_reads_anew():
+    """PostgreSQL restarted, or the connection killed, between two requests:
+    the reads raise Django's OperationalError (a server error for that one
+    request), the connection is closed as unusable at the request's end, and
+    the next reads connect again."""
+    assert not connection.execute_wrappers and not connection.queries_logged
+    reads = [Read("SELECT 1", ()), Read("SELECT 2", ())]
+    pid = _cursor_rows("SELECT pg_backend_pid()", ())[0][0]
+    with psycopg.connect(**connection.get_connection_params()) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(OperationalError), ahead(reads):
+        pass
+    assert connection.errors_occurred and not connection.is_usable()
+    connection.close_if_unusable_or_obsolete()
+    with ahead(reads):
+        assert _cursor_rows("SELECT 1", ()) == [(1,)]
+    assert _cursor_rows("SELECT pg_backend_pid()", ())[0][0] != pid
