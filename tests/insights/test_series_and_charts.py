@@ -43,6 +43,24 @@ def test_series_holds_day_means_doses_phases_and_tags(owner, metrics):
 
 
 @pytest.mark.django_db
+def test_each_tag_has_every_day_of_the_range_it_was_used_and_no_other(
+    owner, other_user
+):
+    for day, tags in [
+        (D(2026, 2, 28), ["walk"]),  # before the range
+        (D(2026, 3, 1), ["walk", "work"]),
+        (D(2026, 3, 1), ["walk"]),  # a second use on the same day
+        (D(2026, 3, 4), ["walk"]),
+        (D(2026, 3, 7), ["work"]),  # after it
+    ]:
+        make_entry(owner, day=day, mood=None, tags=tags)
+    make_entry(other_user, day=D(2026, 3, 2), mood=None, tags=["walk", "sleep"])
+    data = series.load(owner, D(2026, 3, 1), D(2026, 3, 6))
+    walk, work = {D(2026, 3, 1), D(2026, 3, 4)}, {D(2026, 3, 1)}
+    assert data.tags == {"walk": walk, "work": work}
+
+
+@pytest.mark.django_db
 def test_days_long_after_the_first_dose_are_a_break_not_a_baseline(owner):
     make_dose(owner, day=D(2025, 1, 1))
     data = series.load(owner, D(2026, 3, 1), D(2026, 3, 3))
