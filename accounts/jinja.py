@@ -29,6 +29,7 @@ from django.template.defaultfilters import date, pluralize, urlencode
 from django.templatetags.static import static
 from django_htmx.jinja import htmx_script
 from jinja2 import Environment, pass_context
+from markupsafe import Markup
 
 from accounts.moments import clock, journal_moment, weekday_day
 from config.reverse import fast_reverse, rendering_where
@@ -51,6 +52,17 @@ def one_decimal(value: float) -> str:
     """A mean to one decimal, rounded half up, without a trailing ".0": 6.3, 7."""
     text = str(Decimal(repr(value)).quantize(TENTH, ROUND_HALF_UP))
     return text.removesuffix(".0")
+
+
+def single_quoted(text: str) -> Markup:
+    """Text for an attribute value written in single quotes, as Insights'
+    figures are (JSON: every name and string in double quotes). There only
+    "&" and "'" must be escaped ("<" is too, as autoescaping does), so a
+    double quote stays one character rather than five ("&#34;"): five years'
+    figures were 112 KB in double quotes and 77 in single, of a page of 136
+    before it is compressed."""
+    escaped = text.replace("&", "&amp;").replace("'", "&#39;").replace("<", "&lt;")
+    return Markup(escaped)  # noqa: S704 - escaped above, for single quotes
 
 
 def amount(value: Decimal) -> str:
@@ -88,6 +100,7 @@ def environment(**options) -> Environment:
         pluralize=pluralize,
         one_decimal=one_decimal,
         amount=amount,
+        single_quoted=single_quoted,
         urlencode=urlencode,
     )
     return env

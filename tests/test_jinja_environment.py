@@ -4,6 +4,8 @@ stay its own."""
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 from django.template import engines
 
 
@@ -26,3 +28,27 @@ def test_a_templates_own_globals_overlay_the_environments_without_changing_them(
     assert env.from_string("{{ answer is defined }}").render() == "False"
     assert env.globals["url"] is not None and env.globals["url"] != "mine"
     assert "answer" not in env.globals
+
+
+def test_single_quoted_text_reads_back_whole_from_its_attribute_and_stays_in_it():
+    """What a browser reads from an attribute written with single_quoted is
+    the text itself, whatever quotes, ampersands, entities or markup it holds,
+    and nothing of it becomes an attribute or an element of its own."""
+    text = (
+        '{"name": "Sam\'s \\"mood\\"", "note": "&amp; &lt; <b> </div>"}'
+        "' onclick='alert(1)' x='"
+    )
+    html = (
+        engines["jinja2"]
+        .env.from_string("<div data-figure='{{ text|single_quoted }}'></div><p>")
+        .render(text=text)
+    )
+    tags = []
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            tags.append((tag, attrs))
+
+    Reader().feed(html)
+    assert tags == [("div", [("data-figure", text)]), ("p", [])]
+    assert '"' in html  # double quotes are written as they are

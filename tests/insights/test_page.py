@@ -7,6 +7,7 @@ import io
 import json
 import re
 from html import unescape
+from html.parser import HTMLParser
 
 import pytest
 from django.core.management import call_command
@@ -21,9 +22,24 @@ from tests.factories import make_dose, make_entry, make_metric, make_protocol
 pytestmark = pytest.mark.django_db
 
 
+class _Figures(HTMLParser):
+    """Each chart's figure, as a browser reads its data-figure attribute."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: dict[str, dict] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "data-figure" in attrs:
+            key = attrs["id"].removeprefix("figure-")
+            self.found[key] = json.loads(attrs["data-figure"])
+
+
 def figures(html: str) -> dict[str, dict]:
-    found = re.findall(r'id="figure-(\w+)" data-figure="([^"]*)"', html)
-    return {key: json.loads(unescape(body)) for key, body in found}
+    parser = _Figures()
+    parser.feed(html)
+    return parser.found
 
 
 def test_a_new_user_sees_helpful_empty_states_not_charts(owner_client):
