@@ -4,9 +4,9 @@ stay its own."""
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 from django.template import engines
+
+from tests.markup import start_tags
 
 
 def test_templates_and_the_macros_they_import_see_the_environments_globals():
@@ -43,12 +43,5 @@ def test_single_quoted_text_reads_back_whole_from_its_attribute_and_stays_in_it(
         .env.from_string("<div data-figure='{{ text|single_quoted }}'></div><p>")
         .render(text=text)
     )
-    tags = []
-
-    class Reader(HTMLParser):
-        def handle_starttag(self, tag, attrs):
-            tags.append((tag, attrs))
-
-    Reader().feed(html)
-    assert tags == [("div", [("data-figure", text)]), ("p", [])]
+    assert start_tags(html) == [("div", [("data-figure", text)]), ("p", [])]
     assert '"' in html  # double quotes are written as they are

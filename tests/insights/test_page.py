@@ -7,7 +7,6 @@ import io
 import json
 import re
 from html import unescape
-from html.parser import HTMLParser
 
 import pytest
 from django.core.management import call_command
@@ -18,28 +17,19 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from insights import report, views
 from tests.factories import make_dose, make_entry, make_metric, make_protocol
+from tests.markup import start_tags
 
 pytestmark = pytest.mark.django_db
 
 
-class _Figures(HTMLParser):
-    """Each chart's figure, as a browser reads its data-figure attribute."""
-
-    def __init__(self):
-        super().__init__()
-        self.found: dict[str, dict] = {}
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if "data-figure" in attrs:
-            key = attrs["id"].removeprefix("figure-")
-            self.found[key] = json.loads(attrs["data-figure"])
-
-
 def figures(html: str) -> dict[str, dict]:
-    parser = _Figures()
-    parser.feed(html)
-    return parser.found
+    """Each chart's figure, as a browser reads its data-figure attribute."""
+    charts = [dict(attrs) for _, attrs in start_tags(html)]
+    return {
+        chart["id"].removeprefix("figure-"): json.loads(chart["data-figure"])
+        for chart in charts
+        if "data-figure" in chart
+    }
 
 
 def test_a_new_user_sees_helpful_empty_states_not_charts(owner_client):

@@ -1,25 +1,13 @@
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 import pytest
 
 from journal.markdown import render_note
-
-
-class Elements(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.found: list[tuple[str, list]] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.found.append((tag, attrs))
+from tests.markup import start_tags
 
 
 def elements_of(text: str) -> list[tuple[str, list]]:
-    parser = Elements()
-    parser.feed(str(render_note(text)))
-    return parser.found
+    return start_tags(str(render_note(text)))
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,24 @@
+"""Markup as a browser's parser reads it, for tests that check what a page
+or a fragment says rather than how its text is spelled."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+
+class _StartTags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, attrs))
+
+
+def start_tags(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    """Each element's tag and attributes, in order, the attributes' values
+    with their character references read as a browser reads them."""
+    parser = _StartTags()
+    parser.feed(html)
+    parser.close()
+    return parser.found
