@@ -60,8 +60,10 @@ def single_quoted(text: str) -> Markup:
     "&" and "'" must be escaped ("<" is too, as autoescaping does), so a
     double quote stays one character rather than five ("&#34;"): five years'
     figures were 112 KB in double quotes and 77 in single, of a page of 136
-    before it is compressed."""
-    escaped = text.replace("&", "&amp;").replace("'", "&#39;").replace("<", "&lt;")
+    before it is compressed. Markup is escaped as text too: an attribute's
+    value is text, and Markup's own replace() would escape its arguments."""
+    escaped = str(text).replace("&", "&amp;").replace("'", "&#39;")
+    escaped = escaped.replace("<", "&lt;")
     return Markup(escaped)  # noqa: S704 - escaped above, for single quotes
 
 

@@ -5,6 +5,7 @@ stay its own."""
 from __future__ import annotations
 
 from django.template import engines
+from markupsafe import Markup
 
 from tests.markup import start_tags
 
@@ -45,3 +46,10 @@ def test_single_quoted_text_reads_back_whole_from_its_attribute_and_stays_in_it(
     )
     assert start_tags(html) == [("div", [("data-figure", text)]), ("p", [])]
     assert '"' in html  # double quotes are written as they are
+    # Markup is text there too, escaped once.
+    html = (
+        engines["jinja2"]
+        .env.from_string("<div title='{{ text|single_quoted }}'>")
+        .render(text=Markup("<b>Sam's &amp;</b>"))
+    )
+    assert start_tags(html) == [("div", [("title", "<b>Sam's &amp;</b>")])]

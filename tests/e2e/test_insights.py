@@ -93,11 +93,13 @@ def test_tag_names_in_charts_stay_text(desktop_dark_page, live_server):
     user = make_user("tagger")
     today = user.profile.local_day()
     link = '<a href="https://example.org/">x</a>'
+    # The figure travels in a single-quoted attribute: a quote and an
+    # ampersand in a name must reach the chart as they were typed.
+    quoted = "Sam's walk & tea"
+    names = [["<b>"], [link], [quoted]]
     for offset in range(40):
         day = today - dt.timedelta(days=offset)
-        make_entry(
-            user, day=day, mood=3 + offset % 5, tags=[link] if offset % 2 else ["<b>"]
-        )
+        make_entry(user, day=day, mood=3 + offset % 5, tags=names[offset % 3])
         if offset % 3 == 0:
             make_dose(user, day=day)
     page, watch = desktop_dark_page
@@ -112,4 +114,4 @@ def test_tag_names_in_charts_stay_text(desktop_dark_page, live_server):
     assert svg.locator("a").count() == 0
     assert svg.locator("b").count() == 0
     texts = page.locator("#figure-tags .ytick text").all_text_contents()
-    assert link in texts and "<b>" in texts
+    assert link in texts and "<b>" in texts and quoted in texts
