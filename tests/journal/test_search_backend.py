@@ -125,27 +125,38 @@ def test_postgresql_has_a_gin_index_on_the_search_expression():
             assert cursor.fetchone() is None
 
 
+def days_of_notes(user, note: str, days: int = 365) -> None:
+    """One entry a day of the person's from 1 January 2025, its note `note`
+    with the day's number for {n}, written at once."""
+    start = dt.date(2025, 1, 1)
+    Entry.objects.bulk_create(
+        Entry(
+            user=user,
+            day=start + dt.timedelta(days=n),
+            occurred_at=dt.datetime.combine(
+                start + dt.timedelta(days=n), dt.time(12), tzinfo=dt.UTC
+            ),
+            note=note.format(n=n),
+        )
+        for n in range(days)
+    )
+
+
+def with_statistics() -> None:
+    """The planner's statistics of the entries as they now are."""
+    if POSTGRES:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE journal_entry")
+
+
 def a_year_with_one_river(owner) -> None:
     """A year of the person's entries, one of them about a river, and the
     planner's statistics of them: on a table of a few rows PostgreSQL rightly
     reads the person's entries and tests each rather than use any index, and
     a plan must be asked of a journal the size of a real one."""
-    start = dt.date(2025, 1, 1)
-    Entry.objects.bulk_create(
-        Entry(
-            user=owner,
-            day=start + dt.timedelta(days=n),
-            occurred_at=dt.datetime.combine(
-                start + dt.timedelta(days=n), dt.time(12), tzinfo=dt.UTC
-            ),
-            note=f"a quiet day, number {n}",
-        )
-        for n in range(365)
-    )
+    days_of_notes(owner, "a quiet day, number {n}")
     make_entry(owner, day=dt.date(2026, 1, 1), note="river")
-    if POSTGRES:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE journal_entry")
+    with_statistics()
 
 
 def test_postgresql_uses_the_index_for_a_search(owner):
@@ -173,20 +184,8 @@ def test_a_search_reads_the_persons_entries_not_every_persons(owner, other_user)
     """Another person whose journal is full of the word costs a search
     nothing: the entries read for their words are the person's alone."""
     a_year_with_one_river(owner)
-    start = dt.date(2025, 1, 1)
-    Entry.objects.bulk_create(
-        Entry(
-            user=other_user,
-            day=start + dt.timedelta(days=n),
-            occurred_at=dt.datetime.combine(
-                start + dt.timedelta(days=n), dt.time(9), tzinfo=dt.UTC
-            ),
-            note="by the river again",
-        )
-        for n in range(300)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE journal_entry")
+    days_of_notes(other_user, "by the river again", days=300)
+    with_statistics()
     query = searched(owner, "river")
     assert set(query.values_list("note", flat=True)) == {"river"}
     plan = json.loads(query.explain(format="json", analyze=True))[0]["Plan"]
