@@ -111,8 +111,9 @@ def _in_text(user_id: int, term: str, word: bool) -> Q:
         # The person's entries only: PostgreSQL then reads from the table
         # only the entries both the search index and the person's index
         # name. Matched through the search index alone, a search read every
-        # person's entries holding the word: with fifty people on the
-        # instance, "walk" cost PostgreSQL 3.9 ms a search rather than 1.0.
+        # person's entries holding the word: with fifty people of about
+        # 1,500 entries each, "walk" took 3.9 ms at the database rather
+        # than 1.0 (bench/RESULTS.md, round 35).
         matching = (
             Entry.objects.filter(user=user_id)
             .annotate(search=SearchDocument())

@@ -126,8 +126,8 @@ def test_postgresql_has_a_gin_index_on_the_search_expression():
 
 
 def days_of_notes(user, note: str, days: int = 365) -> None:
-    """One entry a day of the person's from 1 January 2025, its note `note`
-    with the day's number for {n}, written at once."""
+    """`days` entries of the person's, one a day from 1 January 2025, each
+    with `note` as its note ({n} becomes the day's number), in one insert."""
     start = dt.date(2025, 1, 1)
     Entry.objects.bulk_create(
         Entry(
