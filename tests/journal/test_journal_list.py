@@ -238,6 +238,28 @@ def test_search_never_shows_another_users_entries(owner_client, owner, other_use
     assert "river of mine" in html and "river of theirs" not in html
 
 
+def test_a_search_prepared_for_one_person_finds_each_persons_own(
+    owner_client, owner, other_client, other_user, monkeypatch
+):
+    """A search's query is prepared once, with the person in it three times
+    (their entries, their tags, their entries by their words); asked in
+    turn by two people, past the point where the database keeps its plan,
+    each finds their own entries by their words and by their tags."""
+    monkeypatch.setattr(queries, "_search_reads", {})
+    make_entry(owner, day=DAY, note="river of mine")
+    make_entry(owner, day=DAY - dt.timedelta(days=1), note="mine", tags=["river"])
+    make_entry(other_user, day=DAY, note="river of theirs")
+    make_entry(other_user, day=DAY - dt.timedelta(days=1), note="theirs", tags=["river"])
+    ours = {"river of mine", "mine"}
+    theirs = {"river of theirs", "theirs"}
+    for _ in range(6):
+        for client, own in ((owner_client, ours), (other_client, theirs)):
+            html = client.get("/journal/?q=river").content.decode()
+            shown = {n for n in ours | theirs if f"<p>{n}</p>" in html}
+            assert shown == own
+    assert len(queries._search_reads) == 1
+
+
 def test_other_users_entries_are_never_listed(owner_client, owner, other_user):
     make_entry(other_user, day=DAY, note="their private note", tags=["shared-name"])
     make_entry(owner, day=DAY, note="my note", tags=["shared-name"])
