@@ -246,10 +246,11 @@ def test_a_search_prepared_for_one_person_finds_each_persons_own(
     turn by two people, past the point where the database keeps its plan,
     each finds their own entries by their words and by their tags."""
     monkeypatch.setattr(queries, "_search_reads", {})
+    before = DAY - dt.timedelta(days=1)
     make_entry(owner, day=DAY, note="river of mine")
-    make_entry(owner, day=DAY - dt.timedelta(days=1), note="mine", tags=["river"])
+    make_entry(owner, day=before, note="mine", tags=["river"])
     make_entry(other_user, day=DAY, note="river of theirs")
-    make_entry(other_user, day=DAY - dt.timedelta(days=1), note="theirs", tags=["river"])
+    make_entry(other_user, day=before, note="theirs", tags=["river"])
     ours = {"river of mine", "mine"}
     theirs = {"river of theirs", "theirs"}
     for _ in range(6):
