@@ -132,13 +132,13 @@ def _in_text(user_id: int, term: str, word: bool) -> Q:
 
 def _matches(user_id: int, term: str, word: bool) -> Q:
     """The person's entries with the term in their text or in the name of
-    one of their tags (matching every person's tags, a search of ten
-    people's journals took 2 ms in PostgreSQL instead of 1.3): a search
-    costs what the person's journal holds, not the instance's. The name is
-    matched as icontains would, with the term as a parameter of its own
-    (config.prepared). On SQLite the text is matched through the FTS5
-    table, which knows nothing of people; the caller's entries are the
-    person's."""
+    one of their tags. Both parts read the person's rows alone, so a search
+    costs what the person's journal holds, not the instance's (matching
+    every person's tags, a search of ten people's journals took 2 ms in
+    PostgreSQL instead of 1.3). The name is matched as icontains would, with
+    the term as a parameter of its own (config.prepared). On SQLite the text
+    is matched through the FTS5 table, which knows nothing of people; the
+    caller's entries are the person's."""
     tagged = Entry.tags.through.objects.alias(
         at=StrIndex(Upper("tag__name"), Upper(Value(term)))
     ).filter(tag__user=user_id, at__gt=0)
