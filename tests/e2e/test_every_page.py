@@ -81,6 +81,17 @@ CHECKS = """async (rules) => {
 
 SCHEMES = ("light", "dark")
 SIZES = {"phone": PHONE, "desktop": DESKTOP}
+# Each page is audited in these four ways, each one change from the one before,
+# in this order or the reverse, starting as the page before it ended: the
+# window keeps its size and scheme from page to page, and resizing a page or
+# changing its scheme costs a new style and layout (and Plotly redraws its
+# charts on a resize) that a page about to be left need not pay.
+STATES = [
+    ("phone", "light"),
+    ("phone", "dark"),
+    ("desktop", "dark"),
+    ("desktop", "light"),
+]
 # The dark scheme changes colours and nothing else (the stylesheet's dark
 # block sets colour properties only: tests/test_dark_scheme.py), so in it only
 # the rules about colour can find anything the light scheme's run did not;
@@ -123,27 +134,28 @@ def app_pages(user, part: int) -> list[str]:
     return pages
 
 
-def audit(page, watch: PageWatch, url: str) -> list[str]:
-    """Problems on one page, at phone size and then desktop size, in the
-    light scheme and then the dark one; empty when it is clean. The page loads
-    once: sizes are CSS media queries and Plotly's own resizing, the dark
-    scheme is CSS alone."""
+def audit(page, watch: PageWatch, url: str, states: list) -> list[str]:
+    """Problems on one page, at each size in each scheme, in the order of
+    `states` (the window in the first of them already); empty when it is
+    clean. The page loads once: sizes are CSS media queries and Plotly's own
+    resizing, the dark scheme is CSS alone."""
     response = page.goto(url)  # waits for the load event
     problems = []
     if response is None or response.status >= 400:
         problems.append(f"{url}: HTTP {response and response.status}")
-    for size, viewport in SIZES.items():
-        page.set_viewport_size(viewport)
-        for scheme in SCHEMES:
+    now = states[0]
+    for size, scheme in states:
+        if size != now[0]:
+            page.set_viewport_size(SIZES[size])
+        if scheme != now[1]:
             page.emulate_media(color_scheme=scheme)
-            found = page.evaluate(CHECKS, RULES[scheme])
-            where = f"{url} ({size}, {scheme})"
-            seen = (found["width"][1], found["dark"])
-            if seen != (viewport["width"], scheme == "dark"):
-                problems.append(f"{where}: audited at {seen} (window width, dark)")
-            problems += _problems(where, found)
-    page.set_viewport_size(SIZES["phone"])
-    page.emulate_media(color_scheme=SCHEMES[0])
+        now = (size, scheme)
+        found = page.evaluate(CHECKS, RULES[scheme])
+        where = f"{url} ({size}, {scheme})"
+        seen = (found["width"][1], found["dark"])
+        if seen != (SIZES[size]["width"], scheme == "dark"):
+            problems.append(f"{where}: audited at {seen} (window width, dark)")
+        problems += _problems(where, found)
     problems += [f"{url}: CSP {v}" for v in watch.csp_violations()]
     problems += [f"{url}: request to {u}" for u in watch.foreign_requests]
     problems += [f"{url}: console {e}" for e in watch.console_errors]
@@ -198,12 +210,14 @@ def test_every_page_is_same_origin_policy_clean_and_accessible(
         browser,
         live_server,
         axe_source,
-        viewport=SIZES["phone"],
-        color_scheme=SCHEMES[0],
+        viewport=SIZES[STATES[0][0]],
+        color_scheme=STATES[0][1],
     )
     problems = []
+    states = STATES
     for url in ANONYMOUS_PAGES[part::PARTS]:
-        problems += audit(page, watch, live_server.url + url)
+        problems += audit(page, watch, live_server.url + url, states)
+        states = states[::-1]
 
     page.goto(live_server.url + "/accounts/login/")
     page.fill("#id_login", "ada")
@@ -211,7 +225,8 @@ def test_every_page_is_same_origin_policy_clean_and_accessible(
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(live_server.url + "/")
     for url in pages + ACCOUNT_PAGES[part::PARTS]:
-        problems += audit(page, watch, live_server.url + url)
+        problems += audit(page, watch, live_server.url + url, states)
+        states = states[::-1]
     for size, viewport in SIZES.items():
         page.set_viewport_size(viewport)
         for scheme in SCHEMES:
