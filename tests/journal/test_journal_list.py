@@ -238,6 +238,15 @@ def test_search_never_shows_another_users_entries(owner_client, owner, other_use
     assert "river of mine" in html and "river of theirs" not in html
 
 
+def test_a_search_of_an_empty_journal_finds_nothing_of_anyone_elses(
+    owner_client, other_user
+):
+    make_entry(other_user, day=DAY, note="river of theirs", tags=["river"])
+    html = owner_client.get("/journal/?q=river").content.decode()
+    assert "No entries match" in html
+    assert "river of theirs" not in html
+
+
 def test_a_search_prepared_for_one_person_finds_each_persons_own(
     owner_client, owner, other_client, other_user, monkeypatch
 ):
