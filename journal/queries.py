@@ -29,7 +29,7 @@ from accounts.moments import journal_moment
 from config.prepared import Read, ahead, prepared, rows
 from journal import search
 from journal.models import DayTotal, Entry, Metric, Rating, Tag, TagDay
-from protocols.queries import doses_by_day, doses_read
+from protocols.queries import doses_on, doses_on_read
 
 DAYS_PER_PAGE = 10
 SUGGESTED_TAGS = 12
@@ -468,7 +468,7 @@ def journal_page(
         [
             _days_entries.read(user.pk, days) if read is None else None,
             _days_card_parts.read(user.pk, days),
-            doses_read(user, days[-1], days[0]),
+            doses_on_read(user, days),
             _tag_names.read(user.pk) if with_tag_names else None,
         ]
     ):
@@ -477,7 +477,7 @@ def journal_page(
         else:
             read = [entry for entry in read if entry.day in cards]
         day_cards, metric_names = _cards(read, _days_card_parts(user.pk, days))
-        doses = doses_by_day(user, days[-1], days[0])
+        doses = doses_on(user, days)
         names = tag_names(user) if with_tag_names else []
     for card in day_cards:
         cards[card.entry.day].append(card)

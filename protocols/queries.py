@@ -149,9 +149,27 @@ def _doses_with_effects(
     return _doses.build(user_id, first, last).prefetch_related("effects")
 
 
-def doses_read(user: User, first: dt.date, last: dt.date) -> Read | None:
-    """doses_by_day()'s read (without effects), for config.prepared.ahead()."""
-    return _doses.read(user.pk, first, last)
+@prepared
+def _doses_on(user_id: int, days: list[dt.date]) -> QuerySet[DoseLog]:
+    return (
+        DoseLog.objects.filter(user=user_id, day__in=days)
+        .select_related("substance")
+        .order_by("taken_at")
+    )
+
+
+def doses_on_read(user: User, days: list[dt.date]) -> Read | None:
+    """doses_on()'s read, for config.prepared.ahead()."""
+    return _doses_on.read(user.pk, days)
+
+
+def doses_on(user: User, days: list[dt.date]) -> dict[dt.date, list[DoseLog]]:
+    """The doses of each of these days, for pages that show days apart (a
+    search's): the days between them would be read for nothing."""
+    doses = defaultdict(list)
+    for dose in _doses_on(user.pk, days):
+        doses[dose.day].append(dose)
+    return doses
 
 
 def doses_by_day(

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 
 from journal import queries
 from journal.models import Metric, Rating
-from tests.factories import make_entry
+from protocols import queries as protocols_queries
+from tests.factories import make_dose, make_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -236,6 +238,36 @@ def test_search_never_shows_another_users_entries(owner_client, owner, other_use
     make_entry(owner, day=DAY, note="river of mine")
     html = owner_client.get("/journal/?q=river").content.decode()
     assert "river of mine" in html and "river of theirs" not in html
+
+
+def test_a_search_shows_the_doses_of_its_days_and_reads_no_others(
+    owner_client, owner, other_user, django_assert_num_queries
+):
+    """A search's days lie apart: their doses are read by day, not over the
+    weeks between them, and are the person's own."""
+    first, last = DAY - dt.timedelta(days=20), DAY
+    between = DAY - dt.timedelta(days=10)
+    for day in (first, last):
+        make_entry(owner, day=day, note=f"river on {day}")
+        make_dose(owner, day=day, amount=Decimal(day.day))
+    make_entry(owner, day=between, note="desk day")
+    make_dose(owner, day=between, amount=Decimal("77"))
+    make_dose(other_user, day=last, amount=Decimal("88"))
+    html = owner_client.get("/journal/?q=river").content.decode()
+    assert days_in(html) == [last.isoformat(), first.isoformat()]
+    marker = r'data-day="([^"]+)">\s*<span class="dose-marker">([^<]+)<'
+    markers = re.findall(marker, html)
+    assert [(day, text.split()[-2]) for day, text in markers] == [
+        (last.isoformat(), str(last.day)),
+        (first.isoformat(), str(first.day)),
+    ]
+    doses = protocols_queries.doses_on(owner, [last, first])
+    assert {day: [d.amount for d in ds] for day, ds in doses.items()} == {
+        last: [Decimal(last.day)],
+        first: [Decimal(first.day)],
+    }
+    with django_assert_num_queries(1):
+        assert protocols_queries.doses_on(owner, [between + dt.timedelta(days=1)]) == {}
 
 
 def test_a_search_of_an_empty_journal_finds_nothing_of_anyone_elses(
