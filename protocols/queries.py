@@ -150,9 +150,14 @@ def _doses_with_effects(
 
 
 @prepared
-def _doses_on(user_id: int, days: list[dt.date]) -> QuerySet[DoseLog]:
+def _doses_on(
+    user_id: int, first: dt.date, last: dt.date, days: list[dt.date]
+) -> QuerySet[DoseLog]:
+    # The days' span as well as the days: PostgreSQL's generic plan for the
+    # days alone read every dose of the person's (436 on the benchmark) by
+    # their index, not the span's few by the index of (person, day).
     return (
-        DoseLog.objects.filter(user=user_id, day__in=days)
+        DoseLog.objects.filter(user=user_id, day__range=(first, last), day__in=days)
         .select_related("substance")
         .order_by("taken_at")
     )
@@ -160,14 +165,14 @@ def _doses_on(user_id: int, days: list[dt.date]) -> QuerySet[DoseLog]:
 
 def doses_on_read(user: User, days: list[dt.date]) -> Read | None:
     """doses_on()'s read, for config.prepared.ahead()."""
-    return _doses_on.read(user.pk, days)
+    return _doses_on.read(user.pk, min(days), max(days), days)
 
 
 def doses_on(user: User, days: list[dt.date]) -> dict[dt.date, list[DoseLog]]:
     """The doses of each of these days, for pages that show days apart (a
     search's): the days between them would be read for nothing."""
     doses = defaultdict(list)
-    for dose in _doses_on(user.pk, days):
+    for dose in _doses_on(user.pk, min(days), max(days), days):
         doses[dose.day].append(dose)
     return doses
 
