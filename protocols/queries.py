@@ -169,8 +169,9 @@ def doses_on_read(user: User, days: list[dt.date]) -> Read | None:
 
 
 def doses_on(user: User, days: list[dt.date]) -> dict[dt.date, list[DoseLog]]:
-    """The doses of each of these days, for pages that show days apart (a
-    search's): the days between them would be read for nothing."""
+    """The doses of each of these days: the days a page of the Journal or of
+    a search shows, which lie apart; the doses of the days between are not
+    read."""
     doses = defaultdict(list)
     for dose in _doses_on(user.pk, min(days), max(days), days):
         doses[dose.day].append(dose)
