@@ -163,30 +163,32 @@ def _doses_on(
     )
 
 
+def _by_day(doses) -> dict[dt.date, list[DoseLog]]:
+    by_day = defaultdict(list)
+    for dose in doses:
+        by_day[dose.day].append(dose)
+    return by_day
+
+
 def doses_on_read(user: User, days: list[dt.date]) -> Read | None:
-    """doses_on()'s read, for config.prepared.ahead()."""
-    return _doses_on.read(user.pk, min(days), max(days), days)
+    """doses_on()'s read, for config.prepared.ahead(); none for no days."""
+    return _doses_on.read(user.pk, min(days), max(days), days) if days else None
 
 
 def doses_on(user: User, days: list[dt.date]) -> dict[dt.date, list[DoseLog]]:
     """The doses of each of these days: the days a page of the Journal or of
     a search shows, which lie apart; the doses of the days between are not
     read."""
-    doses = defaultdict(list)
-    for dose in _doses_on(user.pk, min(days), max(days), days):
-        doses[dose.day].append(dose)
-    return doses
+    if not days:
+        return {}
+    return _by_day(_doses_on(user.pk, min(days), max(days), days))
 
 
 def doses_by_day(
     user: User, first: dt.date, last: dt.date, *, effects: bool = False
 ) -> dict[dt.date, list[DoseLog]]:
     """The doses of each day; with their effects (one query more) if asked."""
-    doses = defaultdict(list)
-    rows = (_doses_with_effects if effects else _doses)(user.pk, first, last)
-    for dose in rows:
-        doses[dose.day].append(dose)
-    return doses
+    return _by_day((_doses_with_effects if effects else _doses)(user.pk, first, last))
 
 
 @dataclass

@@ -268,6 +268,9 @@ def test_a_search_shows_the_doses_of_its_days_and_reads_no_others(
     }
     with django_assert_num_queries(1):
         assert protocols_queries.doses_on(owner, [between + dt.timedelta(days=1)]) == {}
+    with django_assert_num_queries(0):  # no days: nothing to read
+        assert protocols_queries.doses_on(owner, []) == {}
+        assert protocols_queries.doses_on_read(owner, []) is None
 
 
 def test_a_search_of_an_empty_journal_finds_nothing_of_anyone_elses(
