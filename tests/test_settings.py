@@ -239,3 +239,41 @@ def test_the_server_process_freezes_what_it_loaded(tmp_path):
     assert int(frozen) > 50_000
     assert views_loaded == "True"
     assert int(young) == 50_000
+
+
+@pytest.mark.slow
+def test_the_server_process_collects_what_a_request_left_once_it_is_answered(
+    tmp_path,
+):
+    """Objects in reference cycles (as a request leaves them) are freed when
+    the server closes the response, not when some later request crosses the
+    collector's threshold: the collection falls between requests."""
+    program = """
+import io, sys, weakref
+import config.wsgi
+
+class Cycle:
+    pass
+
+left = Cycle()
+left.itself = left
+alive = weakref.ref(left)
+del left
+environ = {
+    "REQUEST_METHOD": "GET", "PATH_INFO": "/healthz", "QUERY_STRING": "",
+    "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",
+    "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr, "wsgi.url_scheme": "http",
+}
+statuses = []
+body = config.wsgi.application(environ, lambda status, headers: statuses.append(status))
+b"".join(body)
+answered = alive() is not None
+body.close()
+print(statuses[0][:3], answered, alive() is None)
+"""
+    result = _run([sys.executable, "-c", program], tmp_path, production())
+    assert result.returncode == 0, result.stderr
+    status, kept_while_answering, freed_once_closed = result.stdout.split()
+    assert status == "200"
+    assert kept_while_answering == "True"
+    assert freed_once_closed == "True"
