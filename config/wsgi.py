@@ -39,12 +39,23 @@ gc.set_threshold(50_000, *gc.get_threshold()[1:])
 # processor's caches. Left for the threshold above, a collection came every
 # 120-150 requests of the Journal or Search and took 25-45 ms in the middle of
 # one of them (90 ms on Insights, all time), after walking some 50,000 objects
-# of many requests. In one process, 600 requests a page: Search's collecting
-# 0.21-0.48 ms a request -> 0.10-0.11, the baseline's 0.04-0.12 -> 0.02. Under
+# of many requests. What is still in use at that moment (the response, the
+# server's own objects) moves to an older generation; those are collected in
+# Python's own rhythm, the second every tenth answer and the oldest (a few
+# thousand objects: what was loaded at start is frozen) every hundredth, since
+# the threshold above is now seldom reached. In one process, 300-600 requests
+# a page: Search's collecting 0.21-0.48 ms a request -> 0.12-0.13, Insights
+# (all time) 2.2-2.5 -> 1.0-1.1, the baseline's 0.04-0.12 -> 0.04-0.05. Under
 # wrk at c=1 the Journal's p99 went from 51-69 ms to 7-11 and its p95 from
 # 24-31 to 6-10 (bench/RESULTS.md, round 38).
-def _collect_young(**kwargs) -> None:
-    gc.collect(0)
+def _collect_after_response(**kwargs) -> None:
+    counts, thresholds = gc.get_count(), gc.get_threshold()
+    generation = 0
+    if counts[1] >= thresholds[1]:
+        generation = 2 if counts[2] >= thresholds[2] else 1
+    gc.collect(generation)
 
 
-request_finished.connect(_collect_young, dispatch_uid="config.wsgi.collect_young")
+request_finished.connect(
+    _collect_after_response, dispatch_uid="config.wsgi.collect_after_response"
+)

@@ -247,7 +247,10 @@ def test_the_server_process_collects_what_a_request_left_once_it_is_answered(
 ):
     """Objects in reference cycles (as a request leaves them) are freed when
     the server closes the response, not when some later request crosses the
-    collector's threshold: the collection falls between requests."""
+    collector's threshold: the collection falls between requests. What was
+    still in use then, and only later left in a cycle, is freed within the
+    collector's older generations' rhythm (every tenth and hundredth answer)
+    rather than kept for good."""
     program = """
 import io, sys, weakref
 import config.wsgi
@@ -255,25 +258,49 @@ import config.wsgi
 class Cycle:
     pass
 
-left = Cycle()
-left.itself = left
+def cycle():
+    made = Cycle()
+    made.itself = made
+    return made
+
+def answer():
+    environ = {
+        "REQUEST_METHOD": "GET", "PATH_INFO": "/healthz", "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr, "wsgi.url_scheme": "http",
+    }
+    statuses = []
+    body = config.wsgi.application(environ, lambda s, h: statuses.append(s))
+    b"".join(body)
+    return body, statuses[0][:3]
+
+left = cycle()
 alive = weakref.ref(left)
 del left
-environ = {
-    "REQUEST_METHOD": "GET", "PATH_INFO": "/healthz", "QUERY_STRING": "",
-    "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",
-    "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr, "wsgi.url_scheme": "http",
-}
-statuses = []
-body = config.wsgi.application(environ, lambda status, headers: statuses.append(status))
-b"".join(body)
+body, status = answer()
 answered = alive() is not None
 body.close()
-print(statuses[0][:3], answered, alive() is None)
+print(status, answered, alive() is None)
+
+# In use across one answer (to the second generation), then across twenty
+# (to the oldest), and only then left.
+for answers in (1, 20):
+    kept = cycle()
+    alive = weakref.ref(kept)
+    for _ in range(answers):
+        answer()[0].close()
+    del kept
+    for _ in range(110):
+        answer()[0].close()
+    print(alive() is None)
 """
     result = _run([sys.executable, "-c", program], tmp_path, production())
     assert result.returncode == 0, result.stderr
-    status, kept_while_answering, freed_once_closed = result.stdout.split()
+    first, older, oldest = result.stdout.strip().splitlines()
+    status, kept_while_answering, freed_once_closed = first.split()
     assert status == "200"
     assert kept_while_answering == "True"
     assert freed_once_closed == "True"
+    assert older == "True"
+    assert oldest == "True"
