@@ -43,7 +43,7 @@ gc.set_threshold(50_000, *gc.get_threshold()[1:])
 # server's own objects) moves to an older generation; those are collected in
 # Python's own rhythm, the second every tenth answer and the oldest (a few
 # thousand objects: what was loaded at start is frozen) every hundredth, since
-# the threshold above is now seldom reached. In one process, 300-600 requests
+# the threshold above is now seldom reached. In one process, 40-600 requests
 # a page: Search's collecting 0.21-0.48 ms a request -> 0.12-0.13, Insights
 # (all time) 2.2-2.5 -> 1.0-1.1, the baseline's 0.04-0.12 -> 0.04-0.05. Under
 # wrk at c=1 the Journal's p99 went from 51-69 ms to 7-11 and its p95 from
