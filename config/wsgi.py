@@ -27,8 +27,8 @@ gc.freeze()
 # generation or two: 6 % of building Today (1.0 of 17 ms on the benchmark
 # machine), 6 % of the Journal, 3 % of Insights (all time) and of the
 # baseline, measured in one process with the two settings alternating. At
-# 50,000 most of them are freed before any collection sees them; garbage in
-# cycles waits a little longer (at most that many objects, a few megabytes).
+# 50,000 most of them are freed before any collection sees them; what they
+# leave in cycles is collected when the request is answered (below).
 gc.set_threshold(50_000, *gc.get_threshold()[1:])
 
 
