@@ -156,11 +156,7 @@ def _doses_on(
     # The days' span as well as the days: PostgreSQL's generic plan for the
     # days alone read every dose of the person's (436 on the benchmark) by
     # their index, not the span's few by the index of (person, day).
-    return (
-        DoseLog.objects.filter(user=user_id, day__range=(first, last), day__in=days)
-        .select_related("substance")
-        .order_by("taken_at")
-    )
+    return _doses.build(user_id, first, last).filter(day__in=days)
 
 
 def _by_day(doses) -> dict[dt.date, list[DoseLog]]:
