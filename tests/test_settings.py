@@ -252,7 +252,8 @@ def test_the_server_process_collects_what_a_request_left_once_it_is_answered(
     collector's older generations' rhythm (every tenth and hundredth answer)
     rather than kept for good."""
     program = """
-import io, sys, weakref
+import weakref
+from wsgiref.util import setup_testing_defaults
 import config.wsgi
 
 class Cycle:
@@ -264,12 +265,8 @@ def cycle():
     return made
 
 def answer():
-    environ = {
-        "REQUEST_METHOD": "GET", "PATH_INFO": "/healthz", "QUERY_STRING": "",
-        "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000",
-        "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.input": io.BytesIO(),
-        "wsgi.errors": sys.stderr, "wsgi.url_scheme": "http",
-    }
+    environ = {"PATH_INFO": "/healthz"}
+    setup_testing_defaults(environ)
     statuses = []
     body = config.wsgi.application(environ, lambda s, h: statuses.append(s))
     b"".join(body)
