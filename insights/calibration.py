@@ -23,8 +23,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import signal as scipy_signal
-from scipy import stats as scipy_stats
 
 from insights import report, series, stats
 from journal.models import Metric
@@ -90,6 +88,10 @@ METRIC = Metric(pk=1, key=Metric.Key.MOOD, name="Mood", scale_min=1, scale_max=1
 def rated_effect(effect: float) -> float:
     """The true difference in rounded, clipped ratings that `effect` makes:
     rounding to whole numbers and clipping to 1–10 bend it slightly."""
+    # scipy's stats and signal modules take a second to import, which every
+    # test process paid while collecting the tests that import this module.
+    from scipy import stats as scipy_stats
+
     levels = np.arange(1, 11)
     edges = np.concatenate(([-np.inf], levels[:-1] + 0.5, [np.inf]))
 
@@ -104,6 +106,8 @@ def _latent(rng: np.random.Generator, phi: float, n: int, low_start: bool):
     """An AR(1) series of n days with marginal sd SD, after `BASELINE_DAYS`
     unrecorded days that were, for a low start, a fortnight at least one
     standard deviation (of a fortnight's mean) below usual."""
+    from scipy import signal as scipy_signal  # imported here: see rated_effect()
+
     innovation = SD * math.sqrt(1 - phi * phi)
     fortnight = SD * math.sqrt(
         stats.variance_factor(

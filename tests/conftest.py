@@ -51,6 +51,16 @@ def _fast_settings():
         yield
 
 
+@pytest.fixture(scope="session")
+def scipy_stats():
+    """scipy.stats, the reference some statistics are checked against. Taken
+    by the tests that use it, never imported by a test module: its import
+    takes about a second, which every test process paid while collecting."""
+    from scipy import stats
+
+    return stats
+
+
 def in_pipeline() -> bool:
     """Whether the database connection is in psycopg's pipeline mode
     (config.prepared.ahead() sending reads together)."""

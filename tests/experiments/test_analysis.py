@@ -7,7 +7,6 @@ import math
 
 import numpy as np
 import pytest
-from scipy import stats as scipy_stats
 
 from experiments import analysis, power
 from experiments.analysis import Opening, Unit
@@ -57,7 +56,7 @@ def test_random_arrangements_are_one_permutation_a_row_drawn_at_once(n, k, count
     assert one_by_one.random() == at_once.random()
 
 
-def test_welch_interval_agrees_with_scipy():
+def test_welch_interval_agrees_with_scipy(scipy_stats):
     a, b = [6.1, 7.0, 6.4, 7.2], [5.0, 5.9, 6.3, 4.8, 5.5]
     interval = analysis.welch(a, b)
     expected = scipy_stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from scipy import stats as scipy_stats
 
 from insights import report, stats
 
@@ -30,7 +29,7 @@ def test_hedges_g_by_hand_and_against_the_formula():
     assert stats.hedges_g([2, 2], [2, 2]) is None
 
 
-def test_spearman_by_hand_and_against_scipy():
+def test_spearman_by_hand_and_against_scipy(scipy_stats):
     assert stats.spearman([1, 2, 3, 4], [10, 20, 30, 40]) == (1.0, 4)
     assert stats.spearman([1, 2, 3, 4], [4, 3, 2, 1])[0] == pytest.approx(-1)
     x, y = [1, 2, 2, 3, 5, 4, 4, 6], [2, 1, 4, 3, 6, 5, 5, 8]
@@ -45,7 +44,7 @@ def test_spearman_by_hand_and_against_scipy():
     st.lists(st.integers(0, 20).map(lambda v: v / 4), min_size=1, max_size=60),
     st.randoms(use_true_random=False),
 )
-def test_ranks_are_exactly_scipys_however_found(values, random):
+def test_ranks_are_exactly_scipys_however_found(scipy_stats, values, random):
     """Ranks, ties sharing their mean, are whole or half numbers: found from a
     sort of the values or from a sort made before of more of them (as
     Insights' correlations find a pair's), they are the same to the bit."""
@@ -71,7 +70,7 @@ def test_ranks_are_exactly_scipys_however_found(values, random):
 @given(
     st.lists(st.tuples(st.integers(0, 10), st.integers(0, 10)), min_size=3, max_size=40)
 )
-def test_spearman_matches_scipy_on_any_data(pairs):
+def test_spearman_matches_scipy_on_any_data(scipy_stats, pairs):
     x, y = [p[0] for p in pairs], [p[1] for p in pairs]
     rho, _ = stats.spearman(x, y)
     expected = scipy_stats.spearmanr(x, y).statistic
@@ -149,7 +148,7 @@ def test_a_corrected_verdict_claims_only_what_survives_the_correction():
     assert claimed.startswith("Mood was higher on dose days")
 
 
-def test_with_independent_days_the_interval_is_students_t():
+def test_with_independent_days_the_interval_is_students_t(scipy_stats):
     rng = np.random.default_rng(3)
     a, b = rng.normal(6, 1.5, 12), rng.normal(5, 1.5, 20)
     pooled = math.sqrt(
@@ -269,7 +268,7 @@ def test_comparing_within_weeks_cancels_slow_drift():
     st.floats(0.0, 0.9),
 )
 def test_comparing_within_weeks_is_the_weighted_mean_of_each_weeks_difference(
-    ratings, picked, carry
+    scipy_stats, ratings, picked, carry
 ):
     # Days across year ends (ISO weeks that start in one year and end in the next).
     values = {
@@ -306,7 +305,7 @@ def test_comparing_within_weeks_is_the_weighted_mean_of_each_weeks_difference(
     assert got.high == pytest.approx(difference + half, abs=1e-9)
 
 
-def test_benjamini_hochberg_matches_scipy_and_skips_thin_comparisons():
+def test_benjamini_hochberg_matches_scipy_and_skips_thin_comparisons(scipy_stats):
     ps = [0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205]
     made = [stats.Comparison(10, 10, 1.0, 0.1, 2.0, p, None) for p in ps]
     thin = stats.Comparison(2, 10, 1.0, 0.1, 2.0, 0.0001, None)
@@ -319,7 +318,7 @@ def test_benjamini_hochberg_matches_scipy_and_skips_thin_comparisons():
 
 
 @given(st.lists(st.floats(min_value=0, max_value=1, allow_nan=False), max_size=40))
-def test_benjamini_hochberg_is_scipys_on_any_p_values(ps):
+def test_benjamini_hochberg_is_scipys_on_any_p_values(scipy_stats, ps):
     expected = scipy_stats.false_discovery_control(ps) if ps else []
     assert stats.benjamini_hochberg(ps) == pytest.approx(list(expected))
 
