@@ -6,15 +6,18 @@ by the URL keyword argument, instead of writing walkers of their own.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache, partial
 from typing import Any
 
 from django.apps import apps
-from django.db import connection, models
+from django.db import models
+from django.db.models import QuerySet
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+
+from config.prepared import ahead, prepared
 
 OUR_MODULES = (
     "config", "accounts", "journal", "protocols", "insights", "experiments",
@@ -101,31 +104,28 @@ def our_routes(urlconf: str | None = None) -> list[Route]:
 
 
 def snapshot() -> dict[str, list[tuple]]:
-    """Every row of every model of our apps, to prove a request changed nothing."""
-    with connection.cursor() as cursor:
-        state = {}
-        for label, sql in _snapshot_reads(OUR_MODULES):
-            cursor.execute(sql)
-            state[label] = cursor.fetchall()
-    return state
+    """Every row of every model of our apps, to prove a request changed nothing.
+    On PostgreSQL the reads go together, in one round trip."""
+    reads = _snapshot_reads(OUR_MODULES)
+    with ahead([read.read() for _, read in reads]):
+        return {label: read() for label, read in reads}
 
 
-@functools.cache
-def _snapshot_reads(modules: tuple[str, ...]) -> list[tuple[str, str]]:
-    """Each model's read of all its rows, written once for these apps: the
-    ORM built its thirty queries afresh for every snapshot, 22 ms of each,
-    which was most of the ownership walk's time. The names are the models'
-    own."""
-    quote = connection.ops.quote_name
+@cache
+def _snapshot_reads(modules: tuple[str, ...]) -> list[tuple[str, prepared]]:
+    """Each model's read of all its rows, compiled once (config.prepared) for
+    each set of apps (the walker's self-test adds its own): built afresh, the
+    thirty queries took 22 ms of every snapshot, most of the ownership walk's
+    time."""
     return [
-        (
-            model._meta.label,
-            f"SELECT * FROM {quote(model._meta.db_table)} "  # noqa: S608
-            f"ORDER BY {quote(model._meta.pk.column)}",
-        )
+        (model._meta.label, prepared(partial(_all_rows, model)))
         for model in apps.get_models()
         if model._meta.app_label in modules
     ]
+
+
+def _all_rows(model: type[models.Model]) -> QuerySet:
+    return model.objects.order_by("pk").values_list()
 
 
 def foreign_object_failures(route: Route, owner, other_client: Client) -> list[str]:
