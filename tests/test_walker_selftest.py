@@ -29,7 +29,7 @@ def test_it_reports_a_view_that_shows_and_changes_another_users_object(
     assert failures == [
         f"GET {url} -> 200",
         f"POST {url} -> 200",
-        f"POST {url} changed the database",
+        f"POST {url} changed the database: accounts.Profile",
     ]
 
 

@@ -148,8 +148,11 @@ def foreign_object_failures(route: Route, owner, other_client: Client) -> list[s
         elif response.status_code != 404:
             failures.append(f"{method.upper()} {url} -> {response.status_code}")
         after = snapshot()
-        if after != before:
-            failures.append(f"{method.upper()} {url} changed the database")
+        changed = [label for label in after if after[label] != before[label]]
+        if changed:
+            failures.append(
+                f"{method.upper()} {url} changed the database: {', '.join(changed)}"
+            )
         before = after  # what the next method's request must leave as it is
     return failures
 
