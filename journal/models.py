@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -246,11 +248,12 @@ class Entry(models.Model):
             }
         super().save(*args, **kwargs)
 
-    def render_notes(self) -> None:
-        """Fill the HTML fields from the Markdown ones."""
-        self.note_html = render_note(self.note) if self.note else ""
+    def render_notes(self, render: Callable[[str], str] = render_note) -> None:
+        """Fill the HTML fields from the Markdown ones (through `render`, which
+        a batch of entries passes to render each distinct text once)."""
+        self.note_html = render(self.note) if self.note else ""
         self.prompt_answer_html = (
-            render_note(self.prompt_answer) if self.prompt_answer else ""
+            render(self.prompt_answer) if self.prompt_answer else ""
         )
 
     @property

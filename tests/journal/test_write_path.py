@@ -83,6 +83,30 @@ def test_the_bulk_service_writes_ratings_tags_and_html(owner, metrics):
     assert sorted(t.name for t in entry.tags.all()) == ["Walk", "coffee"]
 
 
+def test_a_batch_that_repeats_texts_gives_each_entry_its_own_texts_html(owner):
+    # Each distinct text is rendered once a batch; every entry still gets the
+    # HTML of its own note and answer, wherever a text comes again.
+    texts = ["*a*", "**b**", "*a*", "`c`", "**b**", "*a*"]
+    services.entries_add_many(
+        user=owner,
+        profile=owner.profile,
+        drafts=[
+            draft(
+                occurred_at=MOMENT + dt.timedelta(hours=i),
+                note=text,
+                prompt_answer=texts[-1 - i],
+            )
+            for i, text in enumerate(texts)
+        ],
+    )
+    html = {"*a*": "<p><em>a</em></p>\n", "**b**": "<p><strong>b</strong></p>\n"}
+    html["`c`"] = "<p><code>c</code></p>\n"
+    entries = Entry.objects.filter(user=owner).order_by("occurred_at")
+    assert [(e.note_html, e.prompt_answer_html) for e in entries] == [
+        (html[text], html[texts[-1 - i]]) for i, text in enumerate(texts)
+    ]
+
+
 def test_the_bulk_service_skips_what_is_already_there_or_repeated(owner):
     make_entry(owner, day=dt.date(2026, 3, 1), note="kept", at=dt.time(12))
     existing = Entry.objects.get(user=owner)
