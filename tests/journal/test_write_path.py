@@ -99,8 +99,11 @@ def test_a_batch_that_repeats_texts_gives_each_entry_its_own_texts_html(owner):
             for i, text in enumerate(texts)
         ],
     )
-    html = {"*a*": "<p><em>a</em></p>\n", "**b**": "<p><strong>b</strong></p>\n"}
-    html["`c`"] = "<p><code>c</code></p>\n"
+    html = {
+        "*a*": "<p><em>a</em></p>\n",
+        "**b**": "<p><strong>b</strong></p>\n",
+        "`c`": "<p><code>c</code></p>\n",
+    }
     entries = Entry.objects.filter(user=owner).order_by("occurred_at")
     assert [(e.note_html, e.prompt_answer_html) for e in entries] == [
         (html[text], html[texts[-1 - i]]) for i, text in enumerate(texts)
