@@ -86,17 +86,18 @@ def test_the_bulk_service_writes_ratings_tags_and_html(owner, metrics):
 def test_a_batch_that_repeats_texts_gives_each_entry_its_own_texts_html(owner):
     # Each distinct text is rendered once a batch; every entry still gets the
     # HTML of its own note and answer, wherever a text comes again.
-    texts = ["*a*", "**b**", "*a*", "`c`", "**b**", "*a*"]
+    notes = ["*a*", "**b**", "*a*", "`c`", "**b**", "*a*"]
+    answers = notes[::-1]
     services.entries_add_many(
         user=owner,
         profile=owner.profile,
         drafts=[
             draft(
-                occurred_at=MOMENT + dt.timedelta(hours=i),
-                note=text,
-                prompt_answer=texts[-1 - i],
+                occurred_at=MOMENT + dt.timedelta(hours=hour),
+                note=note,
+                prompt_answer=answer,
             )
-            for i, text in enumerate(texts)
+            for hour, (note, answer) in enumerate(zip(notes, answers, strict=True))
         ],
     )
     html = {
@@ -106,7 +107,7 @@ def test_a_batch_that_repeats_texts_gives_each_entry_its_own_texts_html(owner):
     }
     entries = Entry.objects.filter(user=owner).order_by("occurred_at")
     assert [(e.note_html, e.prompt_answer_html) for e in entries] == [
-        (html[text], html[texts[-1 - i]]) for i, text in enumerate(texts)
+        (html[note], html[answer]) for note, answer in zip(notes, answers, strict=True)
     ]
 
 
