@@ -349,12 +349,12 @@ def _walks(owner, day: dt.date, count: int) -> None:
 @pytest.mark.parametrize(
     ("per_day", "expected_shown", "more"),
     [
-        # Three busy days: the first rows read hold all of the two shown days
-        # and show that a third follows.
+        # Three busy days: every match of the two shown days, and a third
+        # day follows.
         ((10, 10, 10), 20, True),
-        # Two days with more matches than the first rows hold: read them all.
+        # Two days of many matches each, and no day after them.
         ((15, 15), 30, False),
-        # The first rows end exactly at a page's worth of days.
+        # Exactly a page's worth of days.
         ((12, 12), 24, False),
     ],
 )
