@@ -25,6 +25,14 @@ def validate_times(value: list[str]) -> None:
             ) from None
 
 
+def default_morning_time() -> dt.time:
+    """A new person's morning reminders: at 08:00. A function rather than
+    the time itself: Django warns of a field whose default is a fixed time
+    (fields.W161) when its checks run within ten seconds of that time, so
+    `check --deploy` failed when run at 08:00."""
+    return dt.time(8, 0)
+
+
 class ReminderSettings(models.Model):
     """One person's reminders. The texts never name a substance or an entry."""
 
@@ -36,7 +44,7 @@ class ReminderSettings(models.Model):
     )
     dose_day = models.BooleanField(default=False)
     questionnaire = models.BooleanField(default=False)
-    morning_time = models.TimeField(default=dt.time(8, 0))
+    morning_time = models.TimeField(default=default_morning_time)
     quiet_start = models.TimeField(null=True, blank=True)
     quiet_end = models.TimeField(null=True, blank=True)
     by_push = models.BooleanField(default=True)

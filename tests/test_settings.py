@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 
 from config import env
+from reminders.models import ReminderSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,6 +57,28 @@ def production(**extra: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "example.org",
         **extra,
     }
+
+
+def test_no_check_warns_of_a_fixed_default_at_the_time_it_holds():
+    """Django warns of a field whose default is a fixed time (fields.W161)
+    when its checks run within ten seconds of that time: `check --deploy`
+    failed at 08:00:05, the morning reminders' default."""
+    field = ReminderSettings._meta.get_field("morning_time")
+    assert field.get_default() == dt.time(8, 0)
+    for moment in ("07:59:55", "08:00:00", "08:00:05"):
+        now = dt.datetime.fromisoformat(f"2026-12-07T{moment}+00:00")
+        with mock.patch("django.utils.timezone.now", return_value=now):
+            assert [message.id for message in field.check()] == [], moment
+
+
+def test_no_model_field_has_a_fixed_date_or_time_default():
+    fixed = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field.default, (dt.date, dt.time))
+    ]
+    assert fixed == []
 
 
 @pytest.mark.slow
