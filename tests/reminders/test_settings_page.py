@@ -32,6 +32,8 @@ def test_the_page_says_what_each_channel_needs(owner_client):
     assert "None sent yet." in html
     assert "Notifier: save an Apprise URL above first." in html
     assert not ReminderSettings.objects.exists()  # reading writes nothing
+    # Morning reminders at the default time until the person changes it.
+    assert 'name="morning_time" value="08:00"' in html
 
 
 def test_saving_reminders(owner_client, owner):
