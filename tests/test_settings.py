@@ -62,7 +62,7 @@ def production(**extra: str) -> dict[str, str]:
 def test_no_check_warns_of_a_fixed_default_at_the_time_it_holds():
     """Django warns of a field whose default is a fixed time (fields.W161)
     when its checks run within ten seconds of that time: `check --deploy`
-    failed at 08:00:05, the morning reminders' default."""
+    failed when run at 08:00, the morning reminders' default."""
     field = ReminderSettings._meta.get_field("morning_time")
     assert field.get_default() == dt.time(8, 0)
     for moment in ("07:59:55", "08:00:00", "08:00:05"):
