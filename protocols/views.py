@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import Prefetch, ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -85,7 +85,7 @@ def protocol_index(request: SignedInRequest) -> HttpResponse:
         ).select_related("substance")[:20],
         "doses": DoseLog.objects.filter(user=request.user)
         .select_related("substance", "protocol")
-        .prefetch_related("effects")[:10],
+        .prefetch_related(Prefetch("effects", to_attr="effect_list"))[:10],
         "screened": SafetyScreen.objects.filter(user=request.user).exists(),
         "feed": feed,
         "feed_url": request.build_absolute_uri(

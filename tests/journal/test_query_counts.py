@@ -118,17 +118,17 @@ def test_today_sends_its_reads_that_wait_for_no_other_together(
     assert response.status_code == 200
     sent = [inside for inside, _ in sent_queries]
     # The metrics, today's entries and their ratings and tags, the tags with
-    # their uses, the mood's last four weeks, the protocol, today's doses,
-    # today's prompt, the questionnaires' last days and the experiment card's
-    # running experiment and the envelopes that could be the day's (none:
-    # nothing more is read for them).
-    assert sent.count(True) == 11
+    # their uses, the mood's last four weeks, the protocol, today's doses and
+    # their effects, today's prompt, the questionnaires' last days and the
+    # experiment card's running experiment and the envelopes that could be
+    # the day's (none: nothing more is read for them).
+    assert sent.count(True) == 12
     assert sent.index(True) == 2  # after the session and the user
-    assert sent[2:13] == [True] * 11
-    # After them only the effects felt of today's dose, found from the doses.
-    assert [sql.split(" FROM ")[1].split()[0] for _, sql in sent_queries[13:]] == [
-        '"protocols_doseeffect"'
-    ]
+    assert sent[2:14] == [True] * 12
+    tables = [sql.split(" FROM ")[1].split()[0] for _, sql in sent_queries]
+    assert '"protocols_doseeffect"' in tables[2:14]
+    # Nothing after them: the effects no longer wait for the doses.
+    assert len(sent_queries) == 14
 
 
 @pytest.mark.skipif(
@@ -152,8 +152,8 @@ def test_todays_experiment_card_finds_its_envelope_among_the_first_reads(
     html = owner_client.get("/").content.decode()
     assert "Which do you think today" in html
     sent = [inside for inside, _ in sent_queries]
-    assert sent[2:13] == [True] * 11
-    after = [sql.split(" FROM ")[1].split()[0] for _, sql in sent_queries[13:]]
+    assert sent[2:14] == [True] * 12
+    after = [sql.split(" FROM ")[1].split()[0] for _, sql in sent_queries[14:]]
     # (The others after: the last dose, with no protocol to say it, and the
     # questionnaires of an experiment's first week.)
     assert '"experiments_envelope"' not in after
@@ -230,8 +230,8 @@ def test_a_check_in_saved_through_htmx_is_read_back_together(
     html = response.content.decode()
     assert "read back" in html and "<span>kayak</span>" in html
     # The metrics, today's entries and their parts, the tags, the mood's last
-    # four weeks, the protocol, today's doses, today's prompt, the
-    # questionnaires' last days and the running experiment and its envelopes,
-    # in one round trip after the writes.
+    # four weeks, the protocol, today's doses and their effects, today's
+    # prompt, the questionnaires' last days and the running experiment and its
+    # envelopes, in one round trip after the writes.
     first = sent.index(True)
-    assert sent.count(True) == 11 and sent[first : first + 11] == [True] * 11
+    assert sent.count(True) == 12 and sent[first : first + 12] == [True] * 12

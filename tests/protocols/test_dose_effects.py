@@ -37,10 +37,37 @@ def test_noting_how_a_dose_felt_and_its_effects(owner_client, owner):
     log = owner_client.get("/protocol/").content.decode()
     assert "felt noticeably, Vivid colours (moderate), headache (mild)" in log
     today = owner_client.get("/").content.decode()
-    assert "felt noticeably" in today
+    assert "felt noticeably, Vivid colours (moderate), headache (mild)" in today
     day = dose.day
     calendar = owner_client.get(f"/protocol/calendar/{day.year}/{day.month}/")
     assert "felt 2/3, Vivid colours, headache, jitteriness" in calendar.content.decode()
+
+
+def test_each_dose_shows_its_own_effects_and_no_one_elses(
+    owner_client, owner, other_user
+):
+    """Effects are read by the day of their doses and handed to each dose:
+    two doses of one day keep theirs apart, and another person's dose of
+    the same day lends none."""
+    day = owner.profile.local_day()
+    morning = make_dose(owner, day=day, at=dt.time(8))
+    evening = make_dose(owner, day=day, at=dt.time(19), felt=0)
+    theirs = make_dose(other_user, day=day)
+    DoseEffect.objects.create(dose=morning, name="nausea", intensity=1)
+    DoseEffect.objects.create(dose=evening, name="fatigue", intensity=3)
+    DoseEffect.objects.create(dose=theirs, name="Their secret", intensity=2)
+
+    today = owner_client.get("/").content.decode()
+    assert today.count("nausea (mild)") == 1 and today.count("fatigue (strong)") == 1
+    # The latest dose first, each line with its own effect.
+    assert today.index("felt not at all, fatigue (strong)") < today.index(
+        "nausea (mild)"
+    )
+    calendar = owner_client.get(f"/protocol/calendar/{day.year}/{day.month}/")
+    html = calendar.content.decode()
+    assert ", nausea" in html and "felt 0/3, fatigue" in html
+    for page in (today, html, owner_client.get("/protocol/").content.decode()):
+        assert "Their secret" not in page
 
 
 def test_the_persons_own_effects_stay_when_the_form_is_saved_again(owner_client, owner):
