@@ -13,7 +13,14 @@ from django.db.models import QuerySet, Subquery
 from accounts.models import User
 from config.prepared import Read, ahead, prepared
 from protocols import schedule
-from protocols.models import DoseEffect, DoseLog, Protocol, Substance
+from protocols.models import (
+    CalendarFeed,
+    DoseEffect,
+    DoseLog,
+    Protocol,
+    SafetyScreen,
+    Substance,
+)
 from protocols.phases import DayState
 
 
@@ -132,6 +139,77 @@ def _with_effects(doses: list[DoseLog], effects: Iterable[DoseEffect]) -> list[D
     for dose in doses:
         dose.effect_list = by_dose[dose.pk]
     return doses
+
+
+@dataclass
+class Overview:
+    """What the protocol page shows besides the active protocol: the past
+    protocols, the latest doses with their effects, whether the safety
+    questions were answered, and the calendar feed (None until it is made)."""
+
+    history: list[Protocol]
+    doses: list[DoseLog]
+    screened: bool
+    feed: CalendarFeed | None
+
+
+# The protocol page's past protocols and latest doses: as many as it lists.
+HISTORY_SHOWN = 20
+DOSES_SHOWN = 10
+
+
+def overview(user: User) -> tuple[Protocol | None, Overview]:
+    """The active protocol and the rest of the protocol page, read in one
+    round trip (config.prepared.ahead()) where the page's template asked
+    five queries, built each time, one after another."""
+    with ahead(
+        [
+            _active_protocol.read(user.pk),
+            _history.read(user.pk),
+            _recent_doses.read(user.pk),
+            _recent_effects.read(user.pk),
+            _screen.read(user.pk),
+            _feed.read(user.pk),
+        ]
+    ):
+        protocol = active_protocol(user)
+        page = Overview(
+            history=_history(user.pk),
+            doses=_with_effects(_recent_doses(user.pk), _recent_effects(user.pk)),
+            screened=_screen.first(user.pk) is not None,
+            feed=_feed.first(user.pk),
+        )
+    return protocol, page
+
+
+@prepared
+def _history(user_id: int) -> QuerySet[Protocol]:
+    return Protocol.objects.filter(user=user_id, active=False).select_related(
+        "substance"
+    )[:HISTORY_SHOWN]
+
+
+@prepared
+def _recent_doses(user_id: int) -> QuerySet[DoseLog]:
+    doses = DoseLog.objects.filter(user=user_id)
+    return doses.select_related("substance", "protocol")[:DOSES_SHOWN]
+
+
+@prepared
+def _recent_effects(user_id: int) -> QuerySet[DoseEffect]:
+    """The effects of the doses _recent_doses() reads, found with them."""
+    doses = _recent_doses.build(user_id).values("pk")
+    return DoseEffect.objects.filter(dose__in=doses).order_by("dose_id", "name")
+
+
+@prepared
+def _screen(user_id: int) -> QuerySet[SafetyScreen]:
+    return SafetyScreen.objects.filter(user=user_id).only("pk")[:1]
+
+
+@prepared
+def _feed(user_id: int) -> QuerySet[CalendarFeed]:
+    return CalendarFeed.objects.filter(user=user_id)[:1]
 
 
 def protocols_overlapping(user: User, first: dt.date, last: dt.date) -> list[Protocol]:

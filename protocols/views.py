@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, ProtectedError, RestrictedError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -64,13 +64,13 @@ def _warn(request: SignedInRequest, dose: DoseLog) -> None:
 @require_safe
 def protocol_index(request: SignedInRequest) -> HttpResponse:
     today = request.profile.local_day()
-    protocol = queries.active_protocol(request.user)
+    protocol, page = queries.overview(request.user)
     upcoming = []
     if protocol:
         upcoming = schedule.planned_days(
             protocol.plan, today, today + dt.timedelta(days=13)
         )
-    feed = services.feed_for(request.user)
+    feed = page.feed or services.feed_for(request.user)
     long_without_break = protocol is not None and safety.runs_long_without_break(
         protocol.on_weeks,
         protocol.break_weeks,
@@ -80,13 +80,9 @@ def protocol_index(request: SignedInRequest) -> HttpResponse:
         "protocol": protocol,
         "upcoming": upcoming,
         "heart_valve_note": safety.HEART_VALVE_NOTE if long_without_break else "",
-        "history": Protocol.objects.filter(
-            user=request.user, active=False
-        ).select_related("substance")[:20],
-        "doses": DoseLog.objects.filter(user=request.user)
-        .select_related("substance", "protocol")
-        .prefetch_related(Prefetch("effects", to_attr="effect_list"))[:10],
-        "screened": SafetyScreen.objects.filter(user=request.user).exists(),
+        "history": page.history,
+        "doses": page.doses,
+        "screened": page.screened,
         "feed": feed,
         "feed_url": request.build_absolute_uri(
             reverse("protocols:feed", args=[feed.token])

@@ -189,6 +189,48 @@ def test_a_journal_page_reads_what_waits_for_its_days_together(
     assert together[-3:] == ['"journal_rating"', '"protocols_doselog"', '"journal_tag"']
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's pipeline mode"
+)
+@pytest.mark.parametrize(
+    ("path", "tables"),
+    [
+        # The active protocol, the past ones, the latest doses and their
+        # effects, the safety answers, the calendar feed.
+        (
+            "/protocol/",
+            [
+                '"protocols_protocol"',
+                '"protocols_protocol"',
+                '"protocols_doselog"',
+                '"protocols_doseeffect"',
+                '"protocols_safetyscreen"',
+                '"protocols_calendarfeed"',
+            ],
+        ),
+        # The month's protocols, its doses and their effects.
+        (
+            "/protocol/calendar/",
+            ['"protocols_protocol"', '"protocols_doselog"', '"protocols_doseeffect"'],
+        ),
+    ],
+)
+def test_the_protocol_pages_send_their_reads_together(
+    owner_client, owner, sent_queries, path, tables
+):
+    seed(owner, 10)  # doses, a protocol
+    owner_client.get(path)  # the first visit makes the calendar feed
+    sent_queries.clear()
+    assert owner_client.get(path).status_code == 200
+    # After the session and the user, one round trip and nothing after it.
+    assert [inside for inside, _ in sent_queries] == [False, False] + [True] * len(
+        tables
+    )
+    assert [sql.split(" FROM ")[1].split()[0] for _, sql in sent_queries[2:]] == (
+        tables
+    )
+
+
 def masked(html: bytes) -> str:
     """The page without what differs on every visit: the CSRF token, the
     check-in's token, the script nonce."""

@@ -163,3 +163,16 @@ def test_a_bad_alarm_time_is_refused_and_nothing_changes(owner_client, owner):
     )  # fmt: skip
     assert "not a time" in response.content.decode()
     assert CalendarFeed.objects.get(user=owner).alarm_time is None
+
+
+def test_the_first_visit_to_the_protocol_page_makes_the_persons_feed(
+    owner_client, owner, other_user
+):
+    theirs = feed_for(other_user).token
+    assert not CalendarFeed.objects.filter(user=owner).exists()
+    first = owner_client.get("/protocol/").content.decode()
+    token = CalendarFeed.objects.get(user=owner).token
+    assert f"/protocol/feed/{token}" in first and theirs not in first
+    # Read, not made again, on the next visit: the same address.
+    assert f"/protocol/feed/{token}" in owner_client.get("/protocol/").content.decode()
+    assert CalendarFeed.objects.filter(user=owner).count() == 1

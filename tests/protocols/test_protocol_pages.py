@@ -230,3 +230,37 @@ def test_a_substance_in_use_is_not_deleted(owner_client, owner):
     protocol = make_protocol(owner)
     owner_client.post(f"/protocol/substances/{protocol.substance_id}/delete/")
     assert Substance.objects.filter(pk=protocol.substance_id).exists()
+
+
+def test_the_protocol_page_lists_the_latest_doses_and_past_protocols(
+    owner_client, owner, other_user
+):
+    """Its ten latest doses, newest first, each with its own effects, and
+    its twenty latest past protocols; nothing of another person's."""
+    from protocols.models import DoseEffect
+    from tests.factories import make_dose
+
+    today = owner.profile.local_day()
+    doses = [make_dose(owner, day=today - dt.timedelta(days=n)) for n in range(12)]
+    DoseEffect.objects.create(dose=doses[0], name="Newest effect", intensity=1)
+    DoseEffect.objects.create(dose=doses[10], name="Too old to list", intensity=1)
+    for n in range(21):
+        start = dt.date(2020, 1, 1) + dt.timedelta(days=30 * n)
+        make_protocol(owner, name=f"Past {n:02d}", start_date=start, active=False)
+    theirs = make_dose(other_user, day=today)
+    DoseEffect.objects.create(dose=theirs, name="Their effect", intensity=2)
+    make_protocol(other_user, name="Their past one", active=False)
+
+    html = owner_client.get("/protocol/").content.decode()
+    listed = html.split('id="doses-heading"')[1].split("</section>")[0]
+    assert listed.count("<li>") == 10
+    assert "Newest effect (mild)" in listed and "Too old to list" not in listed
+    # The newest first: today's dose, then yesterday's.
+    assert listed.index(f'datetime="{doses[0].taken_at.isoformat()[:10]}') < (
+        listed.index(f'datetime="{doses[1].taken_at.isoformat()[:10]}')
+    )
+    past = html.split('id="history-heading"')[1].split("</section>")[0]
+    assert past.count("<li>") == 20
+    assert "Past 20" in past and "Past 00" not in past  # the latest started first
+    for text in ("Their effect", "Their past one"):
+        assert text not in html
