@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.functional import cached_property
 
 from protocols import schedule
 
@@ -178,6 +179,14 @@ class DoseLog(models.Model):
     def felt_words(self) -> str:
         """How the dose felt, in words: "noticeably"; "" when not asked."""
         return FELT_LABELS.get(self.felt, "")
+
+    @cached_property
+    def effect_list(self) -> list[DoseEffect]:
+        """The effects noted for the dose, by name. The pages that show them
+        set this list when they read the doses (protocols.queries, or
+        Prefetch("effects", to_attr="effect_list")); a dose read otherwise
+        reads its effects here, a query more, rather than show none."""
+        return list(self.effects.all())
 
 
 class SafetyScreen(models.Model):

@@ -107,3 +107,19 @@ def test_another_persons_dose_is_404(owner_client, other_user):
     theirs = make_dose(other_user, day=dt.date(2026, 3, 2))
     assert owner_client.get(f"/protocol/doses/{theirs.pk}/effects/").status_code == 404
     assert post(owner_client, theirs, felt="1").status_code == 404
+
+
+def test_a_dose_read_without_its_effects_still_shows_them(owner):
+    """effect_list is set by the reads of the pages that show effects; a dose
+    read any other way reads them itself rather than show none."""
+    from django.template.loader import render_to_string
+
+    from protocols.models import DoseLog
+
+    dose = make_dose(owner)
+    DoseEffect.objects.create(dose=dose, name="nausea", intensity=2)
+    plain = DoseLog.objects.get(pk=dose.pk)
+    line = render_to_string(
+        "protocols/dose_effects_line.jinja", {"dose": plain}, using="jinja2"
+    )
+    assert "nausea (moderate)" in line
