@@ -183,9 +183,9 @@ class DoseLog(models.Model):
     @cached_property
     def effect_list(self) -> list[DoseEffect]:
         """The effects noted for the dose, by name. The pages that show them
-        set this list when they read the doses (protocols.queries, or
-        Prefetch("effects", to_attr="effect_list")); a dose read otherwise
-        reads its effects here, a query more, rather than show none."""
+        set this list when they read the doses (protocols.queries); a dose
+        read otherwise reads its effects here, a query more, rather than show
+        none."""
         return list(self.effects.all())
 
 

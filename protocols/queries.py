@@ -120,9 +120,9 @@ def _day_doses(user_id: int, day: dt.date) -> QuerySet[DoseLog]:
 # that can go ahead with the doses' own (config.prepared), and given to each
 # dose as `effect_list`, as Prefetch("effects", to_attr="effect_list") would.
 # Django's prefetch_related("effects") built and compiled its query on every
-# call, after the doses had come back: 0.6 ms of the process's time for
-# Today's one dose, against 0.15 for the doses themselves (bench/RESULTS.md,
-# round 46).
+# call, after the doses had come back: reading Today's one dose took 0.70 to
+# 0.88 ms of the process's time with it, 0.13 to 0.18 without
+# (bench/RESULTS.md, round 46).
 @prepared
 def _effects(user_id: int, first: dt.date, last: dt.date) -> QuerySet[DoseEffect]:
     return DoseEffect.objects.filter(
@@ -160,8 +160,8 @@ DOSES_SHOWN = 10
 
 def overview(user: User) -> tuple[Protocol | None, Overview]:
     """The active protocol and the rest of the protocol page, read in one
-    round trip (config.prepared.ahead()) where the page's template asked
-    five queries, built each time, one after another."""
+    round trip (config.prepared.ahead()) where the page asked five
+    queries, built each time, one after another."""
     with ahead(
         [
             _active_protocol.read(user.pk),
