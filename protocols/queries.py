@@ -117,12 +117,9 @@ def _day_doses(user_id: int, day: dt.date) -> QuerySet[DoseLog]:
 
 
 # A dose's effects are read by the days of its doses, with a prepared query
-# that can go ahead with the doses' own (config.prepared), and given to each
-# dose as `effect_list`, as Prefetch("effects", to_attr="effect_list") would.
-# Django's prefetch_related("effects") built and compiled its query on every
-# call, after the doses had come back: reading Today's one dose took 0.70 to
-# 0.88 ms of the process's time with it, 0.13 to 0.18 without
-# (bench/RESULTS.md, round 46).
+# that can go ahead with the doses' own, rather than prefetched after them
+# (config.prepared says why), and given to each dose as `effect_list`, as
+# Prefetch("effects", to_attr="effect_list") would.
 @prepared
 def _effects(user_id: int, first: dt.date, last: dt.date) -> QuerySet[DoseEffect]:
     return DoseEffect.objects.filter(
