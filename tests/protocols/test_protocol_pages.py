@@ -264,3 +264,27 @@ def test_the_protocol_page_lists_the_latest_doses_and_past_protocols(
     assert "Past 20" in past and "Past 00" not in past  # the latest started first
     for text in ("Their effect", "Their past one"):
         assert text not in html
+
+
+def test_a_new_persons_protocol_page_shows_its_empty_states(
+    owner_client, owner, other_user
+):
+    """Nothing of the person's yet, while another person has a protocol,
+    doses and their safety answers: the page offers to set up a protocol,
+    with the safety questions first, and lists no dose and no past one."""
+    from tests.factories import make_dose
+
+    SafetyScreen.objects.create(user=other_user, answers={})
+    make_protocol(other_user, name="Their protocol")
+    make_protocol(other_user, name="Their past one", active=False)
+    make_dose(other_user)
+
+    html = owner_client.get("/protocol/").content.decode()
+    assert "No protocol yet" in html and "No doses logged yet." in html
+    assert "A few safety questions come first." in html
+    assert "Past protocols" not in html and "Their" not in html
+    # Once the person has answered them, the safety questions are not asked for.
+    SafetyScreen.objects.create(user=owner, answers={})
+    html = owner_client.get("/protocol/").content.decode()
+    assert "No protocol yet" in html
+    assert "A few safety questions come first." not in html
