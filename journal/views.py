@@ -581,8 +581,8 @@ def week_review(
             raise Http404("That week has not begun.")
         if start != requested:
             return redirect("journal:week_of", start.year, start.month, start.day)
-    prompts = weekly.review_prompts(request.user, start)
     review = WeeklyReview.objects.filter(user=request.user, week_start=start).first()
+    prompts = weekly.review_prompts(request.user, start, review)
     initial = (
         {"first_answer": review.first_answer, "second_answer": review.second_answer}
         if review

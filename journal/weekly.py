@@ -136,11 +136,13 @@ def summarise(user: User, start: dt.date, today: dt.date) -> WeekSummary:
     )
 
 
-def review_prompts(user: User, start: dt.date) -> list[str]:
-    """Two weekly-review prompts for the week, the same each time it is opened."""
-    existing = WeeklyReview.objects.filter(user=user, week_start=start).first()
-    if existing:
-        return [existing.first_prompt_text, existing.second_prompt_text]
+def review_prompts(
+    user: User, start: dt.date, review: WeeklyReview | None
+) -> list[str]:
+    """Two weekly-review prompts for the week, the same each time it is
+    opened: those the week's saved `review` was answered to, if any."""
+    if review is not None:
+        return [review.first_prompt_text, review.second_prompt_text]
     ids = pool(user, WEEKLY_REVIEW)
     if len(ids) < 2:
         ids = list(

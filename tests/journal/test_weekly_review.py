@@ -4,6 +4,8 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from journal.models import WeeklyReview
 from journal.weekly import summarise, week_start_of
@@ -124,6 +126,22 @@ def test_the_review_page_shows_the_weeks_answers_and_two_prompts(owner_client, o
     labels = re.findall(r'<label for="id_\w+_answer">(.*?)</label>', html)
     assert len(labels) == 2 and labels[0] != labels[1]
     assert re.findall(r'<label for="id_\w+_answer">(.*?)</label>', again) == labels
+
+
+def test_a_saved_review_shows_the_prompts_it_answered_read_once(owner_client, owner):
+    WeeklyReview.objects.create(
+        user=owner,
+        week_start=MONDAY,
+        first_prompt_text="Asked first?",
+        first_answer="Yes",
+        second_prompt_text="Asked second?",
+    )
+    with CaptureQueriesContext(connection) as queries:
+        html = owner_client.get("/journal/week/2026/6/8/").content.decode()
+    labels = re.findall(r'<label for="id_\w+_answer">(.*?)</label>', html)
+    assert labels == ["Asked first?", "Asked second?"]
+    reads = [q for q in queries if 'FROM "journal_weeklyreview"' in q["sql"]]
+    assert len(reads) == 1
 
 
 def test_saving_a_review_and_listing_it(owner_client, owner):
