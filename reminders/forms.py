@@ -76,7 +76,9 @@ class ReminderSettingsForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        if self.instance.pk and not self.is_bound:
+        # The saved times as the field shows them; for a new person the
+        # defaults' (none), not the stored list as text ("[]").
+        if not self.is_bound:
             self.initial["checkin_times"] = ", ".join(
                 at.strftime("%H:%M") for at in self.instance.times
             )

@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 
 from reminders import services
+from reminders.forms import ReminderSettingsForm
 from reminders.models import Delivery, PushDevice, ReminderSettings
 from tests.factories import make_delivery, make_push_device, snooze_token
+from tests.markup import start_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +36,28 @@ def test_the_page_says_what_each_channel_needs(owner_client):
     assert not ReminderSettings.objects.exists()  # reading writes nothing
     # Morning reminders at the default time until the person changes it.
     assert 'name="morning_time" value="08:00"' in html
+
+
+def test_a_new_person_saves_the_page_as_it_shows_the_defaults(owner_client, owner):
+    html = owner_client.get(URL).content.decode()
+    # What a browser sends from the page left as it is: each field's value,
+    # checkboxes only when ticked, nothing from a disabled field.
+    names = set(ReminderSettingsForm.Meta.fields)
+    sent = {}
+    for tag, attrs in start_tags(html):
+        field = dict(attrs)
+        if tag != "input" or field.get("name") not in names or "disabled" in field:
+            continue
+        if field.get("type") == "checkbox":
+            if "checked" in field:
+                sent[field["name"]] = "on"
+        else:
+            sent[field["name"]] = field.get("value") or ""
+    assert sent["checkin_times"] == ""
+    response = owner_client.post(URL, sent)
+    assert response.status_code == 302
+    saved = ReminderSettings.objects.get(user=owner)
+    assert saved.checkin_times == [] and str(saved.morning_time) == "08:00:00"
 
 
 def test_saving_reminders(owner_client, owner):
