@@ -264,7 +264,12 @@ class Report:
 
     @property
     def many_missing(self) -> bool:
-        return self.missing_days > MISSING_SHARE * self.range_days
+        """Whether to warn of the days missed: not when nothing was rated at
+        all (the range's note says so; there is nothing to misdescribe)."""
+        return (
+            self.checkin_days > 0
+            and self.missing_days > MISSING_SHARE * self.range_days
+        )
 
 
 def build(

@@ -42,6 +42,9 @@ def test_a_new_user_sees_helpful_empty_states_not_charts(owner_client):
         "Main question: Not enough data to compare yet: log 5 more dose days." in html
     )
     assert "Read these with care" in html and "How this is computed" in html
+    # Nothing rated, so no day's numbers to misdescribe: no warning of days
+    # missed ("1 of the 1 days in this range have no check-in").
+    assert "Missing days." not in html
 
 
 def test_thin_data_draws_the_timeline_but_refuses_to_compare(owner_client, owner):
@@ -299,6 +302,14 @@ def test_many_missing_days_are_named_and_few_are_not(owner_client, owner):
         make_entry(owner, day=today - dt.timedelta(days=offset))
     html = owner_client.get("/insights/?range=30d").content.decode()
     assert "have no check-in" not in html
+
+
+def test_a_single_missed_day_is_one_that_has_no_check_in(owner_client, owner):
+    yesterday = owner.profile.local_day() - dt.timedelta(days=1)
+    make_entry(owner, day=yesterday)  # none today
+    query = f"range=custom&start={yesterday.isoformat()}"
+    html = owner_client.get(f"/insights/?{query}").content.decode()
+    assert "1 of the 2 days in this range has no check-in." in html
 
 
 def test_check_ins_before_the_dose_are_said_to_be_left_out(owner_client, owner):
