@@ -57,8 +57,8 @@ FAILING_IMPACTS = {"serious", "critical"}
 # One round trip a page and scheme: wait until no htmx request is under way
 # (networkidle would wait half a second of quiet on every page), then axe's
 # violations (every rule, or only those given), the unlabelled controls, and
-# the page's width against the window's, and which colour scheme the page is
-# in.
+# the page's width against the window's, the selects whose chosen option does
+# not fit in them, and which colour scheme the page is in.
 CHECKS = """async (rules) => {
   while (document.querySelector('.htmx-request')) {
     await new Promise(resolve => setTimeout(resolve, 20));
@@ -76,6 +76,16 @@ CHECKS = """async (rules) => {
           && !el.getAttribute('aria-labelledby'))
       .map(el => el.outerHTML.slice(0, 160)),
     width: [document.documentElement.scrollWidth, innerWidth],
+    clipped: [...document.querySelectorAll('select')].filter(el => {
+      const chosen = el.options[el.selectedIndex];
+      if (!chosen || !el.offsetParent) return false;
+      const style = getComputedStyle(el);
+      const pen = document.createElement('canvas').getContext('2d');
+      pen.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const room = el.clientWidth - parseFloat(style.paddingLeft)
+        - parseFloat(style.paddingRight);
+      return pen.measureText(chosen.text).width > room;
+    }).map(el => `${el.name}: ${el.options[el.selectedIndex].text}`),
     dark: matchMedia('(prefers-color-scheme: dark)').matches,
   };
 }"""
@@ -180,6 +190,9 @@ def _problems(where: str, found: dict) -> list[str]:
     width, window = found["width"]
     if width > window:
         problems.append(f"{where}: {width} px wide in a {window} px window")
+    # A select shows its chosen option whole ("Psilocybin mushrooms (dried)
+    # (mg)" cut to "Psilocybin mu" hid the unit an amount is written in).
+    problems += [f"{where}: select cut short, {clip}" for clip in found["clipped"]]
     return problems
 
 
