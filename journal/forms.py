@@ -155,6 +155,10 @@ class EntryForm(forms.Form):
     # The moment an offline draft was written, as an absolute ISO 8601 time:
     # the browser's zone may not be the profile's. Date and time win if given.
     moment = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    # An edit's: when the entry was last saved as the page showed it (ISO
+    # 8601 to the microsecond), so that a save made since elsewhere is not
+    # overwritten unseen (journal.services.entry_update).
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(
         self,
@@ -202,6 +206,7 @@ class EntryForm(forms.Form):
             "tags": list(entry.tags.all()),
             "date": local.date(),
             "time": local.time().replace(second=0, microsecond=0),
+            "seen": entry.updated_at.isoformat(),
         }
         for rating in entry.ratings.all():
             initial[f"{RATING_PREFIX}{rating.metric_id}"] = rating.value
@@ -217,6 +222,18 @@ class EntryForm(forms.Form):
             (metric, self[f"{RATING_PREFIX}{pk}"])
             for pk, metric in self.metrics.items()
         ]
+
+    def clean_seen(self) -> dt.datetime | None:
+        seen = self.cleaned_data["seen"]
+        if not seen:
+            return None
+        try:
+            moment = dt.datetime.fromisoformat(seen)
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            raise ValidationError("Not a moment with its offset.")
+        return moment
 
     def clean_new_tags(self) -> list[str]:
         names = [n.strip() for n in self.cleaned_data["new_tags"].split(",")]

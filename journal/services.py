@@ -134,6 +134,15 @@ def entry_create(
     return entry, True
 
 
+class EntryChanged(Exception):
+    """The entry was saved by someone else (another tab, another device) after
+    the editor read it: this edit would overwrite that one unseen."""
+
+    def __init__(self, updated_at: dt.datetime):
+        super().__init__(f"The entry was changed at {updated_at.isoformat()}.")
+        self.updated_at = updated_at
+
+
 @transaction.atomic
 def entry_update(
     *,
@@ -145,7 +154,26 @@ def entry_update(
     tags: Iterable[Tag],
     new_tag_names: Iterable[str] = (),
     prompt_answer: str | None = None,
+    seen: dt.datetime | None = None,
 ) -> Entry:
+    """Write the edit. `seen` is when the entry was last saved as the editor
+    read it: if it was saved again since, EntryChanged is raised and nothing
+    is written, unless the entry already holds exactly this edit (the same
+    form sent twice)."""
+    tags = list(tags)
+    if seen is not None:
+        # Locked until this edit commits, so no other edit slips in between.
+        current = (
+            Entry.objects.select_for_update()
+            .values_list("updated_at", flat=True)
+            .get(pk=entry.pk)
+        )
+        if current != seen:
+            if _holds(
+                entry, occurred_at, note, ratings, tags, new_tag_names, prompt_answer
+            ):
+                return entry
+            raise EntryChanged(current)
     entry.occurred_at = occurred_at
     entry.day = profile.local_day(occurred_at)
     entry.note = note
@@ -166,6 +194,29 @@ def entry_update(
     )
     entry.tags.set([*tags, *tags_resolve(user=entry.user, names=new_tag_names)])
     return entry
+
+
+def _holds(
+    entry: Entry,
+    occurred_at: dt.datetime,
+    note: str,
+    ratings: Mapping[Metric, int | None],
+    tags: list[Tag],
+    new_tag_names: Iterable[str],
+    prompt_answer: str | None,
+) -> bool:
+    """Whether the saved entry already is what this edit would make it."""
+    saved = Entry.objects.get(pk=entry.pk)
+    if (saved.occurred_at, saved.note) != (occurred_at, note):
+        return False
+    if prompt_answer is not None and saved.prompt_answer != prompt_answer:
+        return False
+    stored = dict(saved.ratings.values_list("metric_id", "value"))
+    if any(stored.get(metric.pk) != value for metric, value in ratings.items()):
+        return False
+    names = {tag.name.lower() for tag in tags}
+    names |= {name.strip().lower() for name in new_tag_names if name.strip()}
+    return {name.lower() for name in saved.tags.values_list("name", flat=True)} == names
 
 
 def _check_ratings(user_id: int, ratings: Mapping[Metric, int]) -> None:

@@ -236,20 +236,33 @@ def entry_edit(request: SignedInRequest, entry_id: int) -> HttpResponse:
     metrics = queries.visible_metrics(request.user)
     if request.method == "POST":
         form = EntryForm(request.POST, profile=profile, metrics=metrics, entry=entry)
-        if form.is_valid():
-            services.entry_update(
-                entry=entry,
-                profile=profile,
-                occurred_at=form.cleaned_data["occurred_at"],
-                note=form.cleaned_data["note"],
-                ratings=form.ratings(),
-                tags=form.cleaned_data["tags"],
-                new_tag_names=form.cleaned_data["new_tags"],
-                prompt_answer=form.cleaned_data["prompt_answer"],
-            )
-            messages.success(request, "Entry updated.")
-            return redirect(_journal_day_url(entry.day))
         status = 422
+        if form.is_valid():
+            try:
+                services.entry_update(
+                    entry=entry,
+                    profile=profile,
+                    occurred_at=form.cleaned_data["occurred_at"],
+                    note=form.cleaned_data["note"],
+                    ratings=form.ratings(),
+                    tags=form.cleaned_data["tags"],
+                    new_tag_names=form.cleaned_data["new_tags"],
+                    prompt_answer=form.cleaned_data["prompt_answer"],
+                    seen=form.cleaned_data["seen"],
+                )
+            except services.EntryChanged as changed:
+                at = timezone.localtime(changed.updated_at, profile.tzinfo)
+                form.add_error(
+                    None,
+                    f"This entry was changed elsewhere (another tab or device) "
+                    f"on {at:%-d %B at %H:%M}, after you opened it. Nothing was saved: "
+                    "your changes are below. Copy what you need, then open the "
+                    "entry again to see its saved version.",
+                )
+                status = 409
+            else:
+                messages.success(request, "Entry updated.")
+                return redirect(_journal_day_url(entry.day))
     else:
         form = EntryForm(
             profile=profile,

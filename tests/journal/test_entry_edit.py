@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 
 from journal.models import Entry, Rating
 from tests.factories import make_entry
+from tests.markup import start_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +183,84 @@ def test_pages_name_an_after_midnight_entry_by_its_journal_day(owner_client, own
     assert "Mon 2 Mar, 01:30 (the next morning)" in protocol_page
     delete_page = owner_client.get(f"/protocol/doses/{dose.pk}/delete/")
     assert "Monday, 2 March 2026, 01:30" in delete_page.content.decode()
+
+
+def seen_on_page(client, entry) -> str:
+    """The moment the edit page says the entry was last saved, as sent back."""
+    html = client.get(f"/entries/{entry.pk}/edit/").content.decode()
+    [seen] = [
+        dict(attrs)["value"]
+        for tag, attrs in start_tags(html)
+        if tag == "input" and dict(attrs).get("name") == "seen"
+    ]
+    return seen
+
+
+def test_an_edit_saved_elsewhere_since_the_page_opened_is_not_overwritten(
+    owner_client, owner
+):
+    entry = make_entry(owner, note="first words", mood=4)
+    url = f"/entries/{entry.pk}/edit/"
+    laptop_seen = seen_on_page(owner_client, entry)
+    phone_seen = seen_on_page(owner_client, entry)  # open in two places
+    phone = owner_client.post(
+        url, edit_data(entry, note="from the phone", seen=phone_seen)
+    )
+    assert phone.status_code == 302
+    entry.refresh_from_db()
+    saved_at = entry.updated_at
+    laptop = owner_client.post(
+        url, edit_data(entry, note="from the laptop", seen=laptop_seen)
+    )
+    assert laptop.status_code == 409
+    html = unescape(laptop.content.decode())
+    assert "This entry was changed elsewhere (another tab or device)" in html
+    assert "from the laptop</textarea>" in html  # what was typed is still there
+    entry.refresh_from_db()
+    assert (entry.note, entry.updated_at) == ("from the phone", saved_at)
+    # Opened again, the page shows the saved version, and saves over it.
+    fresh = seen_on_page(owner_client, entry)
+    again = owner_client.post(url, edit_data(entry, note="merged", seen=fresh))
+    assert again.status_code == 302
+    entry.refresh_from_db()
+    assert entry.note == "merged"
+
+
+def test_the_same_edit_sent_twice_is_saved_without_a_refusal(
+    owner_client, owner, metrics
+):
+    entry = make_entry(owner, note="before", mood=4, tags=["rain"])
+    rain = entry.tags.get()
+    data = edit_data(
+        entry,
+        note="after",
+        tags=[str(rain.pk)],
+        new_tags="Sun",
+        seen=seen_on_page(owner_client, entry),
+        **{f"rating_{metrics['mood'].pk}": "7"},
+    )
+    url = f"/entries/{entry.pk}/edit/"
+    assert owner_client.post(url, data).status_code == 302
+    assert owner_client.post(url, data).status_code == 302  # a double tap
+    entry.refresh_from_db()
+    assert entry.note == "after"
+    assert entry.ratings.get().value == 7
+    assert sorted(tag.name for tag in entry.tags.all()) == ["Sun", "rain"]
+    assert owner.tags.filter(name__iexact="sun").count() == 1
+    # A different edit from the same stale page is refused.
+    response = owner_client.post(url, {**data, "note": "something else"})
+    assert response.status_code == 409
+    entry.refresh_from_db()
+    assert entry.note == "after"
+
+
+@pytest.mark.parametrize("seen", ["yesterday", "2026-12-07T10:00:00"])
+def test_an_unreadable_last_saved_moment_saves_nothing(owner_client, owner, seen):
+    entry = make_entry(owner, note="before")
+    response = owner_client.post(
+        f"/entries/{entry.pk}/edit/", edit_data(entry, note="after", seen=seen)
+    )
+    assert response.status_code == 422
+    assert "Part of this form could not be read" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.note == "before"
