@@ -12,7 +12,7 @@ from django.utils.choices import BaseChoiceIterator
 
 from accounts.models import Profile
 from accounts.moments import EARLIEST_DAY, moment_problem
-from journal.models import NOTE_MAX_BYTES, Entry, Metric, Prompt, Tag
+from journal.models import NOTE_MAX_BYTES, Entry, Metric, Prompt, Tag, WeeklyReview
 from journal.prompts import available_prompts
 
 RATING_PREFIX = "rating_"
@@ -90,6 +90,20 @@ def rating_field(metric: Metric, kept: int | None = None) -> forms.Field:
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+
+
+def parse_seen(seen: str) -> dt.datetime | None:
+    """An edit page's moment of the last save it showed (ISO 8601 with its
+    offset, to the microsecond); None for none."""
+    if not seen:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(seen)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ValidationError("Not a moment with its offset.")
+    return moment
 
 
 class EntryForm(forms.Form):
@@ -224,16 +238,7 @@ class EntryForm(forms.Form):
         ]
 
     def clean_seen(self) -> dt.datetime | None:
-        seen = self.cleaned_data["seen"]
-        if not seen:
-            return None
-        try:
-            moment = dt.datetime.fromisoformat(seen)
-        except ValueError:
-            moment = None
-        if moment is None or moment.tzinfo is None:
-            raise ValidationError("Not a moment with its offset.")
-        return moment
+        return parse_seen(self.cleaned_data["seen"])
 
     def clean_new_tags(self) -> list[str]:
         names = [n.strip() for n in self.cleaned_data["new_tags"].split(",")]
@@ -422,12 +427,28 @@ class WeeklyReviewForm(forms.Form):
     first_answer = forms.CharField(
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "data-warn-unsaved": ""}),
         validators=[validate_note_size],
     )
     second_answer = forms.CharField(
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "data-warn-unsaved": ""}),
         validators=[validate_note_size],
     )
+    # When the review was last saved as the page showed it (ISO 8601), or
+    # empty when there was none: journal.services.weekly_review_save.
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    @classmethod
+    def initial_for(cls, review: WeeklyReview | None) -> dict:
+        if review is None:
+            return {}
+        return {
+            "first_answer": review.first_answer,
+            "second_answer": review.second_answer,
+            "seen": review.updated_at.isoformat(),
+        }
+
+    def clean_seen(self) -> dt.datetime | None:
+        return parse_seen(self.cleaned_data["seen"])

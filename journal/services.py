@@ -22,6 +22,7 @@ from journal.models import (
     QuestionnaireResponse,
     Rating,
     Tag,
+    WeeklyReview,
 )
 
 BULK_BATCH = 1000
@@ -134,12 +135,13 @@ def entry_create(
     return entry, True
 
 
-class EntryChanged(Exception):
-    """The entry was saved by someone else (another tab, another device) after
-    the editor read it: this edit would overwrite that one unseen."""
+class SavedElsewhere(Exception):
+    """What an edit would change was saved elsewhere (another tab, another
+    device) after the editing page was opened: the edit would overwrite that
+    save unseen."""
 
     def __init__(self, updated_at: dt.datetime):
-        super().__init__(f"The entry was changed at {updated_at.isoformat()}.")
+        super().__init__(f"Saved elsewhere at {updated_at.isoformat()}.")
         self.updated_at = updated_at
 
 
@@ -157,7 +159,7 @@ def entry_update(
     seen: dt.datetime | None = None,
 ) -> Entry:
     """Write the edit. `seen` is when the entry was last saved as the editor
-    read it: if it was saved again since, EntryChanged is raised and nothing
+    read it: if it was saved again since, SavedElsewhere is raised and nothing
     is written, unless the entry already holds exactly this edit (the same
     form sent twice)."""
     tags = list(tags)
@@ -173,7 +175,7 @@ def entry_update(
                 entry, occurred_at, note, ratings, tags, new_tag_names, prompt_answer
             ):
                 return entry
-            raise EntryChanged(current)
+            raise SavedElsewhere(current)
     entry.occurred_at = occurred_at
     entry.day = profile.local_day(occurred_at)
     entry.note = note
@@ -217,6 +219,53 @@ def _holds(
     names = {tag.name.lower() for tag in tags}
     names |= {name.strip().lower() for name in new_tag_names if name.strip()}
     return {name.lower() for name in saved.tags.values_list("name", flat=True)} == names
+
+
+@transaction.atomic
+def weekly_review_save(
+    *,
+    user: User,
+    week_start: dt.date,
+    prompts: Sequence[str],
+    first_answer: str,
+    second_answer: str,
+    seen: dt.datetime | None,
+) -> WeeklyReview:
+    """Write the week's review with its two prompts. `seen` is when the
+    review was last saved as the page showed it (None: there was none yet);
+    a review saved since with other answers is not overwritten:
+    SavedElsewhere is raised and nothing is written."""
+    answers = {"first_answer": first_answer, "second_answer": second_answer}
+    review = (
+        WeeklyReview.objects.select_for_update()
+        .filter(user=user, week_start=week_start)
+        .first()
+    )
+    if review is not None and review.updated_at != seen:
+        if {name: getattr(review, name) for name in answers} == answers:
+            return review  # the same answers, sent twice
+        raise SavedElsewhere(review.updated_at)
+    fields = {
+        "first_prompt_text": prompts[0],
+        "second_prompt_text": prompts[1],
+        **answers,
+    }
+    if review is None:
+        try:
+            with transaction.atomic():
+                return WeeklyReview.objects.create(
+                    user=user, week_start=week_start, **fields
+                )
+        except IntegrityError:
+            # Another tab created the week's review in the meantime.
+            review = WeeklyReview.objects.get(user=user, week_start=week_start)
+            if {name: getattr(review, name) for name in answers} == answers:
+                return review
+            raise SavedElsewhere(review.updated_at) from None
+    for name, value in fields.items():
+        setattr(review, name, value)
+    review.save(update_fields=[*fields, "updated_at"])
+    return review
 
 
 def _check_ratings(user_id: int, ratings: Mapping[Metric, int]) -> None:

@@ -19,6 +19,7 @@ from django.views.decorators.http import (
 )
 
 from accounts.http import SignedInRequest
+from accounts.models import Profile
 from accounts.moments import EARLIEST_DAY
 from accounts.weeks import weekday_names
 from config.http import partial_template, post_or_none
@@ -250,15 +251,8 @@ def entry_edit(request: SignedInRequest, entry_id: int) -> HttpResponse:
                     prompt_answer=form.cleaned_data["prompt_answer"],
                     seen=form.cleaned_data["seen"],
                 )
-            except services.EntryChanged as changed:
-                at = timezone.localtime(changed.updated_at, profile.tzinfo)
-                form.add_error(
-                    None,
-                    f"This entry was changed elsewhere (another tab or device) "
-                    f"on {at:%-d %B at %H:%M}, after you opened it. Nothing was saved: "
-                    "your changes are below. Copy what you need, then open the "
-                    "entry again to see its saved version.",
-                )
+            except services.SavedElsewhere as changed:
+                form.add_error(None, _changed_elsewhere("entry", changed, profile))
                 status = 409
             else:
                 messages.success(request, "Entry updated.")
@@ -596,25 +590,26 @@ def week_review(
             return redirect("journal:week_of", start.year, start.month, start.day)
     review = WeeklyReview.objects.filter(user=request.user, week_start=start).first()
     prompts = weekly.review_prompts(request.user, start, review)
-    initial = (
-        {"first_answer": review.first_answer, "second_answer": review.second_answer}
-        if review
-        else {}
+    form = WeeklyReviewForm(
+        post_or_none(request), initial=WeeklyReviewForm.initial_for(review)
     )
-    form = WeeklyReviewForm(post_or_none(request), initial=initial)
+    status = 422 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
-        WeeklyReview.objects.update_or_create(
-            user=request.user,
-            week_start=start,
-            defaults={
-                "first_prompt_text": prompts[0],
-                "first_answer": form.cleaned_data["first_answer"],
-                "second_prompt_text": prompts[1],
-                "second_answer": form.cleaned_data["second_answer"],
-            },
-        )
-        messages.success(request, "Weekly review saved.")
-        return redirect("journal:week_of", start.year, start.month, start.day)
+        try:
+            services.weekly_review_save(
+                user=request.user,
+                week_start=start,
+                prompts=prompts,
+                first_answer=form.cleaned_data["first_answer"],
+                second_answer=form.cleaned_data["second_answer"],
+                seen=form.cleaned_data["seen"],
+            )
+        except services.SavedElsewhere as changed:
+            form.add_error(None, _changed_elsewhere("review", changed, profile))
+            status = 409
+        else:
+            messages.success(request, "Weekly review saved.")
+            return redirect("journal:week_of", start.year, start.month, start.day)
     previous = start - weekly.WEEK
     context = {
         "summary": weekly.summarise(
@@ -628,8 +623,20 @@ def week_review(
         "following": start + weekly.WEEK if start < current else None,
         "min_days": weekly.MIN_DAYS,
     }
-    status = 422 if request.method == "POST" else 200
     return render(request, "journal/week.html", context, status=status)
+
+
+def _changed_elsewhere(
+    what: str, changed: services.SavedElsewhere, profile: Profile
+) -> str:
+    """The refusal of an edit made on a page older than the last save."""
+    at = timezone.localtime(changed.updated_at, profile.tzinfo)
+    return (
+        f"This {what} was saved elsewhere (another tab or device) on "
+        f"{at:%-d %B at %H:%M}, after you opened it. Nothing was saved: your "
+        "changes are below. Copy what you need, then open the page again to see "
+        "the saved version."
+    )
 
 
 @login_required

@@ -214,7 +214,7 @@ def test_an_edit_saved_elsewhere_since_the_page_opened_is_not_overwritten(
     )
     assert laptop.status_code == 409
     html = unescape(laptop.content.decode())
-    assert "This entry was changed elsewhere (another tab or device)" in html
+    assert "This entry was saved elsewhere (another tab or device)" in html
     assert "from the laptop</textarea>" in html  # what was typed is still there
     entry.refresh_from_db()
     assert (entry.note, entry.updated_at) == ("from the phone", saved_at)

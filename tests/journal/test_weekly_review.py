@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import unescape
 
 import pytest
 from django.db import connection
@@ -10,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from journal.models import WeeklyReview
 from journal.weekly import summarise, week_start_of
 from tests.factories import make_dose, make_entry, make_protocol
+from tests.markup import start_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -154,10 +156,80 @@ def test_saving_a_review_and_listing_it(owner_client, owner):
     assert (review.week_start, review.first_answer) == (MONDAY, "Calm")
     assert review.first_prompt_text != review.second_prompt_text
     owner_client.post(
-        "/journal/week/2026/6/8/", {"first_answer": "Calmer", "second_answer": ""}
+        "/journal/week/2026/6/8/",
+        {
+            "first_answer": "Calmer",
+            "second_answer": "",
+            "seen": seen_on_page(owner_client),
+        },
     )
     assert WeeklyReview.objects.get(user=owner).first_answer == "Calmer"
     assert b"Calmer" in owner_client.get("/journal/reviews/").content
+
+
+def seen_on_page(client, path="/journal/week/2026/6/8/") -> str:
+    """When the page says the week's review was last saved, as sent back."""
+    html = client.get(path).content.decode()
+    [seen] = [
+        dict(attrs).get("value", "")
+        for tag, attrs in start_tags(html)
+        if tag == "input" and dict(attrs).get("name") == "seen"
+    ]
+    return seen
+
+
+def test_a_review_saved_in_another_tab_is_not_overwritten(owner_client, owner):
+    path = "/journal/week/2026/6/8/"
+    # Two tabs open on the week before it has a review.
+    first_tab, second_tab = seen_on_page(owner_client), seen_on_page(owner_client)
+    assert first_tab == second_tab == ""
+    saved = owner_client.post(
+        path, {"first_answer": "Calm", "second_answer": "", "seen": first_tab}
+    )
+    assert saved.status_code == 302
+    refused = owner_client.post(
+        path, {"first_answer": "Restless", "second_answer": "", "seen": second_tab}
+    )
+    assert refused.status_code == 409
+    html = unescape(refused.content.decode())
+    assert "This review was saved elsewhere (another tab or device)" in html
+    assert "Restless</textarea>" in html  # what was typed is still there
+    assert WeeklyReview.objects.get(user=owner).first_answer == "Calm"
+    # The same holds once it exists: a page older than the last save is refused.
+    stale = seen_on_page(owner_client)
+    owner_client.post(
+        path, {"first_answer": "Calmer", "second_answer": "", "seen": stale}
+    )
+    again = owner_client.post(
+        path, {"first_answer": "Calm again", "second_answer": "", "seen": stale}
+    )
+    assert again.status_code == 409
+    assert WeeklyReview.objects.get(user=owner).first_answer == "Calmer"
+
+
+def test_the_same_review_sent_twice_is_saved_without_a_refusal(owner_client, owner):
+    data = {"first_answer": "Calm", "second_answer": "Sleep", "seen": ""}
+    for _ in range(2):  # a double tap
+        response = owner_client.post("/journal/week/2026/6/8/", data)
+        assert response.status_code == 302
+    review = WeeklyReview.objects.get(user=owner)
+    assert (review.first_answer, review.second_answer) == ("Calm", "Sleep")
+
+
+def test_an_unreadable_last_saved_moment_saves_no_review(owner_client, owner):
+    response = owner_client.post(
+        "/journal/week/2026/6/8/", {"first_answer": "Calm", "seen": "last week"}
+    )
+    assert response.status_code == 422
+    assert "Part of this form could not be read" in response.content.decode()
+    assert not WeeklyReview.objects.exists()
+
+
+def test_unsaved_answers_are_warned_of_before_leaving(owner_client):
+    html = owner_client.get("/journal/week/2026/6/8/").content.decode()
+    textareas = [dict(a) for tag, a in start_tags(html) if tag == "textarea"]
+    assert len(textareas) == 2
+    assert all("data-warn-unsaved" in attrs for attrs in textareas)
 
 
 def test_a_day_inside_a_week_goes_to_its_start(owner_client):
