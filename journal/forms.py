@@ -418,9 +418,13 @@ class PromptForm(forms.ModelForm):
             raise ValidationError("Write the prompt.")
         return text
 
-    def save(self, commit=True):
-        self.instance.phases = Prompt.encode_phases(self.cleaned_data["phase_choices"])
-        return super().save(commit=commit)
+    def prompt_fields(self) -> dict:
+        """What journal.services.prompt_save writes."""
+        return {
+            "text": self.cleaned_data["text"],
+            "kind": self.cleaned_data["kind"],
+            "phases": self.cleaned_data["phase_choices"],
+        }
 
 
 class WeeklyReviewForm(forms.Form):

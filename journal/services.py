@@ -19,6 +19,7 @@ from journal.models import (
     Entry,
     Metric,
     Prompt,
+    PromptSwitchedOff,
     QuestionnaireResponse,
     Rating,
     Tag,
@@ -406,9 +407,42 @@ def metric_move(*, metric: Metric, direction: str) -> None:
     Metric.objects.bulk_update(siblings, ["position"])
 
 
+def metric_update(*, metric: Metric, **fields) -> Metric:
+    """Change a metric's name, scale, labels or direction. Ratings outside a
+    narrowed scale stay as they are until their entry is edited."""
+    for name, value in fields.items():
+        setattr(metric, name, value)
+    metric.full_clean()
+    metric.save()
+    return metric
+
+
 def metric_set_hidden(*, metric: Metric, hidden: bool) -> None:
     metric.hidden = hidden
     metric.save(update_fields=["hidden"])
+
+
+def prompt_save(
+    *, prompt: Prompt, text: str, kind: str, phases: Iterable[str]
+) -> Prompt:
+    """Write a person's own prompt, new (its owner set) or changed."""
+    prompt.text, prompt.kind = text, kind
+    prompt.phases = Prompt.encode_phases(phases)
+    prompt.full_clean()
+    prompt.save()
+    return prompt
+
+
+def prompt_toggle(*, user: User, prompt: Prompt) -> None:
+    """Switch a prompt off, or back on: a built-in one for this person alone,
+    their own one for good."""
+    if prompt.builtin:
+        off, created = PromptSwitchedOff.objects.get_or_create(user=user, prompt=prompt)
+        if not created:
+            off.delete()
+    else:
+        prompt.active = not prompt.active
+        prompt.save(update_fields=["active"])
 
 
 @transaction.atomic

@@ -403,7 +403,7 @@ def metric_edit(request: SignedInRequest, metric_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            services.metric_update(metric=metric, **form.cleaned_data)
             messages.success(request, f"Saved {metric.name}.")
             return redirect("journal:metrics")
         status = 422
@@ -502,9 +502,7 @@ def get_visible_prompt_for_user(request: SignedInRequest, prompt_id: int) -> Pro
 def prompt_list(request: SignedInRequest) -> HttpResponse:
     form = PromptForm(post_or_none(request))
     if request.method == "POST" and form.is_valid():
-        prompt = form.save(commit=False)
-        prompt.owner = request.user
-        prompt.save()
+        services.prompt_save(prompt=Prompt(owner=request.user), **form.prompt_fields())
         messages.success(request, "Your prompt was added.")
         return redirect("journal:prompts")
     status = 422 if request.method == "POST" else 200
@@ -531,7 +529,7 @@ def prompt_edit(request: SignedInRequest, prompt_id: int) -> HttpResponse:
     prompt = get_own_prompt_for_user(request, prompt_id)
     form = PromptForm(post_or_none(request), instance=prompt)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.prompt_save(prompt=prompt, **form.prompt_fields())
         messages.success(request, "Prompt saved.")
         return redirect("journal:prompts")
     status = 422 if request.method == "POST" else 200
@@ -548,15 +546,7 @@ def prompt_edit(request: SignedInRequest, prompt_id: int) -> HttpResponse:
 def prompt_toggle(request: SignedInRequest, prompt_id: int) -> HttpResponse:
     """Switch a prompt off or back on, for this user only."""
     prompt = get_visible_prompt_for_user(request, prompt_id)
-    if prompt.builtin:
-        off, created = PromptSwitchedOff.objects.get_or_create(
-            user=request.user, prompt=prompt
-        )
-        if not created:
-            off.delete()
-    else:
-        prompt.active = not prompt.active
-        prompt.save(update_fields=["active"])
+    services.prompt_toggle(user=request.user, prompt=prompt)
     return redirect(f"{reverse('journal:prompts')}#prompt-{prompt.pk}")
 
 

@@ -31,6 +31,19 @@ DEFAULT_SUBSTANCES = [
 ]
 
 
+def substance_create(*, user: User, name: str, kind: str, unit: str) -> Substance:
+    substance = Substance(user=user, name=name, kind=kind, unit=unit)
+    substance.full_clean()
+    substance.save()
+    return substance
+
+
+def substance_delete(*, substance: Substance) -> None:
+    """Delete a substance no protocol, dose or experiment uses; Django's
+    ProtectedError or RestrictedError when one does, and nothing deleted."""
+    substance.delete()
+
+
 def substances_create_defaults(*, user: User) -> list[Substance]:
     existing = {name.lower() for name in user.substances.values_list("name", flat=True)}
     return Substance.objects.bulk_create(

@@ -353,9 +353,7 @@ def dose_delete(request: SignedInRequest, dose_id: int) -> HttpResponse:
 def substance_list(request: SignedInRequest) -> HttpResponse:
     form = SubstanceForm(post_or_none(request), user=request.user)
     if request.method == "POST" and form.is_valid():
-        substance = form.save(commit=False)
-        substance.user = request.user
-        substance.save()
+        substance = services.substance_create(user=request.user, **form.cleaned_data)
         messages.success(request, f"Added {substance.name}.")
         return redirect("protocols:substances")
     status = 422 if request.method == "POST" else 200
@@ -373,7 +371,7 @@ def substance_list(request: SignedInRequest) -> HttpResponse:
 def substance_delete(request: SignedInRequest, substance_id: int) -> HttpResponse:
     substance = get_substance_for_user(request, substance_id)
     try:
-        substance.delete()
+        services.substance_delete(substance=substance)
         messages.success(request, f"Deleted {substance.name}.")
     except (ProtectedError, RestrictedError):
         messages.error(
