@@ -32,6 +32,29 @@ def latest_day(tzinfo: dt.tzinfo, now: dt.datetime | None = None) -> dt.date:
     return now.astimezone(tzinfo).date() + dt.timedelta(days=1)
 
 
+def local_moment(day: dt.date, time: dt.time, tzinfo: dt.tzinfo) -> dt.datetime | None:
+    """The moment a person means by a date and a clock time in their zone;
+    None when the clocks skipped that time (they went forward over it, as
+    from 02:00 to 03:00). A time the clocks passed twice (they went back) is
+    the first of the two."""
+    moment = dt.datetime.combine(day, time, tzinfo=tzinfo)
+    try:
+        wall = moment.astimezone(dt.UTC).astimezone(tzinfo)
+    except (OverflowError, ValueError):
+        return moment  # out of any journal's range: moment_problem says so
+    if wall.replace(tzinfo=None) != moment.replace(tzinfo=None):
+        return None
+    return moment
+
+
+def skipped_time(day: dt.date, time: dt.time, tzinfo: dt.tzinfo) -> str:
+    """Why local_moment() found no moment, in words for the person."""
+    return (
+        f"{time:%H:%M} did not happen on {day.day} {day:%B %Y} in {tzinfo}: the "
+        "clocks went forward over it. Choose a time before or after the change."
+    )
+
+
 def moment_problem(
     moment: dt.datetime, tzinfo: dt.tzinfo, now: dt.datetime | None = None
 ) -> str | None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 
 from accounts.models import Profile
-from accounts.moments import EARLIEST_DAY, moment_problem
+from accounts.moments import EARLIEST_DAY, local_moment, moment_problem, skipped_time
 from journal.models import NOTE_MAX_BYTES, Entry, Metric, Prompt, Tag, WeeklyReview
 from journal.prompts import available_prompts
 
@@ -299,9 +299,11 @@ class EntryForm(forms.Form):
         if day < EARLIEST_DAY:
             self.add_error("date", "Choose a date after 1970.")
             return None
-        return self._storable(
-            dt.datetime.combine(day, time, tzinfo=self.profile.tzinfo)
-        )
+        moment = local_moment(day, time, self.profile.tzinfo)
+        if moment is None:
+            self.add_error("time", skipped_time(day, time, self.profile.tzinfo))
+            return None
+        return self._storable(moment)
 
     def ratings(self) -> dict[Metric, int | None]:
         return {

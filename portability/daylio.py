@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accounts.models import User
-from accounts.moments import moment_problem
+from accounts.moments import local_moment, moment_problem, skipped_time
 from accounts.services import profile_for
 from journal.models import NOTE_MAX_BYTES, Metric
 from journal.services import EntryDraft
@@ -178,9 +178,12 @@ def import_rows(
     report = ImportReport()
     drafts: list[EntryDraft] = []
     for row in sorted(rows, key=lambda r: (r.moment_date, r.moment_time, r.line)):
-        moment = dt.datetime.combine(
-            row.moment_date, row.moment_time, tzinfo=profile.tzinfo
-        )
+        moment = local_moment(row.moment_date, row.moment_time, profile.tzinfo)
+        if moment is None:
+            raise ImportProblem(
+                f"Line {row.line}: "
+                f"{skipped_time(row.moment_date, row.moment_time, profile.tzinfo)}"
+            )
         problem = moment_problem(moment, profile.tzinfo)
         if problem:
             raise ImportProblem(

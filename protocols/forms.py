@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Profile
-from accounts.moments import EARLIEST_DAY, moment_problem
+from accounts.moments import EARLIEST_DAY, local_moment, moment_problem, skipped_time
 from protocols import safety, schedule
 from protocols.models import (
     COMMON_EFFECTS,
@@ -203,8 +203,10 @@ class DoseForm(forms.Form):
         cleaned = super().clean()
         day, time = cleaned.get("date"), cleaned.get("time")
         if day and time:
-            moment = dt.datetime.combine(day, time, tzinfo=self.profile.tzinfo)
-            if moment > timezone.now() + CLOCK_SKEW:
+            moment = local_moment(day, time, self.profile.tzinfo)
+            if moment is None:
+                self.add_error("time", skipped_time(day, time, self.profile.tzinfo))
+            elif moment > timezone.now() + CLOCK_SKEW:
                 self.add_error("date", "A dose cannot be logged in the future.")
             elif day < EARLIEST_DAY:
                 self.add_error("date", "Choose a date after 1970.")

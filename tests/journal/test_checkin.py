@@ -185,6 +185,22 @@ def test_an_ancient_date_is_refused(checkin, owner):
     assert_refused(checkin(date="1969-12-31"), "after 1970", owner)
 
 
+def test_a_time_the_clocks_skipped_is_refused_next_to_the_time(checkin, owner):
+    # Berlin's clocks went from 02:00 to 03:00 that night: 02:30 never was.
+    response = checkin(date="2026-03-29", time="02:30", new_tags="x")
+    assert_refused(
+        response, "02:30 did not happen on 29 March 2026 in Europe/Berlin", owner
+    )
+    assert 'id="id_time_error"' in response.content.decode()
+
+
+def test_a_time_the_clocks_passed_twice_is_the_first_of_the_two(checkin, owner):
+    # Berlin's clocks went back from 03:00 to 02:00 that night.
+    checkin(date="2026-10-25", time="02:30")
+    entry = Entry.objects.get(user=owner)
+    assert entry.occurred_at == dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC)
+
+
 def test_a_malformed_date_is_refused(checkin, owner):
     assert_refused(checkin(date="31/12/2026"), "Enter a valid date", owner)
 

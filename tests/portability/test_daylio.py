@@ -59,6 +59,17 @@ def test_an_early_morning_entry_counts_for_the_day_before(owner, tmp_path):
     assert Entry.objects.get(user=owner).day == dt.date(2026, 3, 1)
 
 
+def test_a_time_the_clocks_skipped_refuses_the_file_and_writes_nothing(owner):
+    # Berlin's clocks went from 02:00 to 03:00 that night: 2:30 never was.
+    text = HEADER + (
+        "2026-03-28,March 28,Saturday,9:00 PM,good,,fine\n"
+        "2026-03-29,March 29,Sunday,2:30 AM,meh,,odd\n"
+    )
+    with pytest.raises(ImportProblem, match="Line 3: 02:30 did not happen on 29 March"):
+        daylio.import_rows(owner, daylio.parse(text.encode()), {})
+    assert not Entry.objects.filter(user=owner).exists()
+
+
 def test_the_same_file_twice_adds_nothing(owner):
     rows = daylio.parse(fixture("daylio_full_date_bom.csv"))
     daylio.import_rows(owner, rows, {})

@@ -79,6 +79,11 @@ def test_a_skipped_dose_needs_no_amount(owner_client, owner, substances):
         ({"date": "2999-01-01"}, "cannot be logged in the future"),
         ({"date": "1900-01-01"}, "after 1970"),
         ({"date": "soon"}, "Enter a valid date"),
+        # Berlin's clocks went from 02:00 to 03:00 that night.
+        (
+            {"date": "2026-03-29", "time": "02:30"},
+            "02:30 did not happen on 29 March 2026 in Europe/Berlin",
+        ),
         ({"protocol": "999999"}, "Select a valid choice"),
         ({"notes": "x" * 5001}, "at most 5000 characters"),
     ],
