@@ -4,10 +4,9 @@ the moment a person means by a date and a clock time."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.template.defaultfilters import date
-
-from zoneinfo import ZoneInfo
 
 from accounts.moments import local_moment, weekday_day
 
