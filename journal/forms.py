@@ -185,6 +185,7 @@ class EntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.profile = profile
         self.user = profile.user
+        self.entry = entry
         self.metrics = {metric.pk: metric for metric in metrics}
         # The person's tags: what a sent form is checked against, and the
         # chips an edit offers. A blank check-in offers the chips given to
@@ -276,7 +277,20 @@ class EntryForm(forms.Form):
                 cleaned["occurred_at"] = self._storable(written)
             else:
                 cleaned["occurred_at"] = self._moment(cleaned["date"], cleaned["time"])
+            if self.entry is not None and self._shown(cleaned["date"], cleaned["time"]):
+                # Its moment as it was, to the second: an edit that leaves the
+                # date and time as the page showed them moves nothing.
+                cleaned["occurred_at"] = self.entry.occurred_at
         return cleaned
+
+    def _shown(self, day: dt.date | None, time: dt.time | None) -> bool:
+        """Whether the date and time are the edited entry's, as its page shows
+        them (in the person's zone now, to the minute)."""
+        shown = timezone.localtime(self.entry.occurred_at, self.profile.tzinfo)
+        return (day, time) == (
+            shown.date(),
+            shown.time().replace(second=0, microsecond=0),
+        )
 
     def _storable(self, moment: dt.datetime) -> dt.datetime | None:
         """The moment, if the journal can hold it; else an error on the date."""

@@ -177,8 +177,12 @@ def entry_update(
             ):
                 return entry
             raise SavedElsewhere(current)
-    entry.occurred_at = occurred_at
-    entry.day = profile.local_day(occurred_at)
+    if occurred_at != entry.occurred_at:
+        # A moved entry goes to its new moment's day. One whose moment is kept
+        # keeps its day, even if the person's time zone or day-start hour has
+        # changed since it was written: an edit of its words moves nothing.
+        entry.occurred_at = occurred_at
+        entry.day = profile.local_day(occurred_at)
     entry.note = note
     fields = ["occurred_at", "day", "note", "updated_at"]
     if prompt_answer is not None:

@@ -179,9 +179,10 @@ class DoseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, profile: Profile, **kwargs):
+    def __init__(self, *args, profile: Profile, dose: DoseLog | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.profile = profile
+        self.dose = dose  # the one edited, if any
         user = profile.user
         self.fields["substance"].queryset = Substance.objects.filter(user=user)
         self.fields["protocol"].queryset = Protocol.objects.filter(user=user)
@@ -210,6 +211,12 @@ class DoseForm(forms.Form):
                 self.add_error("date", "A dose cannot be logged in the future.")
             elif day < EARLIEST_DAY:
                 self.add_error("date", "Choose a date after 1970.")
+            elif self.dose is not None and not {"date", "time"} & set(
+                self.changed_data
+            ):
+                # Its moment as it was, to the second: an edit that leaves the
+                # date and time as the page showed them moves nothing.
+                cleaned["taken_at"] = self.dose.taken_at
             else:
                 cleaned["taken_at"] = moment
         missing = not cleaned.get("skipped") and not cleaned.get("amount")

@@ -318,9 +318,14 @@ def doses_add_many(
 
 @transaction.atomic
 def dose_update(*, dose: DoseLog, profile: Profile, **fields) -> DoseLog:
+    """Write a dose's edit. A dose whose moment is kept keeps its day, even if
+    the person's time zone or day-start hour has changed since it was logged;
+    a moved one goes to its new moment's day."""
+    moved = fields.get("taken_at", dose.taken_at) != dose.taken_at
     for name, value in fields.items():
         setattr(dose, name, value)
-    dose.day = profile.local_day(dose.taken_at)
+    if moved:
+        dose.day = profile.local_day(dose.taken_at)
     dose.unit = _unit(dose.substance, dose.protocol)
     if dose.skipped:
         dose.amount = None

@@ -292,6 +292,7 @@ def dose_edit(request: SignedInRequest, dose_id: int) -> HttpResponse:
         post_or_none(request),
         initial=DoseForm.initial_for(dose, profile),
         profile=profile,
+        dose=dose,
     )
     if request.method == "POST" and form.is_valid():
         services.dose_update(dose=dose, profile=profile, **form.dose_fields())

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html import unescape
 
@@ -82,6 +83,33 @@ def test_moving_an_entry_to_another_date_moves_its_day(owner_client, owner):
     )
     entry.refresh_from_db()
     assert entry.day.isoformat() == "2026-02-10"
+
+
+def test_an_entry_edited_after_a_move_abroad_keeps_its_moment_and_day(
+    owner_client, owner
+):
+    # Written at 09:00:30 in Berlin on 10 June; the person then moves to New
+    # York, where that moment is 03:00, before their 04:00 day start.
+    entry = make_entry(
+        owner, day=dt.date(2026, 6, 10), at=dt.time(9, 0, 30), note="before"
+    )
+    occurred_at = entry.occurred_at
+    owner.profile.timezone = "America/New_York"
+    owner.profile.save()
+    entry.refresh_from_db()
+    data = edit_data(entry, note="typo mended")
+    assert (data["date"], data["time"]) == ("2026-06-10", "03:00")  # as shown
+    assert owner_client.post(f"/entries/{entry.pk}/edit/", data).status_code == 302
+    entry.refresh_from_db()
+    assert (entry.note, entry.occurred_at, entry.day) == (
+        "typo mended",
+        occurred_at,
+        dt.date(2026, 6, 10),
+    )
+    # Moved by the person, it goes to its new moment's day.
+    owner_client.post(f"/entries/{entry.pk}/edit/", {**data, "time": "02:00"})
+    entry.refresh_from_db()
+    assert entry.day == dt.date(2026, 6, 9)
 
 
 def test_a_bad_edit_changes_nothing(owner_client, owner, metrics):

@@ -322,6 +322,38 @@ def test_editing_and_deleting_a_dose(owner_client, owner, substances):
     assert not DoseLog.objects.exists()
 
 
+def test_a_dose_edited_after_a_move_abroad_keeps_its_day(owner_client, owner):
+    # Logged at 09:00:30 in Berlin on 10 June; the person then moves to New
+    # York, where that moment is 03:00, before their 04:00 day start.
+    dose = make_dose(owner, day=dt.date(2026, 6, 10), at=dt.time(9, 0, 30))
+    taken_at = dose.taken_at
+    owner.profile.timezone = "America/New_York"
+    owner.profile.save()
+    url = f"/protocol/doses/{dose.pk}/edit/"
+    shown = {
+        "substance": dose.substance_id,
+        "amount": "100",
+        "date": "2026-06-10",
+        "time": "03:00",  # as the page shows it now
+        "notes": "with tea",
+    }
+    assert owner_client.post(url, shown).status_code == 302
+    dose.refresh_from_db()
+    assert (dose.notes, dose.taken_at, dose.day) == (
+        "with tea",
+        taken_at,
+        dt.date(2026, 6, 10),
+    )
+    # Moved by the person, it goes to its new moment's day.
+    assert owner_client.post(url, {**shown, "time": "05:00"}).status_code == 302
+    dose.refresh_from_db()
+    assert dose.day == dt.date(2026, 6, 10)
+    assert dose.taken_at.astimezone(owner.profile.tzinfo).hour == 5
+    assert owner_client.post(url, {**shown, "time": "02:00"}).status_code == 302
+    dose.refresh_from_db()
+    assert dose.day == dt.date(2026, 6, 9)
+
+
 def test_doses_show_in_the_journal(owner_client, owner):
     from tests.factories import make_entry
 
