@@ -58,12 +58,19 @@ class SignupForm(AllauthSignupForm):
 
 
 class ProfileForm(forms.ModelForm):
-    timezone = timezone_field(label="Time zone")
+    timezone = timezone_field(
+        label="Time zone",
+        help_text="Your days start and end in this zone; entries and doses already "
+        "written keep their days.",
+    )
     day_start_hour = forms.TypedChoiceField(
         label="My day starts at",
         coerce=int,
         choices=[(hour, f"{hour:02d}:00") for hour in range(24)],
-        help_text="A check-in before this hour counts for the previous day.",
+        help_text=(
+            "A check-in before this hour counts for the previous day; entries "
+            "and doses already written keep their days."
+        ),
     )
 
     class Meta:
