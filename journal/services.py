@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -390,11 +391,31 @@ def entry_delete(*, entry: Entry) -> None:
 
 
 def metric_create(*, user: User, **fields) -> Metric:
+    """Add a metric; ValidationError, and nothing written, if it cannot be."""
     last = user.metrics.aggregate(last=Max("position"))["last"]
     metric = Metric(user=user, position=0 if last is None else last + 1, **fields)
-    metric.full_clean()
-    metric.save()
+    _metric_save(metric)
     return metric
+
+
+METRIC_NAME_TAKEN = "You already have a metric with this name."
+
+
+def _metric_save(metric: Metric) -> None:
+    """Validate and write a metric. A name another request has just taken
+    (the same form sent twice at once) is refused as the form refuses it,
+    next to the name, not with the database's error."""
+    try:
+        metric.full_clean()
+        with transaction.atomic():
+            metric.save()
+    except (ValidationError, IntegrityError):
+        taken = Metric.objects.filter(
+            user=metric.user_id, name__iexact=metric.name
+        ).exclude(pk=metric.pk)
+        if taken.exists():
+            raise ValidationError({"name": METRIC_NAME_TAKEN}) from None
+        raise
 
 
 @transaction.atomic
@@ -416,8 +437,7 @@ def metric_update(*, metric: Metric, **fields) -> Metric:
     narrowed scale stay as they are until their entry is edited."""
     for name, value in fields.items():
         setattr(metric, name, value)
-    metric.full_clean()
-    metric.save()
+    _metric_save(metric)
     return metric
 
 

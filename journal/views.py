@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Q, RestrictedError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -382,9 +383,13 @@ def metric_list(request: SignedInRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            metric = services.metric_create(user=request.user, **form.cleaned_data)
-            messages.success(request, f"Added {metric.name}.")
-            return redirect("journal:metrics")
+            try:
+                metric = services.metric_create(user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Added {metric.name}.")
+                return redirect("journal:metrics")
         status = 422
     metrics = queries.metrics(request.user)
     return render(
@@ -403,9 +408,13 @@ def metric_edit(request: SignedInRequest, metric_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            services.metric_update(metric=metric, **form.cleaned_data)
-            messages.success(request, f"Saved {metric.name}.")
-            return redirect("journal:metrics")
+            try:
+                services.metric_update(metric=metric, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Saved {metric.name}.")
+                return redirect("journal:metrics")
         status = 422
     return render(
         request,

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from journal import services
 from journal.models import Metric, Rating
 from tests.factories import make_entry, make_metric
 
@@ -66,6 +68,40 @@ def test_bad_metrics_are_refused(owner_client, owner, data, message):
     assert response.status_code == 422
     assert message in response.content.decode()
     assert Metric.objects.filter(user=owner).count() == 5
+
+
+def test_a_name_taken_while_the_form_was_sent_is_refused_not_a_500(
+    owner_client, owner, monkeypatch
+):
+    # The same form sent twice at once: the other request adds the metric
+    # after this one's form was checked and before it is written.
+    create = services.metric_create
+
+    def other_request_first(**kwargs):
+        make_metric(owner, name="Creativity")
+        return create(**kwargs)
+
+    monkeypatch.setattr(services, "metric_create", other_request_first)
+    response = owner_client.post(
+        "/settings/metrics/",
+        {"name": "Creativity", "scale_min": "1", "scale_max": "10"},
+    )
+    assert response.status_code == 422
+    assert "You already have a metric with this name." in response.content.decode()
+    assert names(owner).count("Creativity") == 1
+
+
+def test_a_name_taken_between_the_check_and_the_write_is_a_validation_error(
+    owner, monkeypatch
+):
+    monkeypatch.setattr(Metric, "full_clean", lambda self, *a, **k: None)
+    make_metric(owner, name="Creativity")
+    with pytest.raises(ValidationError) as refused:
+        services.metric_create(user=owner, name="creativity", scale_min=1, scale_max=10)
+    assert refused.value.message_dict == {
+        "name": ["You already have a metric with this name."]
+    }
+    assert names(owner).count("Creativity") == 1  # the connection still usable
 
 
 def test_the_same_name_is_fine_for_another_user(owner_client, owner, other_user):
