@@ -91,8 +91,15 @@ def tags_resolve(*, user: User, names: Iterable[str]) -> list[Tag]:
         if tag.name.lower() in wanted
     }
     missing = [name for lower, name in wanted.items() if lower not in found]
-    for tag in Tag.objects.bulk_create(Tag(user=user, name=n) for n in missing):
-        found[tag.name.lower()] = tag
+    if missing:
+        # A name another request has just created (two check-ins sent at
+        # once, each with the same new tag) is not an error: that tag is used.
+        Tag.objects.bulk_create(
+            (Tag(user=user, name=n) for n in missing), ignore_conflicts=True
+        )
+        for tag in Tag.objects.filter(user=user):
+            if tag.name.lower() in wanted and tag.name.lower() not in found:
+                found[tag.name.lower()] = tag
     return [found[lower] for lower in wanted]
 
 

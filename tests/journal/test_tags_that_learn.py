@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from journal import services
 from journal.forms import STARTER_TAGS
 from journal.models import Entry, Tag
 from journal.queries import (
@@ -122,3 +123,18 @@ def test_the_journal_tag_filter_offers_the_persons_tags(
         0
     ]
     assert '<option value="walk">' in datalist and "their tag" not in datalist
+
+
+def test_a_new_tag_another_request_has_just_created_is_used(owner, monkeypatch):
+    # Two check-ins sent at once, each with the same new tag: the other one's
+    # tag is written after this one looked for it and before it writes it.
+    create = Tag.objects.bulk_create
+
+    def other_request_first(tags, **kwargs):
+        Tag.objects.create(user=owner, name="Walk")
+        return create(tags, **kwargs)
+
+    monkeypatch.setattr(Tag.objects, "bulk_create", other_request_first)
+    [tag] = services.tags_resolve(user=owner, names=["walk", "WALK"])
+    assert tag.name == "Walk"
+    assert Tag.objects.filter(user=owner).count() == 1
