@@ -46,6 +46,7 @@ class SafetyScreenForm(forms.Form):
 
 
 class ProtocolForm(forms.ModelForm):
+    token = forms.UUIDField(required=False, widget=forms.HiddenInput)
     weekdays = forms.TypedMultipleChoiceField(
         label="Weekdays",
         choices=WEEKDAY_CHOICES,
@@ -133,6 +134,7 @@ class ProtocolForm(forms.ModelForm):
 
     def protocol_fields(self) -> dict:
         data = dict(self.cleaned_data)
+        data.pop("token", None)  # the new protocol's, given to the service apart
         data["weekdays"] = ",".join(str(d) for d in sorted(set(data["weekdays"])))
         data["unit"] = data["substance"].unit
         if data["kind"] != schedule.CUSTOM:

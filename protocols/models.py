@@ -81,6 +81,9 @@ class Protocol(models.Model):
     )
     active = models.BooleanField(default=True)
     notes = models.TextField(blank=True, max_length=5000)
+    # Set by the new protocol's form, so that a form sent twice (a double
+    # tap, a resend) starts one protocol.
+    client_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -90,6 +93,9 @@ class Protocol(models.Model):
                 fields=["user"],
                 condition=models.Q(active=True),
                 name="one_active_protocol_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "client_token"], name="protocol_client_token_unique"
             ),
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True)

@@ -61,13 +61,28 @@ def safety_screen_save(*, user: User, answers: dict[str, bool]) -> SafetyScreen:
 
 
 @transaction.atomic
-def protocol_create(*, user: User, **fields) -> Protocol:
-    """Start a protocol; the one running before it ends and stays as history."""
+def protocol_create(
+    *, user: User, client_token: uuid.UUID | None = None, **fields
+) -> Protocol:
+    """Start a protocol; the one running before it ends and stays as history.
+    A form sent again with the same token gets the protocol it started."""
+    if client_token is not None:
+        existing = Protocol.objects.filter(user=user, client_token=client_token)
+        if started := existing.first():
+            return started
     for previous in Protocol.objects.select_for_update().filter(user=user, active=True):
         _end(previous, fields["start_date"] - dt.timedelta(days=1))
-    protocol = Protocol(user=user, active=True, **fields)
-    protocol.full_clean()
-    protocol.save()
+    protocol = Protocol(user=user, active=True, client_token=client_token, **fields)
+    protocol.full_clean(exclude=["client_token"])
+    try:
+        with transaction.atomic():
+            protocol.save()
+    except IntegrityError:
+        # The same form, sent at the same moment, started it first.
+        started = Protocol.objects.filter(user=user, client_token=client_token).first()
+        if client_token is None or started is None:
+            raise
+        return started
     return protocol
 
 

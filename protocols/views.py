@@ -142,10 +142,18 @@ def protocol_new(request: SignedInRequest) -> HttpResponse:
     if not SafetyScreen.objects.filter(user=request.user).exists():
         messages.info(request, "A few safety questions first; they take a minute.")
         return redirect("protocols:safety")
-    initial = {"start_date": request.profile.local_day(), "kind": schedule.FADIMAN}
+    initial = {
+        "token": uuid.uuid4(),
+        "start_date": request.profile.local_day(),
+        "kind": schedule.FADIMAN,
+    }
     form = ProtocolForm(post_or_none(request), initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
-        protocol = services.protocol_create(user=request.user, **form.protocol_fields())
+        protocol = services.protocol_create(
+            user=request.user,
+            client_token=form.cleaned_data["token"],
+            **form.protocol_fields(),
+        )
         messages.success(request, f"{protocol.name} is your protocol now.")
         return redirect("protocols:index")
     status = 422 if request.method == "POST" else 200

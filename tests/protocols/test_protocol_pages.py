@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError
 
+from protocols import services
 from protocols.models import Protocol, SafetyScreen, Substance
 from tests.factories import make_protocol
+from tests.markup import start_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +114,51 @@ def test_a_new_protocol_ends_the_active_one_and_keeps_it(
     assert first.end_date == dt.date(2026, 2, 28)
     assert Protocol.objects.filter(user=owner, active=True).count() == 1
     assert b"Past protocols" in owner_client.get("/protocol/").content
+
+
+def test_a_new_protocol_sent_twice_starts_one(
+    owner_client, owner, screened, substances
+):
+    html = owner_client.get("/protocol/new/").content.decode()
+    [token] = [
+        dict(attrs)["value"]
+        for tag, attrs in start_tags(html)
+        if tag == "input" and dict(attrs).get("name") == "token"
+    ]
+    data = protocol_data(substances["LSD"], token=token)
+    for _ in range(2):  # a double tap
+        assert owner_client.post("/protocol/new/", data).status_code == 302
+    assert Protocol.objects.filter(user=owner).count() == 1
+
+
+def test_the_same_form_sent_at_the_same_moment_starts_one_protocol(
+    owner, substances, monkeypatch
+):
+    # The other request writes its protocol after this one looked for the
+    # token and before it writes its own.
+    token = uuid.uuid4()
+    check = Protocol.full_clean
+
+    def other_request_first(self, *args, **kwargs):
+        check(self, *args, **kwargs)
+        if not Protocol.objects.filter(client_token=token).exists():
+            make_protocol(owner, name="Sent first", client_token=token)
+
+    monkeypatch.setattr(Protocol, "full_clean", other_request_first)
+    protocol = services.protocol_create(
+        user=owner,
+        client_token=token,
+        name="Sent second",
+        substance=substances["LSD"],
+        amount=Decimal("10"),
+        unit="µg",
+        kind="fadiman",
+        start_date=dt.date(2026, 1, 5),
+    )
+    assert protocol.name == "Sent first"
+    assert list(Protocol.objects.filter(user=owner).values_list("name", flat=True)) == [
+        "Sent first"
+    ]
 
 
 def test_the_database_allows_one_active_protocol_per_user(owner, substances):
