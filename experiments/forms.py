@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -17,6 +18,7 @@ LATEST_START = dt.timedelta(days=60)
 
 
 class ExperimentForm(forms.Form):
+    token = forms.UUIDField(required=False, widget=forms.HiddenInput)
     substance = forms.ModelChoiceField(
         label="Substance", queryset=Substance.objects.none(), empty_label=None
     )
@@ -84,6 +86,7 @@ class ExperimentForm(forms.Form):
             if protocol.kind == schedule.WEEKDAYS and protocol.weekdays:
                 weekdays = sorted(int(d) for d in protocol.weekdays.split(",") if d)
         initial["weekdays"] = weekdays
+        initial["token"] = uuid.uuid4()
         return initial
 
     def clean_weekdays(self) -> list[int]:

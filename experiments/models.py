@@ -71,10 +71,16 @@ class Experiment(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     stop_reason = models.CharField(max_length=500, blank=True)
     unblinded_at = models.DateTimeField(null=True, blank=True)
+    # Set by the new experiment's form, so that a form sent twice (a double
+    # tap, a resend) plans one experiment.
+    client_token = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["user", "client_token"], name="experiment_client_token_unique"
+            ),
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="experiment_amount_positive"
             ),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -26,7 +27,7 @@ def envelope_count(design: str, weeks: int, weekdays: list[int]) -> int:
     return weeks * len(weekdays) if design == Design.DOSE_DAYS else weeks
 
 
-def _saved(
+def _checked(
     *,
     user: User,
     substance: Substance,
@@ -34,7 +35,7 @@ def _saved(
     weekdays: list[int],
     **fields,
 ) -> Experiment:
-    """An experiment row, checked as a whole and saved."""
+    """An experiment row, checked as a whole, not yet saved."""
     if substance.user_id != user.pk or primary_metric.user_id != user.pk:
         raise ValueError("An experiment uses the user's own substance and metric.")
     experiment = Experiment(
@@ -45,8 +46,7 @@ def _saved(
         dose_weekdays=",".join(str(d) for d in sorted(set(weekdays))),
         **fields,
     )
-    experiment.full_clean()
-    experiment.save()
+    experiment.full_clean(exclude=["client_token"])
     return experiment
 
 
@@ -60,15 +60,19 @@ def experiment_create(
     weeks: int,
     weekdays: list[int],
     start_date: dt.date,
+    client_token: uuid.UUID | None = None,
 ) -> Experiment:
-    """A planned experiment with its envelopes, half of them active.
+    """A planned experiment with its envelopes, half of them active. A form
+    sent again with the same token gets the experiment it planned.
 
     Envelopes are written in a random order, so not even their ids follow
     the allocation. In the open design the server draws the weeks' order.
     """
-    rng = random.SystemRandom()
-    with transaction.atomic():
-        experiment = _saved(
+    planned = Experiment.objects.filter(user=user, client_token=client_token)
+    if client_token is not None and (existing := planned.first()):
+        return existing
+    try:
+        return _planned(
             user=user,
             substance=substance,
             amount=amount,
@@ -77,7 +81,22 @@ def experiment_create(
             weeks=weeks,
             weekdays=weekdays,
             start_date=start_date,
+            client_token=client_token,
         )
+    except IntegrityError:
+        # The same form, sent at the same moment, planned it first.
+        existing = planned.first() if client_token is not None else None
+        if existing is None:
+            raise
+        return existing
+
+
+def _planned(*, design: str, weeks: int, weekdays: list[int], **fields) -> Experiment:
+    """The experiment and its envelopes, written together or not at all."""
+    rng = random.SystemRandom()
+    experiment = _checked(design=design, weeks=weeks, weekdays=weekdays, **fields)
+    with transaction.atomic():
+        experiment.save()
         count = envelope_count(design, weeks, weekdays)
         allocation = [True] * (count // 2) + [False] * (count - count // 2)
         rng.shuffle(allocation)
@@ -169,7 +188,7 @@ def experiment_restore(
     checked as a new one is, written in one go. New codes are drawn: the
     old stickers belong to the old server."""
     with transaction.atomic():
-        experiment = _saved(
+        experiment = _checked(
             user=user,
             substance=substance,
             amount=amount,
@@ -183,6 +202,7 @@ def experiment_restore(
             stop_reason=stop_reason,
             **times,
         )
+        experiment.save()
         for restored in envelopes:
             envelope = Envelope(
                 experiment=experiment,

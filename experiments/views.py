@@ -61,6 +61,7 @@ def experiment_new(request: SignedInRequest) -> HttpResponse:
             weeks=data["weeks"],
             weekdays=data["weekdays"],
             start_date=data["start_date"],
+            client_token=data["token"],
         )
         messages.success(request, "Experiment planned. Check the numbers, then start.")
         return redirect("experiments:detail", experiment.pk)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -14,6 +16,7 @@ from experiments.models import Envelope, Experiment, Guess
 from journal.models import Entry, Rating
 from protocols.models import DoseLog, SafetyScreen
 from tests.factories import make_experiment, mood_metric
+from tests.markup import start_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +56,53 @@ def test_planning_an_experiment_makes_half_its_envelopes_active(owner_client, sc
     assert len(envelopes) == 12
     assert sum(e.active for e in envelopes) == 6
     assert len({e.token for e in envelopes}) == 12
+
+
+def test_a_design_sent_twice_plans_one_experiment(owner_client, screened):
+    html = owner_client.get("/experiments/new/").content.decode()
+    [token] = [
+        dict(attrs)["value"]
+        for tag, attrs in start_tags(html)
+        if tag == "input" and dict(attrs).get("name") == "token"
+    ]
+    data = design_data(screened, token=token)
+    first = owner_client.post("/experiments/new/", data)
+    second = owner_client.post("/experiments/new/", data)  # a double tap
+    experiment = Experiment.objects.get(user=screened)
+    assert first["Location"] == second["Location"] == f"/experiments/{experiment.pk}/"
+    assert experiment.envelopes.count() == 8  # one a week, as planned once
+
+
+def test_the_same_design_sent_at_the_same_moment_plans_one(screened, monkeypatch):
+    # The other request writes its experiment after this one looked for the
+    # token and before it writes its own.
+    token = uuid.uuid4()
+    check = Experiment.full_clean
+
+    def other_request_first(self, *args, **kwargs):
+        check(self, *args, **kwargs)
+        if not Experiment.objects.filter(client_token=token).exists():
+            Experiment.objects.create(
+                **{
+                    f.attname: getattr(self, f.attname)
+                    for f in self._meta.concrete_fields
+                    if f.attname != "id"
+                }
+            )
+
+    monkeypatch.setattr(Experiment, "full_clean", other_request_first)
+    fields = {
+        "substance": screened.substances.first(),
+        "amount": Decimal("100"),
+        "primary_metric": mood_metric(screened),
+        "design": "weekly",
+        "weeks": 8,
+        "weekdays": [0, 3],
+        "start_date": screened.profile.local_day(),
+    }
+    experiment = services.experiment_create(user=screened, client_token=token, **fields)
+    assert list(Experiment.objects.filter(user=screened)) == [experiment]
+    assert not Envelope.objects.exclude(experiment=experiment).exists()
 
 
 @pytest.mark.parametrize(
