@@ -10,6 +10,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 
+from accounts.edits import parse_seen
 from accounts.models import Profile
 from accounts.moments import EARLIEST_DAY, local_moment, moment_problem, skipped_time
 from journal.models import NOTE_MAX_BYTES, Entry, Metric, Prompt, Tag, WeeklyReview
@@ -90,20 +91,6 @@ def rating_field(metric: Metric, kept: int | None = None) -> forms.Field:
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-
-
-def parse_seen(seen: str) -> dt.datetime | None:
-    """An edit page's moment of the last save it showed (ISO 8601 with its
-    offset, to the microsecond); None for none."""
-    if not seen:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(seen)
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise ValidationError("Not a moment with its offset.")
-    return moment
 
 
 class EntryForm(forms.Form):

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from accounts.edits import SavedElsewhere
 from accounts.models import Profile, User
 from journal.markdown import render_note
 from journal.models import (
@@ -142,16 +143,6 @@ def entry_create(
     _set_ratings(entry, ratings or {})
     entry.tags.set([*tags, *tags_resolve(user=user, names=new_tag_names)])
     return entry, True
-
-
-class SavedElsewhere(Exception):
-    """What an edit would change was saved elsewhere (another tab, another
-    device) after the editing page was opened: the edit would overwrite that
-    save unseen."""
-
-    def __init__(self, updated_at: dt.datetime):
-        super().__init__(f"Saved elsewhere at {updated_at.isoformat()}.")
-        self.updated_at = updated_at
 
 
 @transaction.atomic

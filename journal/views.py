@@ -19,8 +19,8 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from accounts.edits import SavedElsewhere, refusal
 from accounts.http import SignedInRequest
-from accounts.models import Profile
 from accounts.moments import EARLIEST_DAY
 from accounts.weeks import weekday_names
 from config.http import partial_template, post_or_none
@@ -252,8 +252,8 @@ def entry_edit(request: SignedInRequest, entry_id: int) -> HttpResponse:
                     prompt_answer=form.cleaned_data["prompt_answer"],
                     seen=form.cleaned_data["seen"],
                 )
-            except services.SavedElsewhere as changed:
-                form.add_error(None, _changed_elsewhere("entry", changed, profile))
+            except SavedElsewhere as changed:
+                form.add_error(None, refusal("entry", changed, profile.tzinfo))
                 status = 409
             else:
                 messages.success(request, "Entry updated.")
@@ -603,8 +603,8 @@ def week_review(
                 second_answer=form.cleaned_data["second_answer"],
                 seen=form.cleaned_data["seen"],
             )
-        except services.SavedElsewhere as changed:
-            form.add_error(None, _changed_elsewhere("review", changed, profile))
+        except SavedElsewhere as changed:
+            form.add_error(None, refusal("review", changed, profile.tzinfo))
             status = 409
         else:
             messages.success(request, "Weekly review saved.")
@@ -623,19 +623,6 @@ def week_review(
         "min_days": weekly.MIN_DAYS,
     }
     return render(request, "journal/week.html", context, status=status)
-
-
-def _changed_elsewhere(
-    what: str, changed: services.SavedElsewhere, profile: Profile
-) -> str:
-    """The refusal of an edit made on a page older than the last save."""
-    at = timezone.localtime(changed.updated_at, profile.tzinfo)
-    return (
-        f"This {what} was saved elsewhere (another tab or device) on "
-        f"{at:%-d %B at %H:%M}, after you opened it. Nothing was saved: your "
-        "changes are below. Copy what you need, then open the page again to see "
-        "the saved version."
-    )
 
 
 @login_required

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.edits import parse_seen
 from accounts.models import Profile
 from accounts.moments import EARLIEST_DAY, local_moment, moment_problem, skipped_time
 from protocols import safety, schedule
@@ -181,6 +182,10 @@ class DoseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    # An edit's: when the dose was last saved as the page showed it
+    # (accounts.edits).
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, profile: Profile, dose: DoseLog | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.profile = profile
@@ -200,6 +205,7 @@ class DoseForm(forms.Form):
             "time": local.time().replace(second=0, microsecond=0),
             "skipped": dose.skipped,
             "notes": dose.notes,
+            "seen": dose.updated_at.isoformat(),
         }
 
     def clean(self):
@@ -225,6 +231,9 @@ class DoseForm(forms.Form):
         if missing and "amount" not in self.errors:
             self.add_error("amount", "Enter the amount taken (or mark it skipped).")
         return cleaned
+
+    def clean_seen(self) -> dt.datetime | None:
+        return parse_seen(self.cleaned_data["seen"])
 
     def dose_fields(self) -> dict:
         data = self.cleaned_data

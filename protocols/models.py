@@ -161,6 +161,9 @@ class DoseLog(models.Model):
     notes = models.TextField(blank=True, max_length=5000)
     client_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # So that an edit never overwrites unseen a save made elsewhere since its
+    # page was opened (accounts.edits).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-taken_at", "-id"]

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from accounts.edits import SavedElsewhere
 from accounts.models import Profile, User
 from protocols import queries, safety, schedule
 from protocols.models import (
@@ -332,10 +333,22 @@ def doses_add_many(
 
 
 @transaction.atomic
-def dose_update(*, dose: DoseLog, profile: Profile, **fields) -> DoseLog:
+def dose_update(
+    *, dose: DoseLog, profile: Profile, seen: dt.datetime | None = None, **fields
+) -> DoseLog:
     """Write a dose's edit. A dose whose moment is kept keeps its day, even if
     the person's time zone or day-start hour has changed since it was logged;
-    a moved one goes to its new moment's day."""
+    a moved one goes to its new moment's day. `seen` is when the dose was last
+    saved as the editor read it: if it was saved again since, SavedElsewhere
+    is raised and nothing is written, unless the dose already holds exactly
+    this edit (the same form sent twice)."""
+    if seen is not None:
+        # Locked until this edit commits, so no other edit slips in between.
+        saved = DoseLog.objects.select_for_update().get(pk=dose.pk)
+        if saved.updated_at != seen:
+            if all(getattr(saved, name) == value for name, value in fields.items()):
+                return saved
+            raise SavedElsewhere(saved.updated_at)
     moved = fields.get("taken_at", dose.taken_at) != dose.taken_at
     for name, value in fields.items():
         setattr(dose, name, value)

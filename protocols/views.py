@@ -20,6 +20,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from accounts.edits import SavedElsewhere, refusal
 from accounts.http import SignedInRequest
 from accounts.weeks import weekday_names
 from config.http import partial_template, post_or_none
@@ -302,12 +303,22 @@ def dose_edit(request: SignedInRequest, dose_id: int) -> HttpResponse:
         profile=profile,
         dose=dose,
     )
-    if request.method == "POST" and form.is_valid():
-        services.dose_update(dose=dose, profile=profile, **form.dose_fields())
-        messages.success(request, "Dose saved.")
-        _warn(request, dose)
-        return redirect("protocols:index")
     status = 422 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dose_update(
+                dose=dose,
+                profile=profile,
+                seen=form.cleaned_data["seen"],
+                **form.dose_fields(),
+            )
+        except SavedElsewhere as changed:
+            form.add_error(None, refusal("dose", changed, profile.tzinfo))
+            status = 409
+        else:
+            messages.success(request, "Dose saved.")
+            _warn(request, dose)
+            return redirect("protocols:index")
     return render(
         request, "protocols/dose_form.html", {"form": form, "dose": dose}, status=status
     )

@@ -3,11 +3,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from html import unescape
 
 import pytest
 
 from protocols.models import DoseLog, Substance
 from tests.factories import make_dose, make_protocol
+from tests.markup import start_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -352,6 +354,47 @@ def test_a_dose_edited_after_a_move_abroad_keeps_its_day(owner_client, owner):
     assert owner_client.post(url, {**shown, "time": "02:00"}).status_code == 302
     dose.refresh_from_db()
     assert dose.day == dt.date(2026, 6, 9)
+
+
+def seen_on_page(client, dose) -> str:
+    html = client.get(f"/protocol/doses/{dose.pk}/edit/").content.decode()
+    [seen] = [
+        dict(attrs)["value"]
+        for tag, attrs in start_tags(html)
+        if tag == "input" and dict(attrs).get("name") == "seen"
+    ]
+    return seen
+
+
+def test_a_dose_saved_elsewhere_since_its_page_opened_is_not_overwritten(
+    owner_client, owner, substances
+):
+    dose = make_dose(owner, day=dt.date(2026, 2, 10))
+    url = f"/protocol/doses/{dose.pk}/edit/"
+    laptop, phone = seen_on_page(owner_client, dose), seen_on_page(owner_client, dose)
+    data = dose_data(substances["Psilocybin"], date="2026-02-10", time="09:00")
+    assert (
+        owner_client.post(url, {**data, "notes": "phone", "seen": phone}).status_code
+        == 302
+    )
+    refused = owner_client.post(url, {**data, "notes": "laptop", "seen": laptop})
+    assert refused.status_code == 409
+    html = unescape(refused.content.decode())
+    assert "This dose was saved elsewhere (another tab or device)" in html
+    assert "laptop</textarea>" in html
+    dose.refresh_from_db()
+    assert dose.notes == "phone"
+    # The same edit sent twice is saved without a refusal.
+    again = {**data, "notes": "both", "seen": seen_on_page(owner_client, dose)}
+    for _ in range(2):
+        assert owner_client.post(url, again).status_code == 302
+    dose.refresh_from_db()
+    assert dose.notes == "both"
+    # An unreadable moment saves nothing.
+    bad = owner_client.post(url, {**data, "notes": "bad", "seen": "soon"})
+    assert bad.status_code == 422
+    dose.refresh_from_db()
+    assert dose.notes == "both"
 
 
 def test_doses_show_in_the_journal(owner_client, owner):

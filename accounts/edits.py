@@ -1,0 +1,48 @@
+"""Edits that must not overwrite a save made elsewhere since their page was
+opened (another tab, another device): the moment an edit page read, as its
+form sends it back, and the refusal when the row was saved again since.
+
+The journal's entries and weekly reviews and the protocols' doses use it; it
+lives here, below both apps."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+
+class SavedElsewhere(Exception):
+    """What an edit would change was saved elsewhere after the editing page
+    was opened: the edit would overwrite that save unseen."""
+
+    def __init__(self, updated_at: dt.datetime):
+        super().__init__(f"Saved elsewhere at {updated_at.isoformat()}.")
+        self.updated_at = updated_at
+
+
+def parse_seen(seen: str) -> dt.datetime | None:
+    """An edit page's moment of the last save it showed (ISO 8601 with its
+    offset, to the microsecond); None for none."""
+    if not seen:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(seen)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ValidationError("Not a moment with its offset.")
+    return moment
+
+
+def refusal(what: str, changed: SavedElsewhere, tzinfo: dt.tzinfo) -> str:
+    """The refusal of an edit made on a page older than the last save, in
+    words for the person."""
+    at = timezone.localtime(changed.updated_at, tzinfo)
+    return (
+        f"This {what} was saved elsewhere (another tab or device) on "
+        f"{at:%-d %B at %H:%M}, after you opened it. Nothing was saved: your "
+        "changes are below. Copy what you need, then open the page again to see "
+        "the saved version."
+    )
