@@ -22,3 +22,14 @@ def start_tags(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
     parser.feed(html)
     parser.close()
     return parser.found
+
+
+def input_value(html: str, name: str) -> str:
+    """The value of the page's one input named `name`, as a browser sends it
+    back (empty when it has none)."""
+    [value] = [
+        dict(attrs).get("value") or ""
+        for tag, attrs in start_tags(html)
+        if tag == "input" and dict(attrs).get("name") == name
+    ]
+    return value

@@ -16,7 +16,7 @@ from experiments.models import Envelope, Experiment, Guess
 from journal.models import Entry, Rating
 from protocols.models import DoseLog, SafetyScreen
 from tests.factories import make_experiment, mood_metric
-from tests.markup import start_tags
+from tests.markup import input_value
 
 pytestmark = pytest.mark.django_db
 
@@ -59,12 +59,7 @@ def test_planning_an_experiment_makes_half_its_envelopes_active(owner_client, sc
 
 
 def test_a_design_sent_twice_plans_one_experiment(owner_client, screened):
-    html = owner_client.get("/experiments/new/").content.decode()
-    [token] = [
-        dict(attrs)["value"]
-        for tag, attrs in start_tags(html)
-        if tag == "input" and dict(attrs).get("name") == "token"
-    ]
+    token = input_value(owner_client.get("/experiments/new/").content.decode(), "token")
     data = design_data(screened, token=token)
     first = owner_client.post("/experiments/new/", data)
     second = owner_client.post("/experiments/new/", data)  # a double tap

@@ -8,7 +8,7 @@ import pytest
 
 from journal.models import Entry, Rating
 from tests.factories import make_entry
-from tests.markup import start_tags
+from tests.markup import input_value
 
 pytestmark = pytest.mark.django_db
 
@@ -216,12 +216,7 @@ def test_pages_name_an_after_midnight_entry_by_its_journal_day(owner_client, own
 def seen_on_page(client, entry) -> str:
     """The moment the edit page says the entry was last saved, as sent back."""
     html = client.get(f"/entries/{entry.pk}/edit/").content.decode()
-    [seen] = [
-        dict(attrs)["value"]
-        for tag, attrs in start_tags(html)
-        if tag == "input" and dict(attrs).get("name") == "seen"
-    ]
-    return seen
+    return input_value(html, "seen")
 
 
 def test_an_edit_saved_elsewhere_since_the_page_opened_is_not_overwritten(

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from journal.models import WeeklyReview
 from journal.weekly import summarise, week_start_of
 from tests.factories import make_dose, make_entry, make_protocol
-from tests.markup import start_tags
+from tests.markup import input_value, start_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -169,13 +169,7 @@ def test_saving_a_review_and_listing_it(owner_client, owner):
 
 def seen_on_page(client, path="/journal/week/2026/6/8/") -> str:
     """When the page says the week's review was last saved, as sent back."""
-    html = client.get(path).content.decode()
-    [seen] = [
-        dict(attrs).get("value", "")
-        for tag, attrs in start_tags(html)
-        if tag == "input" and dict(attrs).get("name") == "seen"
-    ]
-    return seen
+    return input_value(client.get(path).content.decode(), "seen")
 
 
 def test_a_review_saved_in_another_tab_is_not_overwritten(owner_client, owner):

@@ -9,7 +9,7 @@ import pytest
 
 from protocols.models import DoseLog, Substance
 from tests.factories import make_dose, make_protocol
-from tests.markup import start_tags
+from tests.markup import input_value
 
 pytestmark = pytest.mark.django_db
 
@@ -358,12 +358,7 @@ def test_a_dose_edited_after_a_move_abroad_keeps_its_day(owner_client, owner):
 
 def seen_on_page(client, dose) -> str:
     html = client.get(f"/protocol/doses/{dose.pk}/edit/").content.decode()
-    [seen] = [
-        dict(attrs)["value"]
-        for tag, attrs in start_tags(html)
-        if tag == "input" and dict(attrs).get("name") == "seen"
-    ]
-    return seen
+    return input_value(html, "seen")
 
 
 def test_a_dose_saved_elsewhere_since_its_page_opened_is_not_overwritten(

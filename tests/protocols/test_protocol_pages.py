@@ -10,7 +10,7 @@ from django.db import IntegrityError
 from protocols import services
 from protocols.models import Protocol, SafetyScreen, Substance
 from tests.factories import make_protocol
-from tests.markup import start_tags
+from tests.markup import input_value
 
 pytestmark = pytest.mark.django_db
 
@@ -119,12 +119,7 @@ def test_a_new_protocol_ends_the_active_one_and_keeps_it(
 def test_a_new_protocol_sent_twice_starts_one(
     owner_client, owner, screened, substances
 ):
-    html = owner_client.get("/protocol/new/").content.decode()
-    [token] = [
-        dict(attrs)["value"]
-        for tag, attrs in start_tags(html)
-        if tag == "input" and dict(attrs).get("name") == "token"
-    ]
+    token = input_value(owner_client.get("/protocol/new/").content.decode(), "token")
     data = protocol_data(substances["LSD"], token=token)
     for _ in range(2):  # a double tap
         assert owner_client.post("/protocol/new/", data).status_code == 302
