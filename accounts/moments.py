@@ -47,6 +47,13 @@ def local_moment(day: dt.date, time: dt.time, tzinfo: dt.tzinfo) -> dt.datetime 
     return moment
 
 
+def as_shown(moment: dt.datetime, tzinfo: dt.tzinfo) -> tuple[dt.date, dt.time]:
+    """A moment's date and clock time in the person's zone, to the minute: as
+    a form's date and time fields show it, and as they send it back unchanged."""
+    local = timezone.localtime(moment, tzinfo)
+    return local.date(), local.time().replace(second=0, microsecond=0)
+
+
 def skipped_time(day: dt.date, time: dt.time, tzinfo: dt.tzinfo) -> str:
     """Why local_moment() found no moment, in words for the person."""
     return (

@@ -12,7 +12,13 @@ from django.utils.choices import BaseChoiceIterator
 
 from accounts.edits import parse_seen
 from accounts.models import Profile
-from accounts.moments import EARLIEST_DAY, local_moment, moment_problem, skipped_time
+from accounts.moments import (
+    EARLIEST_DAY,
+    as_shown,
+    local_moment,
+    moment_problem,
+    skipped_time,
+)
 from journal.models import NOTE_MAX_BYTES, Entry, Metric, Prompt, Tag, WeeklyReview
 from journal.prompts import available_prompts
 
@@ -201,13 +207,13 @@ class EntryForm(forms.Form):
 
     @classmethod
     def initial_for(cls, entry: Entry, profile: Profile) -> dict:
-        local = timezone.localtime(entry.occurred_at, profile.tzinfo)
+        day, time = as_shown(entry.occurred_at, profile.tzinfo)
         initial = {
             "note": entry.note,
             "prompt_answer": entry.prompt_answer,
             "tags": list(entry.tags.all()),
-            "date": local.date(),
-            "time": local.time().replace(second=0, microsecond=0),
+            "date": day,
+            "time": time,
             "seen": entry.updated_at.isoformat(),
         }
         for rating in entry.ratings.all():
@@ -264,20 +270,13 @@ class EntryForm(forms.Form):
                 cleaned["occurred_at"] = self._storable(written)
             else:
                 cleaned["occurred_at"] = self._moment(cleaned["date"], cleaned["time"])
-            if self.entry is not None and self._shown(cleaned["date"], cleaned["time"]):
+            shown = (cleaned.get("date"), cleaned.get("time"))
+            tzinfo = self.profile.tzinfo
+            if self.entry and shown == as_shown(self.entry.occurred_at, tzinfo):
                 # Its moment as it was, to the second: an edit that leaves the
                 # date and time as the page showed them moves nothing.
                 cleaned["occurred_at"] = self.entry.occurred_at
         return cleaned
-
-    def _shown(self, day: dt.date | None, time: dt.time | None) -> bool:
-        """Whether the date and time are the edited entry's, as its page shows
-        them (in the person's zone now, to the minute)."""
-        shown = timezone.localtime(self.entry.occurred_at, self.profile.tzinfo)
-        return (day, time) == (
-            shown.date(),
-            shown.time().replace(second=0, microsecond=0),
-        )
 
     def _storable(self, moment: dt.datetime) -> dt.datetime | None:
         """The moment, if the journal can hold it; else an error on the date."""

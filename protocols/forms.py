@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from accounts.edits import parse_seen
 from accounts.models import Profile
-from accounts.moments import EARLIEST_DAY, local_moment, moment_problem, skipped_time
+from accounts.moments import (
+    EARLIEST_DAY,
+    as_shown,
+    local_moment,
+    moment_problem,
+    skipped_time,
+)
 from protocols import safety, schedule
 from protocols.models import (
     COMMON_EFFECTS,
@@ -196,13 +202,13 @@ class DoseForm(forms.Form):
 
     @classmethod
     def initial_for(cls, dose: DoseLog, profile: Profile) -> dict:
-        local = timezone.localtime(dose.taken_at, profile.tzinfo)
+        day, time = as_shown(dose.taken_at, profile.tzinfo)
         return {
             "substance": dose.substance_id,
             "amount": dose.amount,
             "protocol": dose.protocol_id,
-            "date": local.date(),
-            "time": local.time().replace(second=0, microsecond=0),
+            "date": day,
+            "time": time,
             "skipped": dose.skipped,
             "notes": dose.notes,
             "seen": dose.updated_at.isoformat(),
@@ -212,16 +218,15 @@ class DoseForm(forms.Form):
         cleaned = super().clean()
         day, time = cleaned.get("date"), cleaned.get("time")
         if day and time:
-            moment = local_moment(day, time, self.profile.tzinfo)
+            tz = self.profile.tzinfo
+            moment = local_moment(day, time, tz)
             if moment is None:
-                self.add_error("time", skipped_time(day, time, self.profile.tzinfo))
+                self.add_error("time", skipped_time(day, time, tz))
             elif moment > timezone.now() + CLOCK_SKEW:
                 self.add_error("date", "A dose cannot be logged in the future.")
             elif day < EARLIEST_DAY:
                 self.add_error("date", "Choose a date after 1970.")
-            elif self.dose is not None and not {"date", "time"} & set(
-                self.changed_data
-            ):
+            elif self.dose and (day, time) == as_shown(self.dose.taken_at, tz):
                 # Its moment as it was, to the second: an edit that leaves the
                 # date and time as the page showed them moves nothing.
                 cleaned["taken_at"] = self.dose.taken_at

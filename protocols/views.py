@@ -22,6 +22,7 @@ from django.views.decorators.http import (
 
 from accounts.edits import SavedElsewhere, refusal
 from accounts.http import SignedInRequest
+from accounts.moments import as_shown
 from accounts.weeks import weekday_names
 from config.http import partial_template, post_or_none
 from protocols import ical, queries, safety, schedule, services
@@ -205,12 +206,8 @@ def protocol_end(request: SignedInRequest, protocol_id: int) -> HttpResponse:
 def dose_new(request: SignedInRequest) -> HttpResponse:
     profile = request.profile
     protocol = queries.active_protocol(request.user)
-    now = timezone.localtime(timezone.now(), profile.tzinfo)
-    initial = {
-        "token": uuid.uuid4(),
-        "date": now.date(),
-        "time": now.time().replace(second=0, microsecond=0),
-    }
+    day, time = as_shown(timezone.now(), profile.tzinfo)
+    initial = {"token": uuid.uuid4(), "date": day, "time": time}
     if protocol:
         initial |= {
             "substance": protocol.substance_id,
