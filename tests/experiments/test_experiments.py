@@ -68,6 +68,20 @@ def test_a_design_sent_twice_plans_one_experiment(owner_client, screened):
     assert experiment.envelopes.count() == 8  # one a week, as planned once
 
 
+def test_another_persons_token_plans_an_experiment_of_ones_own(
+    owner_client, screened, other_client, other_user
+):
+    token = input_value(owner_client.get("/experiments/new/").content.decode(), "token")
+    owner_client.post("/experiments/new/", design_data(screened, token=token))
+    SafetyScreen.objects.create(user=other_user, answers={})
+    response = other_client.post(
+        "/experiments/new/", design_data(other_user, token=token)
+    )
+    theirs = Experiment.objects.get(user=other_user)
+    assert response["Location"] == f"/experiments/{theirs.pk}/"
+    assert Experiment.objects.filter(user=screened).count() == 1
+
+
 def test_the_same_design_sent_at_the_same_moment_plans_one(screened, monkeypatch):
     # The other request writes its experiment after this one looked for the
     # token and before it writes its own.

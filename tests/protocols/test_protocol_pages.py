@@ -126,6 +126,19 @@ def test_a_new_protocol_sent_twice_starts_one(
     assert Protocol.objects.filter(user=owner).count() == 1
 
 
+def test_another_persons_token_starts_a_protocol_of_ones_own(
+    owner_client, screened, substances, other_client, other_user
+):
+    token = input_value(owner_client.get("/protocol/new/").content.decode(), "token")
+    owner_client.post("/protocol/new/", protocol_data(substances["LSD"], token=token))
+    SafetyScreen.objects.create(user=other_user, answers={})
+    theirs = other_user.substances.first()
+    data = {**protocol_data(theirs, token=token), "name": "Theirs"}
+    assert other_client.post("/protocol/new/", data).status_code == 302
+    assert Protocol.objects.get(user=other_user).name == "Theirs"
+    assert Protocol.objects.get(user=screened.user).name == "My Fadiman"
+
+
 def test_the_same_form_sent_at_the_same_moment_starts_one_protocol(
     owner, substances, monkeypatch
 ):
