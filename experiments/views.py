@@ -271,12 +271,17 @@ def experiment_capsule(request: SignedInRequest, experiment: Experiment) -> None
 
 @experiment_action
 def experiment_pause(request: SignedInRequest, experiment: Experiment) -> None:
-    if experiment.status == Experiment.Status.PAUSED:
+    """Pause or resume, as the button says: a button tapped twice leaves the
+    experiment as the first tap did."""
+    action = request.POST.get("action")
+    if action == "resume":
         services.experiment_resume(experiment)
         messages.success(request, "Resumed.")
-    else:
+    elif action == "pause":
         services.experiment_pause(experiment)
         messages.success(request, "Paused. No envelope can be opened until you resume.")
+    else:
+        messages.error(request, "Choose Pause or Resume.")
 
 
 @experiment_action

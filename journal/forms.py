@@ -19,7 +19,15 @@ from accounts.moments import (
     moment_problem,
     skipped_time,
 )
-from journal.models import NOTE_MAX_BYTES, Entry, Metric, Prompt, Tag, WeeklyReview
+from journal.models import (
+    METRIC_NAME_TAKEN,
+    NOTE_MAX_BYTES,
+    Entry,
+    Metric,
+    Prompt,
+    Tag,
+    WeeklyReview,
+)
 from journal.prompts import available_prompts
 
 RATING_PREFIX = "rating_"
@@ -342,7 +350,7 @@ class MetricForm(forms.ModelForm):
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise ValidationError("You already have a metric with this name.")
+            raise ValidationError(METRIC_NAME_TAKEN)
         return name
 
     def clean(self):
@@ -397,6 +405,7 @@ class JournalFilterForm(forms.Form):
 
 
 class PromptForm(forms.ModelForm):
+    token = forms.UUIDField(required=False, widget=forms.HiddenInput)
     phase_choices = forms.MultipleChoiceField(
         label="When to offer it",
         choices=Prompt.Phase.choices(),

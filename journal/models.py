@@ -12,6 +12,7 @@ from journal.markdown import render_note
 from protocols.phases import PromptPhase
 
 NOTE_MAX_BYTES = 100_000
+METRIC_NAME_TAKEN = "You already have a metric with this name."
 
 
 class Metric(models.Model):
@@ -125,6 +126,9 @@ class Prompt(models.Model):
     phases = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     active = models.BooleanField(default=True)
+    # Set by the new prompt's form, so that a form sent twice (a double tap,
+    # a resend) adds one prompt.
+    client_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -134,7 +138,10 @@ class Prompt(models.Model):
                 fields=["key"],
                 condition=models.Q(owner__isnull=True),
                 name="builtin_prompt_key_unique",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "client_token"], name="prompt_client_token_unique"
+            ),
         ]
 
     def __str__(self) -> str:

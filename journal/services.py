@@ -18,6 +18,7 @@ from accounts.edits import SavedElsewhere
 from accounts.models import Profile, User
 from journal.markdown import render_note
 from journal.models import (
+    METRIC_NAME_TAKEN,
     Entry,
     Metric,
     Prompt,
@@ -396,9 +397,6 @@ def metric_create(*, user: User, **fields) -> Metric:
     return metric
 
 
-METRIC_NAME_TAKEN = "You already have a metric with this name."
-
-
 def _metric_save(metric: Metric) -> None:
     """Validate and write a metric. A name another request has just taken
     (the same form sent twice at once) is refused as the form refuses it,
@@ -447,24 +445,43 @@ def metric_set_hidden(*, metric: Metric, hidden: bool) -> None:
 def prompt_save(
     *, prompt: Prompt, text: str, kind: str, phases: Iterable[str]
 ) -> Prompt:
-    """Write a person's own prompt, new (its owner set) or changed."""
+    """Write a person's own prompt, new (its owner set) or changed. A new
+    prompt's form sent again with the same token (a double tap, a resend)
+    gets the prompt it added, not a second one."""
     prompt.text, prompt.kind = text, kind
     prompt.phases = Prompt.encode_phases(phases)
-    prompt.full_clean()
+    if prompt.pk is None and prompt.client_token is not None:
+        same = Prompt.objects.filter(
+            owner=prompt.owner_id, client_token=prompt.client_token
+        )
+        if added := same.first():
+            return added
+        prompt.full_clean(exclude=["client_token"])
+        try:
+            with transaction.atomic():
+                prompt.save()
+        except IntegrityError:
+            # The same form, sent at the same moment, added it first.
+            if added := same.first():
+                return added
+            raise
+        return prompt
+    prompt.full_clean(exclude=["client_token"])
     prompt.save()
     return prompt
 
 
-def prompt_toggle(*, user: User, prompt: Prompt) -> None:
-    """Switch a prompt off, or back on: a built-in one for this person alone,
-    their own one for good."""
-    if prompt.builtin:
-        off, created = PromptSwitchedOff.objects.get_or_create(user=user, prompt=prompt)
-        if not created:
-            off.delete()
-    else:
-        prompt.active = not prompt.active
+def prompt_switch(*, user: User, prompt: Prompt, on: bool) -> None:
+    """Switch a prompt on or off: a built-in one for this person alone, their
+    own one for good. Asking for the state it is in changes nothing, so a
+    button tapped twice leaves it as the first tap did."""
+    if not prompt.builtin:
+        prompt.active = on
         prompt.save(update_fields=["active"])
+    elif on:
+        PromptSwitchedOff.objects.filter(user=user, prompt=prompt).delete()
+    else:
+        PromptSwitchedOff.objects.get_or_create(user=user, prompt=prompt)
 
 
 @transaction.atomic

@@ -40,9 +40,9 @@ urlpatterns = [
     path("settings/prompts/", views.prompt_list, name="prompts"),
     path("settings/prompts/<int:prompt_id>/", views.prompt_edit, name="prompt_edit"),
     path(
-        "settings/prompts/<int:prompt_id>/toggle/",
-        views.prompt_toggle,
-        name="prompt_toggle",
+        "settings/prompts/<int:prompt_id>/switch/",
+        views.prompt_switch,
+        name="prompt_switch",
     ),
     path("settings/metrics/", views.metric_list, name="metrics"),
     path("settings/metrics/<int:metric_id>/", views.metric_edit, name="metric_edit"),

@@ -509,9 +509,10 @@ def get_visible_prompt_for_user(request: SignedInRequest, prompt_id: int) -> Pro
 @login_required
 @require_http_methods(["GET", "POST"])
 def prompt_list(request: SignedInRequest) -> HttpResponse:
-    form = PromptForm(post_or_none(request))
+    form = PromptForm(post_or_none(request), initial={"token": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
-        services.prompt_save(prompt=Prompt(owner=request.user), **form.prompt_fields())
+        prompt = Prompt(owner=request.user, client_token=form.cleaned_data["token"])
+        services.prompt_save(prompt=prompt, **form.prompt_fields())
         messages.success(request, "Your prompt was added.")
         return redirect("journal:prompts")
     status = 422 if request.method == "POST" else 200
@@ -552,10 +553,13 @@ def prompt_edit(request: SignedInRequest, prompt_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def prompt_toggle(request: SignedInRequest, prompt_id: int) -> HttpResponse:
-    """Switch a prompt off or back on, for this user only."""
+def prompt_switch(request: SignedInRequest, prompt_id: int) -> HttpResponse:
+    """Switch a prompt on or off, for this user only."""
     prompt = get_visible_prompt_for_user(request, prompt_id)
-    services.prompt_toggle(user=request.user, prompt=prompt)
+    on = request.POST.get("on")
+    if on not in ("true", "false"):
+        return HttpResponse("on must be true or false.", status=400)
+    services.prompt_switch(user=request.user, prompt=prompt, on=on == "true")
     return redirect(f"{reverse('journal:prompts')}#prompt-{prompt.pk}")
 
 

@@ -22,6 +22,7 @@ from protocols.models import (
     COMMON_EFFECTS,
     FELT_LABELS,
     MAX_AMOUNT,
+    SUBSTANCE_NAME_TAKEN,
     DoseEffect,
     DoseLog,
     Protocol,
@@ -295,7 +296,7 @@ class SubstanceForm(forms.ModelForm):
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         if Substance.objects.filter(user=self.user, name__iexact=name).exists():
-            raise ValidationError("You already have a substance with this name.")
+            raise ValidationError(SUBSTANCE_NAME_TAKEN)
         return name
 
 

@@ -14,6 +14,9 @@ from protocols import schedule
 MAX_AMOUNT = Decimal("100000")
 
 
+SUBSTANCE_NAME_TAKEN = "You already have a substance with this name."
+
+
 class Substance(models.Model):
     class Kind(models.TextChoices):
         # The kind is what tolerance warnings compare, whatever the name.

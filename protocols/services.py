@@ -15,6 +15,7 @@ from accounts.edits import SavedElsewhere
 from accounts.models import Profile, User
 from protocols import queries, safety, schedule
 from protocols.models import (
+    SUBSTANCE_NAME_TAKEN,
     CalendarFeed,
     DoseEffect,
     DoseLog,
@@ -33,9 +34,19 @@ DEFAULT_SUBSTANCES = [
 
 
 def substance_create(*, user: User, name: str, kind: str, unit: str) -> Substance:
+    """Add a substance; ValidationError, and nothing written, if it cannot be.
+    A name another request has just taken (the same form sent twice at once)
+    is refused as the form refuses it, next to the name, not with the
+    database's error."""
     substance = Substance(user=user, name=name, kind=kind, unit=unit)
-    substance.full_clean()
-    substance.save()
+    try:
+        substance.full_clean()
+        with transaction.atomic():
+            substance.save()
+    except (ValidationError, IntegrityError):
+        if Substance.objects.filter(user=user, name__iexact=name).exists():
+            raise ValidationError({"name": SUBSTANCE_NAME_TAKEN}) from None
+        raise
     return substance
 
 

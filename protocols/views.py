@@ -369,11 +369,19 @@ def dose_delete(request: SignedInRequest, dose_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def substance_list(request: SignedInRequest) -> HttpResponse:
     form = SubstanceForm(post_or_none(request), user=request.user)
-    if request.method == "POST" and form.is_valid():
-        substance = services.substance_create(user=request.user, **form.cleaned_data)
-        messages.success(request, f"Added {substance.name}.")
-        return redirect("protocols:substances")
-    status = 422 if request.method == "POST" else 200
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                substance = services.substance_create(
+                    user=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Added {substance.name}.")
+                return redirect("protocols:substances")
+        status = 422
     substances = Substance.objects.filter(user=request.user)
     return render(
         request,

@@ -16,7 +16,7 @@ from experiments.models import Envelope, Experiment, Guess
 from journal.models import Entry, Rating
 from protocols.models import DoseLog, SafetyScreen
 from tests.factories import make_experiment, mood_metric
-from tests.markup import input_value
+from tests.markup import input_value, start_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -214,6 +214,40 @@ def test_a_code_of_an_ended_or_paused_experiment_is_refused(owner_client, owner)
     response = scan(owner_client, paused.envelopes.first().token)
     assert "is paused" in response.content.decode()
     assert not DoseLog.objects.exists()
+
+
+def test_pause_and_resume_tapped_twice_do_what_one_tap_does(
+    owner_client, owner, other_user
+):
+    experiment = make_experiment(owner)
+    page, url = f"/experiments/{experiment.pk}/", f"/experiments/{experiment.pk}/pause/"
+
+    def offered() -> list[str]:
+        return [
+            dict(attrs)["value"]
+            for tag, attrs in start_tags(owner_client.get(page).content.decode())
+            if tag == "button" and dict(attrs).get("name") == "action"
+        ]
+
+    assert offered() == ["pause"]
+    for action, status in (("pause", "paused"), ("resume", "running")):
+        for _ in range(2):  # a double tap
+            assert owner_client.post(url, {"action": action}).status_code == 302
+        experiment.refresh_from_db()
+        assert experiment.status == status
+        assert offered() == ["resume" if status == "paused" else "pause"]
+    # A button with no action changes nothing and says so.
+    refused = owner_client.post(url, {}, follow=True).content.decode()
+    assert "Choose Pause or Resume." in refused
+    experiment.refresh_from_db()
+    assert experiment.status == "running"
+    theirs = make_experiment(other_user)
+    response = owner_client.post(
+        f"/experiments/{theirs.pk}/pause/", {"action": "pause"}
+    )
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == "running"
 
 
 def test_scanning_signed_out_asks_to_sign_in_and_comes_back(client, owner):

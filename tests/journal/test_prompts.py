@@ -6,12 +6,13 @@ from html import unescape
 
 import pytest
 
-from journal import prompt_library
+from journal import prompt_library, services
 from journal.builtin_prompts import sync_builtin_prompts
 from journal.models import Entry, Prompt, PromptShown, PromptSwitchedOff
 from journal.prompts import phase_for_day, pool, prompt_for_day, swap_prompt
 from protocols import queries as protocol_queries
 from tests.factories import make_dose, make_prompt, make_protocol
+from tests.markup import input_value, start_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -305,9 +306,91 @@ def test_users_add_edit_and_switch_off_their_own_prompts(owner_client, owner):
     )
     prompt.refresh_from_db()
     assert (prompt.text, prompt.phase_list) == ("What felt lighter?", ["off_day"])
-    owner_client.post(f"/settings/prompts/{prompt.pk}/toggle/")
+    owner_client.post(f"/settings/prompts/{prompt.pk}/switch/", {"on": "false"})
     prompt.refresh_from_db()
     assert not prompt.active and prompt.pk not in pool(owner, "off_day")
+
+
+def test_a_new_prompt_sent_twice_is_added_once(owner_client, owner):
+    token = input_value(
+        owner_client.get("/settings/prompts/").content.decode(), "token"
+    )
+    data = {
+        "text": "What felt light?",
+        "kind": "gratitude",
+        "phase_choices": ["off_day"],
+    }
+    for _ in range(2):  # a double tap
+        response = owner_client.post("/settings/prompts/", {**data, "token": token})
+        assert response.status_code == 302
+    assert list(Prompt.objects.filter(owner=owner).values_list("text", flat=True)) == [
+        "What felt light?"
+    ]
+    # The page after it offers a new token: the same words again are a new prompt.
+    again = input_value(
+        owner_client.get("/settings/prompts/").content.decode(), "token"
+    )
+    assert again != token
+    owner_client.post("/settings/prompts/", {**data, "token": again})
+    assert Prompt.objects.filter(owner=owner).count() == 2
+
+
+def test_a_refused_prompt_keeps_its_token_for_the_next_send(owner_client, owner):
+    token = str(uuid.uuid4())
+    data = {
+        "text": "",
+        "kind": "gratitude",
+        "phase_choices": ["off_day"],
+        "token": token,
+    }
+    response = owner_client.post("/settings/prompts/", data)
+    assert response.status_code == 422
+    assert input_value(response.content.decode(), "token") == token
+    assert not Prompt.objects.filter(owner=owner).exists()
+
+
+def test_the_same_prompt_sent_at_the_same_moment_is_added_once(owner, monkeypatch):
+    # The other request writes its prompt after this one looked for the token
+    # and before it writes its own.
+    token = uuid.uuid4()
+    check = Prompt.full_clean
+
+    def other_request_first(self, *args, **kwargs):
+        check(self, *args, **kwargs)
+        if not Prompt.objects.filter(client_token=token).exists():
+            Prompt.objects.create(
+                owner=owner,
+                text="Sent first",
+                kind="gratitude",
+                phases=",off_day,",
+                client_token=token,
+            )
+
+    monkeypatch.setattr(Prompt, "full_clean", other_request_first)
+    new = Prompt(owner=owner, client_token=token)
+    prompt = services.prompt_save(
+        prompt=new, text="Sent second", kind="gratitude", phases=["off_day"]
+    )
+    assert prompt.text == "Sent first"
+    assert list(Prompt.objects.filter(owner=owner).values_list("text", flat=True)) == [
+        "Sent first"
+    ]
+
+
+def test_another_persons_token_adds_a_prompt_of_ones_own(owner, other_user):
+    token = uuid.uuid4()
+    theirs = Prompt(owner=other_user, client_token=token)
+    services.prompt_save(
+        prompt=theirs, text="Theirs", kind="gratitude", phases=["off_day"]
+    )
+    mine = services.prompt_save(
+        prompt=Prompt(owner=owner, client_token=token),
+        text="Mine",
+        kind="gratitude",
+        phases=["off_day"],
+    )
+    assert (mine.owner, mine.text) == (owner, "Mine")
+    assert Prompt.objects.get(owner=other_user).text == "Theirs"
 
 
 @pytest.mark.parametrize(
@@ -327,12 +410,75 @@ def test_bad_prompts_are_refused(owner_client, owner, data):
 
 def test_built_ins_are_switched_off_for_one_user_only(owner_client, owner, other_user):
     builtin = Prompt.objects.filter(owner=None).first()
-    owner_client.post(f"/settings/prompts/{builtin.pk}/toggle/")
+    owner_client.post(f"/settings/prompts/{builtin.pk}/switch/", {"on": "false"})
     assert PromptSwitchedOff.objects.filter(user=owner, prompt=builtin).exists()
+    assert not PromptSwitchedOff.objects.filter(user=other_user).exists()
     builtin.refresh_from_db()
     assert builtin.active
-    owner_client.post(f"/settings/prompts/{builtin.pk}/toggle/")
+    owner_client.post(f"/settings/prompts/{builtin.pk}/switch/", {"on": "true"})
     assert not PromptSwitchedOff.objects.filter(user=owner).exists()
+
+
+@pytest.mark.parametrize("own", [True, False])
+def test_a_switch_tapped_twice_does_what_one_tap_does(owner_client, owner, own):
+    prompt = make_prompt(owner) if own else Prompt.objects.filter(owner=None).first()
+
+    def is_on():
+        if own:
+            prompt.refresh_from_db()
+            return prompt.active
+        return not PromptSwitchedOff.objects.filter(user=owner, prompt=prompt).exists()
+
+    for on in ("false", "true"):
+        for _ in range(2):  # a double tap
+            response = owner_client.post(
+                f"/settings/prompts/{prompt.pk}/switch/", {"on": on}
+            )
+            assert response.status_code == 302
+        assert is_on() is (on == "true")
+
+
+def test_each_switch_asks_for_the_state_its_prompt_is_not_in(owner_client, owner):
+    own_on, own_off = make_prompt(owner, text="On"), make_prompt(owner, text="Off")
+    owner_client.post(f"/settings/prompts/{own_off.pk}/switch/", {"on": "false"})
+    builtin_off = Prompt.objects.filter(owner=None).first()
+    owner_client.post(f"/settings/prompts/{builtin_off.pk}/switch/", {"on": "false"})
+    asks, action = {}, None
+    for tag, attrs in start_tags(
+        owner_client.get("/settings/prompts/").content.decode()
+    ):
+        attrs = dict(attrs)
+        if tag == "form":
+            action = attrs.get("action")
+        elif tag == "button" and attrs.get("name") == "on":
+            asks[action] = attrs["value"]
+    switch = "/settings/prompts/{}/switch/".format
+    assert asks[switch(own_on.pk)] == "false"
+    assert asks[switch(own_off.pk)] == "true"
+    assert asks[switch(builtin_off.pk)] == "true"
+    others = Prompt.objects.filter(owner=None, active=True).exclude(pk=builtin_off.pk)
+    assert {asks[switch(prompt.pk)] for prompt in others} == {"false"}
+
+
+@pytest.mark.parametrize("data", [{}, {"on": "maybe"}, {"on": ""}])
+def test_a_switch_without_a_state_is_refused_and_changes_nothing(
+    owner_client, owner, data
+):
+    prompt = make_prompt(owner)
+    response = owner_client.post(f"/settings/prompts/{prompt.pk}/switch/", data)
+    assert response.status_code == 400
+    prompt.refresh_from_db()
+    assert prompt.active
+
+
+def test_another_persons_prompt_cannot_be_switched(owner_client, other_user):
+    theirs = make_prompt(other_user)
+    response = owner_client.post(
+        f"/settings/prompts/{theirs.pk}/switch/", {"on": "false"}
+    )
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.active
 
 
 def test_built_in_prompts_cannot_be_edited(owner_client):

@@ -5,6 +5,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from protocols import services
@@ -280,6 +281,51 @@ def test_substances_can_be_added_and_unused_ones_deleted(owner_client, owner):
     added = Substance.objects.get(user=owner, name="Lion's mane")
     owner_client.post(f"/protocol/substances/{added.pk}/delete/")
     assert not Substance.objects.filter(pk=added.pk).exists()
+
+
+def test_a_substance_named_as_one_already_there_is_refused_next_to_its_name(
+    owner_client, owner
+):
+    data = {"name": "lsd", "kind": "lsd", "unit": "µg"}  # "LSD" is a default
+    response = owner_client.post("/protocol/substances/", data)
+    assert response.status_code == 422
+    assert "You already have a substance with this name." in response.content.decode()
+    assert Substance.objects.filter(user=owner, name__iexact="lsd").count() == 1
+
+
+def test_a_substance_named_while_its_form_was_sent_is_refused_not_a_500(
+    owner_client, owner, monkeypatch
+):
+    # The same form sent twice at once: the other request adds the substance
+    # after this one's form was checked and before it is written.
+    create = services.substance_create
+
+    def other_request_first(**kwargs):
+        Substance.objects.create(user=owner, name="Lion's mane", kind="other", unit="g")
+        return create(**kwargs)
+
+    monkeypatch.setattr(services, "substance_create", other_request_first)
+    data = {"name": "Lion's mane", "kind": "other", "unit": "g"}
+    response = owner_client.post("/protocol/substances/", data)
+    assert response.status_code == 422
+    assert "You already have a substance with this name." in response.content.decode()
+    assert Substance.objects.filter(user=owner, name="Lion's mane").count() == 1
+
+
+def test_a_substance_named_between_the_check_and_the_write_is_a_validation_error(
+    owner, monkeypatch
+):
+    monkeypatch.setattr(Substance, "full_clean", lambda self, *a, **k: None)
+    Substance.objects.create(user=owner, name="Lion's mane", kind="other", unit="g")
+    with pytest.raises(ValidationError) as refused:
+        services.substance_create(
+            user=owner, name="LION'S MANE", kind="other", unit="g"
+        )
+    assert refused.value.message_dict == {
+        "name": ["You already have a substance with this name."]
+    }
+    # The connection is still usable, and nothing more was written.
+    assert Substance.objects.filter(user=owner, name__iexact="lion's mane").count() == 1
 
 
 def test_a_substance_in_use_is_not_deleted(owner_client, owner):
