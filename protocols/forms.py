@@ -280,6 +280,19 @@ class PlannedDoseForm(forms.Form):
         return moment
 
 
+class FeedAlarmForm(forms.Form):
+    alarm_time = forms.TimeField(
+        label="Alarm on planned days at",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=(
+            "Your calendar app reminds you at this time of each planned day; "
+            "leave it empty for none."
+        ),
+        error_messages={"invalid": "This is not a time; write it like 08:00."},
+    )
+
+
 class SubstanceForm(forms.ModelForm):
     class Meta:
         model = Substance

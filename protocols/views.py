@@ -4,7 +4,6 @@ import datetime as dt
 import re
 import uuid
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -29,6 +28,7 @@ from protocols import ical, queries, safety, schedule, services
 from protocols.forms import (
     DoseEffectsForm,
     DoseForm,
+    FeedAlarmForm,
     PlannedDoseForm,
     ProtocolForm,
     SafetyScreenForm,
@@ -65,6 +65,14 @@ def _warn(request: SignedInRequest, dose: DoseLog) -> None:
 @login_required
 @require_safe
 def protocol_index(request: SignedInRequest) -> HttpResponse:
+    return _index(request)
+
+
+def _index(
+    request: SignedInRequest, alarm_form: FeedAlarmForm | None = None
+) -> HttpResponse:
+    """The protocol page; with the alarm's form as it was sent when it was
+    refused (422), its error next to the field."""
     today = request.profile.local_day()
     protocol, page = queries.overview(request.user)
     upcoming = []
@@ -89,8 +97,11 @@ def protocol_index(request: SignedInRequest) -> HttpResponse:
         "feed_url": request.build_absolute_uri(
             reverse("protocols:feed", args=[feed.token])
         ),
+        "alarm_form": alarm_form
+        or FeedAlarmForm(initial={"alarm_time": feed.alarm_time}),
     }
-    return render(request, "protocols/index.html", context)
+    status = 200 if alarm_form is None else 422
+    return render(request, "protocols/index.html", context, status=status)
 
 
 # --- Safety screen -----------------------------------------------------------
@@ -504,15 +515,10 @@ def feed_settings(request: SignedInRequest) -> HttpResponse:
             request, "New calendar address made; the old one no longer works."
         )
     elif action == "alarm":
-        try:
-            alarm = forms.TimeField(required=False).clean(
-                request.POST.get("alarm_time", "")
-            )
-        except ValidationError:
-            messages.error(
-                request, "The alarm time is not a time; write it like 08:00."
-            )
-            return redirect("protocols:index")
+        form = FeedAlarmForm(request.POST)
+        if not form.is_valid():
+            return _index(request, alarm_form=form)
+        alarm = form.cleaned_data["alarm_time"]
         services.feed_set_alarm(user=request.user, alarm_time=alarm)
         messages.success(
             request,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import icalendar
 import pytest
@@ -8,6 +9,7 @@ import pytest
 from protocols.models import CalendarFeed
 from protocols.services import feed_for
 from tests.factories import make_protocol
+from tests.markup import input_value
 
 pytestmark = pytest.mark.django_db
 
@@ -155,14 +157,25 @@ def test_an_alarm_can_be_added_to_every_planned_day(anon_client, owner_client, o
     assert not any(e.walk("VALARM") for e in events(fetch(anon_client, token)))
 
 
-def test_a_bad_alarm_time_is_refused_and_nothing_changes(owner_client, owner):
-    feed_for(owner)
+@pytest.mark.parametrize("typed", ["25:99", "8 in the morning", "08:00:00:00"])
+def test_a_bad_alarm_time_is_refused_next_to_it_and_nothing_changes(
+    owner_client, owner, typed
+):
+    feed = feed_for(owner)
+    feed.alarm_time = dt.time(7, 30)
+    feed.save()
     response = owner_client.post(
-        "/protocol/feed/", {"action": "alarm", "alarm_time": "25:99"},
-        follow=True,
-    )  # fmt: skip
-    assert "not a time" in response.content.decode()
-    assert CalendarFeed.objects.get(user=owner).alarm_time is None
+        "/protocol/feed/", {"action": "alarm", "alarm_time": typed}
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert re.search(
+        r'<ul class="errors" id="id_alarm_time_error"><li>'
+        r"This is not a time; write it like 08:00.</li>",
+        html,
+    )
+    assert input_value(html, "alarm_time") == typed  # as typed, to mend
+    assert CalendarFeed.objects.get(user=owner).alarm_time == dt.time(7, 30)
 
 
 def test_the_first_visit_to_the_protocol_page_makes_the_persons_feed(
