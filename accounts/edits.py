@@ -43,6 +43,6 @@ def refusal(what: str, changed: SavedElsewhere, tzinfo: dt.tzinfo) -> str:
     return (
         f"This {what} was saved elsewhere (another tab or device) on "
         f"{at:%-d %B at %H:%M}, after you opened it. Nothing was saved: your "
-        "changes are below. Copy what you need, then open the page again to see "
-        "the saved version."
+        "changes are below. Open the saved version in a new tab, copy what you "
+        "need into it and save it there."
     )

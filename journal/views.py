@@ -270,7 +270,12 @@ def entry_edit(request: SignedInRequest, entry_id: int) -> HttpResponse:
     return render(
         request,
         "journal/entry_form.html",
-        {"entry": entry, "form": form, "tag_names": tag_names},
+        {
+            "entry": entry,
+            "form": form,
+            "tag_names": tag_names,
+            "saved_elsewhere": status == 409,
+        },
         status=status,
     )
 
@@ -625,6 +630,7 @@ def week_review(
         "previous": previous,
         "following": start + weekly.WEEK if start < current else None,
         "min_days": weekly.MIN_DAYS,
+        "saved_elsewhere": status == 409,
     }
     return render(request, "journal/week.html", context, status=status)
 

@@ -327,9 +327,8 @@ def dose_edit(request: SignedInRequest, dose_id: int) -> HttpResponse:
             messages.success(request, "Dose saved.")
             _warn(request, dose)
             return redirect("protocols:index")
-    return render(
-        request, "protocols/dose_form.html", {"form": form, "dose": dose}, status=status
-    )
+    context = {"form": form, "dose": dose, "saved_elsewhere": status == 409}
+    return render(request, "protocols/dose_form.html", context, status=status)
 
 
 @login_required

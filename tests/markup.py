@@ -33,3 +33,12 @@ def input_value(html: str, name: str) -> str:
         if tag == "input" and dict(attrs).get("name") == name
     ]
     return value
+
+
+def new_tab_links(html: str) -> list[str]:
+    """The addresses the page's links open in a new tab."""
+    return [
+        dict(attrs)["href"] or ""
+        for tag, attrs in start_tags(html)
+        if tag == "a" and dict(attrs).get("target") == "_blank"
+    ]

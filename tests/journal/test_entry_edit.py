@@ -8,7 +8,7 @@ import pytest
 
 from journal.models import Entry, Rating
 from tests.factories import make_entry
-from tests.markup import input_value
+from tests.markup import input_value, new_tab_links
 
 pytestmark = pytest.mark.django_db
 
@@ -239,6 +239,9 @@ def test_an_edit_saved_elsewhere_since_the_page_opened_is_not_overwritten(
     html = unescape(laptop.content.decode())
     assert "This entry was saved elsewhere (another tab or device)" in html
     assert "from the laptop</textarea>" in html  # what was typed is still there
+    # The saved version opens beside it, this page's typing kept.
+    assert new_tab_links(html) == [url]
+    assert new_tab_links(owner_client.get(url).content.decode()) == []
     entry.refresh_from_db()
     assert (entry.note, entry.updated_at) == ("from the phone", saved_at)
     # Opened again, the page shows the saved version, and saves over it.

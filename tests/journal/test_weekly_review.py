@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from journal.models import WeeklyReview
 from journal.weekly import summarise, week_start_of
 from tests.factories import make_dose, make_entry, make_protocol
-from tests.markup import input_value, start_tags
+from tests.markup import input_value, new_tab_links, start_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -188,6 +188,8 @@ def test_a_review_saved_in_another_tab_is_not_overwritten(owner_client, owner):
     html = unescape(refused.content.decode())
     assert "This review was saved elsewhere (another tab or device)" in html
     assert "Restless</textarea>" in html  # what was typed is still there
+    assert new_tab_links(html) == [path]  # the saved version, beside it
+    assert new_tab_links(owner_client.get(path).content.decode()) == []
     assert WeeklyReview.objects.get(user=owner).first_answer == "Calm"
     # The same holds once it exists: a page older than the last save is refused.
     stale = seen_on_page(owner_client)

@@ -9,7 +9,7 @@ import pytest
 
 from protocols.models import DoseLog, Substance
 from tests.factories import make_dose, make_protocol
-from tests.markup import input_value
+from tests.markup import input_value, new_tab_links
 
 pytestmark = pytest.mark.django_db
 
@@ -377,6 +377,8 @@ def test_a_dose_saved_elsewhere_since_its_page_opened_is_not_overwritten(
     html = unescape(refused.content.decode())
     assert "This dose was saved elsewhere (another tab or device)" in html
     assert "laptop</textarea>" in html
+    assert new_tab_links(html) == [url]  # the saved version, beside it
+    assert new_tab_links(owner_client.get(url).content.decode()) == []
     dose.refresh_from_db()
     assert dose.notes == "phone"
     # The same edit sent twice is saved without a refusal.
