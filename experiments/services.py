@@ -8,11 +8,12 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Profile, User
+from accounts.sends import once
 from config.prepared import prepared
 from experiments.models import Envelope, Experiment, Guess
 from journal.models import Metric
@@ -68,11 +69,11 @@ def experiment_create(
     Envelopes are written in a random order, so not even their ids follow
     the allocation. In the open design the server draws the weeks' order.
     """
-    planned = Experiment.objects.filter(user=user, client_token=client_token)
-    if client_token is not None and (existing := planned.first()):
-        return existing
-    try:
-        return _planned(
+    experiment = None
+
+    def check() -> None:
+        nonlocal experiment
+        experiment = _checked(
             user=user,
             substance=substance,
             amount=amount,
@@ -83,28 +84,30 @@ def experiment_create(
             start_date=start_date,
             client_token=client_token,
         )
-    except IntegrityError:
-        # The same form, sent at the same moment, planned it first.
-        existing = planned.first() if client_token is not None else None
-        if existing is None:
-            raise
-        return existing
+
+    planned, _ = once(
+        Experiment.objects.filter(user=user),
+        client_token,
+        lambda: _planned(experiment, weekdays),
+        check=check,
+    )
+    return planned
 
 
-def _planned(*, design: str, weeks: int, weekdays: list[int], **fields) -> Experiment:
-    """The experiment and its envelopes, written together or not at all."""
+def _planned(experiment: Experiment, weekdays: list[int]) -> Experiment:
+    """A checked experiment and its envelopes, written together or not at
+    all."""
     rng = random.SystemRandom()
-    experiment = _checked(design=design, weeks=weeks, weekdays=weekdays, **fields)
     with transaction.atomic():
         experiment.save()
-        count = envelope_count(design, weeks, weekdays)
+        count = envelope_count(experiment.design, experiment.weeks, weekdays)
         allocation = [True] * (count // 2) + [False] * (count - count // 2)
         rng.shuffle(allocation)
         Envelope.objects.bulk_create(
             Envelope(
                 experiment=experiment,
                 active=active,
-                week=index if design == Design.OPEN_WEEKS else None,
+                week=index if experiment.design == Design.OPEN_WEEKS else None,
             )
             for index, active in enumerate(allocation)
         )

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.edits import SavedElsewhere
 from accounts.models import Profile, User
+from accounts.sends import once
 from journal.markdown import render_note
 from journal.models import (
     METRIC_NAME_TAKEN,
@@ -120,30 +121,27 @@ def entry_create(
     client_token: uuid.UUID | None = None,
 ) -> tuple[Entry, bool]:
     """Save a check-in. Returns (entry, created); a repeated client token
-    returns the entry the first submit saved."""
-    if client_token is not None:
-        existing = Entry.objects.filter(user=user, client_token=client_token).first()
-        if existing is not None:
-            return existing, False
-    try:
-        with transaction.atomic():
-            entry = Entry.objects.create(
-                user=user,
-                day=profile.local_day(occurred_at),
-                occurred_at=occurred_at,
-                note=note,
-                # A prompt is kept with the entry only when it was answered.
-                prompt=prompt if prompt_answer.strip() else None,
-                prompt_text=prompt.text if prompt and prompt_answer.strip() else "",
-                prompt_answer=prompt_answer if prompt_answer.strip() else "",
-                client_token=client_token,
-            )
-    except IntegrityError:
-        # The same token won a race with this request: that entry stands.
-        return Entry.objects.get(user=user, client_token=client_token), False
-    _set_ratings(entry, ratings or {})
-    entry.tags.set([*tags, *tags_resolve(user=user, names=new_tag_names)])
-    return entry, True
+    returns the entry the first submit saved (accounts.sends)."""
+    answered = bool(prompt_answer.strip())
+    entry, created = once(
+        Entry.objects.filter(user=user),
+        client_token,
+        lambda: Entry.objects.create(
+            user=user,
+            day=profile.local_day(occurred_at),
+            occurred_at=occurred_at,
+            note=note,
+            # A prompt is kept with the entry only when it was answered.
+            prompt=prompt if answered else None,
+            prompt_text=prompt.text if prompt and answered else "",
+            prompt_answer=prompt_answer if answered else "",
+            client_token=client_token,
+        ),
+    )
+    if created:
+        _set_ratings(entry, ratings or {})
+        entry.tags.set([*tags, *tags_resolve(user=user, names=new_tag_names)])
+    return entry, created
 
 
 @transaction.atomic
@@ -450,25 +448,22 @@ def prompt_save(
     gets the prompt it added, not a second one."""
     prompt.text, prompt.kind = text, kind
     prompt.phases = Prompt.encode_phases(phases)
-    if prompt.pk is None and prompt.client_token is not None:
-        same = Prompt.objects.filter(
-            owner=prompt.owner_id, client_token=prompt.client_token
-        )
-        if added := same.first():
-            return added
+    if prompt.pk is not None:
         prompt.full_clean(exclude=["client_token"])
-        try:
-            with transaction.atomic():
-                prompt.save()
-        except IntegrityError:
-            # The same form, sent at the same moment, added it first.
-            if added := same.first():
-                return added
-            raise
+        prompt.save()
         return prompt
-    prompt.full_clean(exclude=["client_token"])
-    prompt.save()
-    return prompt
+
+    def write() -> Prompt:
+        prompt.save()
+        return prompt
+
+    added, _ = once(
+        Prompt.objects.filter(owner=prompt.owner_id),
+        prompt.client_token,
+        write,
+        check=lambda: prompt.full_clean(exclude=["client_token"]),
+    )
+    return added
 
 
 def prompt_switch(*, user: User, prompt: Prompt, on: bool) -> None:
@@ -510,26 +505,17 @@ def questionnaire_save(
 
     scale = INSTRUMENTS[instrument]
     score = scale.score(answers)  # ValueError on answers the scale has not
-    if client_token is not None:
-        existing = QuestionnaireResponse.objects.filter(
-            user=user, client_token=client_token
-        ).first()
-        if existing:
-            return existing, False
     moment = completed_at or timezone.now()
-    try:
-        with transaction.atomic():
-            response = QuestionnaireResponse.objects.create(
-                user=user,
-                instrument=instrument,
-                answers=list(answers),
-                score=score,
-                completed_at=moment,
-                day=profile.local_day(moment),
-                client_token=client_token,
-            )
-    except IntegrityError:
-        return QuestionnaireResponse.objects.get(
-            user=user, client_token=client_token
-        ), False
-    return response, True
+    return once(
+        QuestionnaireResponse.objects.filter(user=user),
+        client_token,
+        lambda: QuestionnaireResponse.objects.create(
+            user=user,
+            instrument=instrument,
+            answers=list(answers),
+            score=score,
+            completed_at=moment,
+            day=profile.local_day(moment),
+            client_token=client_token,
+        ),
+    )

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.edits import SavedElsewhere
 from accounts.models import Profile, User
+from accounts.sends import once
 from protocols import queries, safety, schedule
 from protocols.models import (
     SUBSTANCE_NAME_TAKEN,
@@ -77,25 +78,25 @@ def protocol_create(
     *, user: User, client_token: uuid.UUID | None = None, **fields
 ) -> Protocol:
     """Start a protocol; the one running before it ends and stays as history.
-    A form sent again with the same token gets the protocol it started."""
-    if client_token is not None:
-        existing = Protocol.objects.filter(user=user, client_token=client_token)
-        if started := existing.first():
-            return started
-    for previous in Protocol.objects.select_for_update().filter(user=user, active=True):
-        _end(previous, fields["start_date"] - dt.timedelta(days=1))
+    A form sent again with the same token gets the protocol it started
+    (accounts.sends)."""
     protocol = Protocol(user=user, active=True, client_token=client_token, **fields)
-    protocol.full_clean(exclude=["client_token"])
-    try:
-        with transaction.atomic():
-            protocol.save()
-    except IntegrityError:
-        # The same form, sent at the same moment, started it first.
-        started = Protocol.objects.filter(user=user, client_token=client_token).first()
-        if client_token is None or started is None:
-            raise
-        return started
-    return protocol
+
+    def check() -> None:
+        # Ended first: one protocol a person is active at a time.
+        running = Protocol.objects.select_for_update().filter(user=user, active=True)
+        for previous in running:
+            _end(previous, fields["start_date"] - dt.timedelta(days=1))
+        protocol.full_clean(exclude=["client_token"])
+
+    def write() -> Protocol:
+        protocol.save()
+        return protocol
+
+    started, _ = once(
+        Protocol.objects.filter(user=user), client_token, write, check=check
+    )
+    return started
 
 
 def _end(protocol: Protocol, last_day: dt.date) -> None:
@@ -177,10 +178,6 @@ def dose_log(
         raise ValueError("Doses use the user's own substances and protocols.")
     if not skipped and amount is None:
         raise ValueError("A dose taken needs an amount.")
-    if client_token is not None:
-        existing = DoseLog.objects.filter(user=user, client_token=client_token).first()
-        if existing:
-            return existing, False
     dose = DoseLog(
         user=user,
         taken_at=taken_at,
@@ -193,13 +190,17 @@ def dose_log(
         skipped=skipped,
         client_token=client_token,
     )
-    dose.full_clean(exclude=["client_token"])
-    try:
-        with transaction.atomic():
-            dose.save()
-    except IntegrityError:
-        return DoseLog.objects.get(user=user, client_token=client_token), False
-    return dose, True
+
+    def write() -> DoseLog:
+        dose.save()
+        return dose
+
+    return once(
+        DoseLog.objects.filter(user=user),
+        client_token,
+        write,
+        check=lambda: dose.full_clean(exclude=["client_token"]),
+    )
 
 
 def dose_log_planned(
