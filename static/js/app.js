@@ -360,6 +360,20 @@
     });
   }
 
+  // A form sent back with something to mend (422): its first such field is
+  // brought into view and focused, its section opened, so that on a phone a
+  // refusal far down the page is not missed; a form's own message (about no
+  // one field) is brought into view.
+  function showFirstError(root) {
+    var mark = root.querySelector(".field-invalid, .errors.non-field");
+    if (!mark) return;
+    var section = mark.closest("details");
+    if (section) section.open = true;
+    var field = mark.matches(".errors") ? null : mark.querySelector("input:not([type=hidden]), select, textarea");
+    (field || mark).scrollIntoView({ block: "center" });
+    if (field) field.focus({ preventScroll: true });
+  }
+
   // Today's sections (note, tags, prompt, time) open as the person last left
   // them on this device. Opening one by hand puts the cursor in its first
   // text field, so a note is one tap away, not two.
@@ -405,6 +419,7 @@
   document.addEventListener("htmx:load", function (event) {
     if (event.detail.elt.id === "checkin") showDrafts();
     restoreSections(event.detail.elt);
+    showFirstError(event.detail.elt);
     expireUndo(event.detail.elt);
   });
 
@@ -453,6 +468,7 @@
     autoSubmit(document);
     presetTimezones(document);
     restoreSections(document);
+    showFirstError(document);
     sendDrafts();
     expireUndo(document);
   });
