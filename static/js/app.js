@@ -445,23 +445,27 @@
   });
 
   // A form sent the ordinary way (not by htmx, which disables its buttons)
-  // goes once: a second tap while the next page loads would send it again,
-  // and a deletion sent twice answers "not found" to a person whose entry
-  // was deleted. A form whose answer leaves the page where it is (a
-  // download) can be sent again after a few seconds. Registered last, so
-  // that a form another listener keeps from going is not counted as sent.
+  // goes once with the same button: a second tap while the next page loads
+  // would send it again, and a deletion sent twice answers "not found" to a
+  // person whose entry was deleted. Another of its buttons still goes (the
+  // two downloads of "Your data"), and a form whose answer leaves the page
+  // where it is (a download) can be sent again after a few seconds.
+  // Registered last, so that a form another listener keeps from going is not
+  // counted as sent.
   var SENDING_MS = 4000;
-  var sentAt = new WeakMap();
+  var sent = new WeakMap();  // form: [the button it was sent with, when]
   document.addEventListener("submit", function (event) {
-    var at = sentAt.get(event.target);
-    if (at && Date.now() - at < SENDING_MS) event.preventDefault();
+    var last = sent.get(event.target);
+    if (last && last[0] === (event.submitter || null) && Date.now() - last[1] < SENDING_MS) {
+      event.preventDefault();
+    }
   }, true);
   document.addEventListener("submit", function (event) {
-    if (!event.defaultPrevented) sentAt.set(event.target, Date.now());
+    if (!event.defaultPrevented) sent.set(event.target, [event.submitter || null, Date.now()]);
   });
   // Back on a page from the browser's cache: its forms can be sent again.
   window.addEventListener("pageshow", function (event) {
-    if (event.persisted) sentAt = new WeakMap();
+    if (event.persisted) sent = new WeakMap();
   });
 
   document.addEventListener("DOMContentLoaded", function () {

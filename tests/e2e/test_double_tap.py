@@ -43,3 +43,19 @@ def test_a_delete_tapped_twice_is_sent_once_and_says_it_was_deleted(
     assert "was deleted" in page.content()
     assert not Entry.objects.filter(pk=entry.pk).exists()
     watch.assert_clean()
+
+
+def test_a_forms_other_button_still_goes_at_once(phone_page, live_server):
+    """The two downloads of "Your data" are one form's two buttons."""
+    owner = make_user("owner")
+    make_entry(owner, note="kept")
+    page, watch = phone_page
+    sign_in(page, live_server)
+    page.goto(live_server.url + "/settings/")
+    names = []
+    for label in ("Download everything (JSON)", "Download as spreadsheets (CSV, zip)"):
+        with page.expect_download(timeout=5000) as download:
+            page.get_by_role("button", name=label).click()
+        names.append(download.value.suggested_filename)
+    assert [name.rsplit(".", 1)[-1] for name in names] == ["json", "zip"]
+    watch.assert_clean()
