@@ -364,17 +364,21 @@ def capsule_take(
     day = profile.local_day(now)
     if not experiment.is_open or current_envelope(experiment, day) is None:
         return None
-    existing = DoseLog.objects.filter(
-        user=experiment.user, day=day, blinded=True, substance=experiment.substance
-    ).first()
-    if existing:
-        return existing
-    dose, _ = dose_services.dose_log_blinded(
-        user=experiment.user,
-        profile=profile,
-        taken_at=now,
-        substance=experiment.substance,
-    )
+    with transaction.atomic():
+        # Locked until the capsule is written: the same tap sent twice at
+        # once (a double tap, two devices) logs one capsule, not two.
+        Experiment.objects.select_for_update().filter(pk=experiment.pk).first()
+        existing = DoseLog.objects.filter(
+            user=experiment.user, day=day, blinded=True, substance=experiment.substance
+        ).first()
+        if existing:
+            return existing
+        dose, _ = dose_services.dose_log_blinded(
+            user=experiment.user,
+            profile=profile,
+            taken_at=now,
+            substance=experiment.substance,
+        )
     return dose
 
 
