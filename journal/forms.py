@@ -417,17 +417,13 @@ class PromptForm(forms.ModelForm):
         fields = ["text", "kind"]
         labels = {"text": "Prompt", "kind": "Practice"}
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+        # The field strips what is sent: spaces alone are no prompt either.
+        error_messages = {"text": {"required": "Write the prompt."}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["phase_choices"] = self.instance.phase_list
-
-    def clean_text(self) -> str:
-        text = self.cleaned_data["text"].strip()
-        if not text:
-            raise ValidationError("Write the prompt.")
-        return text
 
     def prompt_fields(self) -> dict:
         """What journal.services.prompt_save writes."""

@@ -271,6 +271,30 @@ def test_a_guess_is_kept_hidden_and_can_be_changed_the_same_day(owner_client, ow
     assert "The result" not in html
 
 
+def test_a_guess_without_an_open_envelope_is_refused(owner_client, owner):
+    experiment = make_experiment(owner, design="dose_days")  # nothing opened
+    response = owner_client.post(
+        f"/experiments/{experiment.pk}/guess/",
+        {"answer": "active", "confidence": "70", "kind": "day"},
+        follow=True,
+    )
+    assert "No envelope is open today: nothing to guess." in response.content.decode()
+    assert not Guess.objects.exists()
+
+
+def test_deleting_an_experiment_asks_first_and_only_its_owner(
+    owner_client, owner, other_user
+):
+    experiment = make_experiment(owner)
+    page = owner_client.get(f"/experiments/{experiment.pk}/delete/")
+    assert page.status_code == 200
+    assert f'action="/experiments/{experiment.pk}/delete/"' in page.content.decode()
+    theirs = make_experiment(other_user)
+    for send in (owner_client.get, owner_client.post):
+        assert send(f"/experiments/{theirs.pk}/delete/").status_code == 404
+    assert Experiment.objects.filter(pk__in=[experiment.pk, theirs.pk]).count() == 2
+
+
 def test_a_bad_guess_is_refused(owner_client, owner):
     experiment = make_experiment(owner, design="dose_days")
     scan(owner_client, experiment.envelopes.first().token)

@@ -193,3 +193,14 @@ def test_another_users_metric_cannot_be_touched(other_client, owner, metrics):
     )
     mood.refresh_from_db()
     assert not mood.hidden
+
+
+@pytest.mark.parametrize("data", [{}, {"hidden": "yes"}, {"hidden": ""}])
+def test_a_visibility_without_a_state_is_refused_and_changes_nothing(
+    owner_client, metrics, data
+):
+    mood = metrics["mood"]
+    response = owner_client.post(f"/settings/metrics/{mood.pk}/visibility/", data)
+    assert response.status_code == 400
+    mood.refresh_from_db()
+    assert not mood.hidden

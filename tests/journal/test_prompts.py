@@ -498,3 +498,24 @@ def test_a_blinded_capsule_day_asks_about_expectation(owner):
     assert phase_for_day(owner, today, None) == "experiment_day"
     prompt, phase = prompt_for_day(owner, today, None)
     assert phase == "experiment_day" and "experiment_day" in prompt.phase_list
+
+
+def test_a_refused_edit_of_ones_own_prompt_changes_nothing(owner_client, owner):
+    prompt = make_prompt(owner, text="Before")
+    response = owner_client.post(
+        f"/settings/prompts/{prompt.pk}/",
+        {"text": "  ", "kind": "gratitude", "phase_choices": ["off_day"]},
+    )
+    assert response.status_code == 422
+    assert "Write the prompt." in response.content.decode()
+    prompt.refresh_from_db()
+    assert prompt.text == "Before"
+
+
+def test_another_persons_prompt_cannot_be_edited(owner_client, other_user):
+    theirs = make_prompt(other_user, text="Theirs")
+    data = {"text": "Mine now", "kind": "gratitude", "phase_choices": ["off_day"]}
+    assert owner_client.get(f"/settings/prompts/{theirs.pk}/").status_code == 404
+    assert owner_client.post(f"/settings/prompts/{theirs.pk}/", data).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.text == "Theirs"

@@ -235,7 +235,13 @@ def test_a_day_inside_a_week_goes_to_its_start(owner_client):
 
 
 @pytest.mark.parametrize(
-    "path", ["/journal/week/2026/2/30/", "/journal/week/2999/1/5/"]
+    "path",
+    [
+        "/journal/week/2026/2/30/",
+        "/journal/week/2999/1/5/",
+        "/journal/week/1969/12/29/",  # before the first day a journal holds
+        "/journal/week/10000/1/3/",
+    ],
 )
 def test_impossible_or_future_weeks_are_not_found(owner_client, path):
     assert owner_client.get(path).status_code == 404

@@ -401,3 +401,34 @@ def test_doses_show_in_the_journal(owner_client, owner):
     make_dose(owner, day=dt.date(2026, 2, 10))
     html = owner_client.get("/journal/").content.decode()
     assert "Dose: Psilocybin mushrooms (dried) 100 mg" in html
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_experiment_capsule_cannot_be_edited_only_deleted(
+    owner_client, owner, substances, method
+):
+    # What a capsule held is the experiment's to reveal: its edit page would
+    # offer an amount, and a saved amount would unblind it.
+    capsule = make_dose(owner, day=dt.date(2026, 2, 10), amount=None, blinded=True)
+    url = f"/protocol/doses/{capsule.pk}/edit/"
+    data = dose_data(substances["Psilocybin"], date="2026-02-10", time="09:00")
+    send = getattr(owner_client, method)
+    response = send(url, data if method == "post" else None, follow=True)
+    assert response.redirect_chain[0] == ("/protocol/", 302)
+    assert "An experiment capsule cannot be edited, only deleted." in unescape(
+        response.content.decode()
+    )
+    capsule.refresh_from_db()
+    assert capsule.amount is None and capsule.blinded
+    owner_client.post(f"/protocol/doses/{capsule.pk}/delete/")
+    assert not DoseLog.objects.filter(pk=capsule.pk).exists()
+
+
+def test_a_skipped_dose_has_no_effects_to_note(owner_client, owner):
+    skipped = make_dose(owner, skipped=True)
+    response = owner_client.post(
+        f"/protocol/doses/{skipped.pk}/effects/", {"felt": "yes"}, follow=True
+    )
+    assert response.redirect_chain[0] == ("/protocol/", 302)
+    assert "A skipped dose has no effects to note." in response.content.decode()
+    assert not skipped.effects.exists()

@@ -37,6 +37,11 @@ def test_new_accounts_have_the_default_substances(owner):
     }
 
 
+def test_the_safety_notes_before_any_answers_ask_the_questions(owner_client):
+    response = owner_client.get("/protocol/safety/advice/")
+    assert (response.status_code, response["Location"]) == (302, "/protocol/safety/")
+
+
 def test_the_first_protocol_asks_the_safety_questions_first(owner_client):
     response = owner_client.get("/protocol/new/")
     assert response.status_code == 302
