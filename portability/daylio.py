@@ -168,10 +168,12 @@ def import_rows(
     mood_metric = Metric.objects.filter(user=user, key=Metric.Key.MOOD).first()
     if mood_metric is None:
         raise ImportProblem("Your account has no mood metric to put Daylio's moods in.")
-    for label, value in moods.items():
-        if value not in mood_metric.values:
+    # Only the moods the file holds: a standard one it does not hold may be
+    # outside a narrower scale and is never written.
+    for label in sorted({row.mood.lower() for row in rows}):
+        if moods[label] not in mood_metric.values:
             raise ImportProblem(
-                f"Mood {label!r} = {value} is outside your mood scale "
+                f"Mood {label!r} = {moods[label]} is outside your mood scale "
                 f"({mood_metric.scale_min}–{mood_metric.scale_max})."
             )
     profile = profile_for(user)

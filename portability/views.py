@@ -259,9 +259,12 @@ def import_daylio_preview(request: SignedInRequest) -> HttpResponse:
                 errors[label] = "Enter a whole number."
         elif default is None and request.method == "POST":
             errors[label] = "Give this mood a value."
-    if mood:
-        for label, value in mapping.items():
-            if value not in mood.values:
+    if mood and request.method == "POST":
+        # A standard mood left without a value takes its standard one, which
+        # a narrower scale may not hold: refused here, next to it, as well.
+        for label in labels:
+            value = mapping.get(label, daylio.DEFAULT_MOODS.get(label.lower()))
+            if value is not None and value not in mood.values and label not in errors:
                 errors[label] = f"Use {mood.scale_min} to {mood.scale_max}."
     if request.method == "POST" and not errors:
         try:

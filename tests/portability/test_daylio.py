@@ -186,3 +186,52 @@ def test_values_outside_the_mood_scale_are_refused(owner_client, owner):
     assert response.status_code == 422
     assert b"Use 1 to 10." in response.content
     assert not Entry.objects.exists()
+
+
+def narrow_mood_scale(owner, low=1, high=5):
+    from journal.models import Metric
+
+    mood = Metric.objects.get(user=owner, key=Metric.Key.MOOD)
+    mood.scale_min, mood.scale_max = low, high
+    mood.save()
+    return mood
+
+
+def test_a_standard_mood_the_file_does_not_hold_is_not_checked_against_the_scale(
+    owner,
+):
+    # On a 1 to 5 mood scale "rad" (9) and "good" (7) are outside it; a file
+    # holding neither imports with the standard values of the moods it has.
+    narrow_mood_scale(owner)
+    text = HEADER + (
+        '2026-03-02,March 2,Monday,09:00,meh,"",""\n'
+        '2026-03-03,March 3,Tuesday,09:00,awful,"",""\n'
+    )
+    daylio.import_rows(owner, daylio.parse(text.encode()), {})
+    values = sorted(
+        Entry.objects.filter(user=owner).values_list("ratings__value", flat=True)
+    )
+    assert values == [1, 5]
+
+
+def test_a_standard_mood_outside_the_scale_is_refused_next_to_it(owner_client, owner):
+    narrow_mood_scale(owner)
+    text = HEADER + '2026-03-02,March 2,Monday,09:00,rad,"",""\n'
+    upload = SimpleUploadedFile("daylio.csv", text.encode())
+    owner_client.post("/settings/import/daylio/", {"file": upload})
+    response = owner_client.post("/settings/import/daylio/moods/", {})
+    assert response.status_code == 422
+    assert b'<ul class="errors"><li>Use 1 to 5.</li></ul>' in response.content
+    assert not Entry.objects.exists()
+
+
+def test_a_mood_value_that_is_not_a_number_is_refused_next_to_it(owner_client, owner):
+    upload = SimpleUploadedFile("daylio.csv", fixture("daylio_custom_moods.csv"))
+    owner_client.post("/settings/import/daylio/", {"file": upload})
+    response = owner_client.post(
+        "/settings/import/daylio/moods/", {"mood:super": "ten", "mood:okay-ish": "6"}
+    )
+    assert response.status_code == 422
+    assert b'<ul class="errors"><li>Enter a whole number.</li></ul>' in response.content
+    assert 'value="ten"' in response.content.decode()  # as typed, to mend
+    assert not Entry.objects.exists()
