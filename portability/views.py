@@ -248,23 +248,27 @@ def import_daylio_preview(request: SignedInRequest) -> HttpResponse:
     counts = daylio.mood_counts(rows)
     labels = sorted(counts, key=lambda label: (-counts[label], label))
     mood = Metric.objects.filter(user=request.user, key=Metric.Key.MOOD).first()
+    # A standard mood's value where the person's mood scale holds it; where
+    # a narrower scale does not, the mood needs a value, as a renamed one does.
+    defaults = {
+        label: value
+        for label in labels
+        if (value := daylio.DEFAULT_MOODS.get(label.lower())) is not None
+        and (mood is None or value in mood.values)
+    }
     errors, mapping = {}, {}
     for label in labels:
-        default = daylio.DEFAULT_MOODS.get(label.lower())
         raw = request.POST.get(f"mood:{label}", "") if request.method == "POST" else ""
         if raw.strip():
             try:
                 mapping[label] = int(raw)
             except ValueError:
                 errors[label] = "Enter a whole number."
-        elif default is None and request.method == "POST":
+        elif request.method == "POST" and label not in defaults:
             errors[label] = "Give this mood a value."
-    if mood and request.method == "POST":
-        # A standard mood left without a value takes its standard one, which
-        # a narrower scale may not hold: refused here, next to it, as well.
-        for label in labels:
-            value = mapping.get(label, daylio.DEFAULT_MOODS.get(label.lower()))
-            if value is not None and value not in mood.values and label not in errors:
+    if mood:
+        for label, value in mapping.items():
+            if value not in mood.values:
                 errors[label] = f"Use {mood.scale_min} to {mood.scale_max}."
     if request.method == "POST" and not errors:
         try:
@@ -280,7 +284,7 @@ def import_daylio_preview(request: SignedInRequest) -> HttpResponse:
         {
             "label": label,
             "count": counts[label],
-            "default": daylio.DEFAULT_MOODS.get(label.lower()),
+            "default": defaults.get(label),
             "value": request.POST.get(f"mood:{label}", ""),
             "error": errors.get(label),
         }

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from journal.models import Entry
 from portability import daylio
 from portability.importer import ImportProblem
+from tests.markup import input_value
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -214,15 +215,35 @@ def test_a_standard_mood_the_file_does_not_hold_is_not_checked_against_the_scale
     assert values == [1, 5]
 
 
-def test_a_standard_mood_outside_the_scale_is_refused_next_to_it(owner_client, owner):
+def test_a_standard_mood_outside_the_scale_needs_a_value_as_a_renamed_one_does(
+    owner_client, owner
+):
     narrow_mood_scale(owner)
-    text = HEADER + '2026-03-02,March 2,Monday,09:00,rad,"",""\n'
+    text = HEADER + (
+        '2026-03-02,March 2,Monday,09:00,rad,"",""\n'
+        '2026-03-03,March 3,Tuesday,09:00,meh,"",""\n'
+    )
     upload = SimpleUploadedFile("daylio.csv", text.encode())
     owner_client.post("/settings/import/daylio/", {"file": upload})
-    response = owner_client.post("/settings/import/daylio/moods/", {})
+    preview = owner_client.get("/settings/import/daylio/moods/").content.decode()
+    assert input_value(preview, "mood:rad") == ""  # not 9, which 1 to 5 lacks
+    assert input_value(preview, "mood:meh") == "5"
+    response = owner_client.post("/settings/import/daylio/moods/", {"mood:meh": "5"})
     assert response.status_code == 422
-    assert b'<ul class="errors"><li>Use 1 to 5.</li></ul>' in response.content
+    assert (
+        b'<ul class="errors"><li>Give this mood a value.</li></ul>' in response.content
+    )
+    refused = owner_client.post(
+        "/settings/import/daylio/moods/", {"mood:rad": "9", "mood:meh": "5"}
+    )
+    assert b'<ul class="errors"><li>Use 1 to 5.</li></ul>' in refused.content
     assert not Entry.objects.exists()
+    done = owner_client.post(
+        "/settings/import/daylio/moods/", {"mood:rad": "5", "mood:meh": "3"}
+    )
+    assert done.status_code == 302
+    values = Entry.objects.filter(user=owner).values_list("ratings__value", flat=True)
+    assert sorted(values) == [3, 5]
 
 
 def test_a_mood_value_that_is_not_a_number_is_refused_next_to_it(owner_client, owner):
