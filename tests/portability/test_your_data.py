@@ -137,6 +137,26 @@ def test_deleting_the_account_asks_for_the_password(owner_client, owner):
     assert User.objects.filter(pk=owner.pk).exists()
 
 
+def test_guessing_the_password_to_delete_the_account_is_stopped(owner_client, owner):
+    # A signed-in browser left open is not enough to guess the password with:
+    # wrong ones count as failed sign-ins, and after five even the right one
+    # is refused for a while; past ten in a minute, any attempt is.
+    url = "/settings/delete-account/"
+
+    def attempt(password: str) -> bytes:
+        response = owner_client.post(url, {"password": password, "confirm": "on"})
+        assert response.status_code == 422
+        return response.content
+
+    for guess in range(5):
+        assert b"That password is not right." in attempt(f"guess {guess}")
+    assert b"Too many failed login attempts." in attempt(PASSWORD)
+    for guess in range(6, 10):
+        assert b"Too many failed login attempts." in attempt(f"guess {guess}")
+    assert b"Too many attempts; wait a minute." in attempt(PASSWORD)
+    assert User.objects.filter(pk=owner.pk).exists()
+
+
 def test_deleting_the_account_needs_the_confirmation(owner_client, owner):
     response = owner_client.post("/settings/delete-account/", {"password": PASSWORD})
     assert response.status_code == 422
