@@ -79,6 +79,25 @@ def test_a_refused_email_is_retried_then_recorded(owner, settings):
     assert failing.attempts == len(services.BACKOFF) + 1
 
 
+def test_a_channels_unexpected_error_keeps_the_delivery_and_tries_again(
+    owner, monkeypatch, caplog
+):
+    # A library's surprise (not a refusal the channel knows) must not lose
+    # the row nor stop the worker: it is recorded, logged and tried again.
+    from reminders import channels
+
+    def surprise(user, message):
+        raise RuntimeError("the library changed under us")
+
+    monkeypatch.setattr(channels, "by_email", surprise)
+    failing = delivery(owner, Delivery.Channel.EMAIL)
+    assert services.delivery_send(failing.pk) == Status.RETRYING
+    failing.refresh_from_db()
+    assert failing.error == "Unexpected error: RuntimeError"
+    assert failing.attempts == 1 and failing.sent_at is None
+    assert f"Reminder {failing.pk} could not be sent" in caplog.text
+
+
 def test_a_delivery_is_sent_once_however_often_its_task_runs(owner, smtp_server):
     services.settings_update(user=owner, by_email=True)
     sent = delivery(owner, Delivery.Channel.EMAIL)
