@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 
 
@@ -46,3 +48,23 @@ def refusal(what: str, changed: SavedElsewhere, tzinfo: dt.tzinfo) -> str:
         "changes are below. Open the saved version in a new tab, copy what you "
         "need into it and save it there."
     )
+
+
+def gone(
+    request: HttpRequest,
+    what: str,
+    typed: list[tuple[str, str]],
+    back: tuple[str, str],
+) -> HttpResponse:
+    """The answer to an edit sent for a row that is not there (deleted in
+    another tab or on another device since the page opened, or another
+    person's: 404 either way). What was typed comes back to be copied rather
+    than lost: `typed` is each text field's label and the text sent in it,
+    the person's own words, and `back` where to go, as (address, words)."""
+    context = {
+        "what": what,
+        "typed": [(label, text) for label, text in typed if text.strip()],
+        "back": back[0],
+        "back_label": back[1],
+    }
+    return render(request, "gone.html", context, status=404)

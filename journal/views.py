@@ -19,7 +19,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from accounts.edits import SavedElsewhere, refusal
+from accounts.edits import SavedElsewhere, gone, refusal
 from accounts.http import SignedInRequest
 from accounts.moments import EARLIEST_DAY
 from accounts.weeks import weekday_names
@@ -233,7 +233,15 @@ def entry_undo(request: SignedInRequest, entry_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: SignedInRequest, entry_id: int) -> HttpResponse:
-    entry = get_entry_for_user(request, entry_id)
+    entry = Entry.objects.filter(pk=entry_id, user=request.user).first()
+    if entry is None:
+        if request.method != "POST":
+            raise Http404("No such entry.")
+        typed = [
+            ("The note", request.POST.get("note", "")),
+            ("The prompt's answer", request.POST.get("prompt_answer", "")),
+        ]
+        return gone(request, "entry", typed, (reverse("journal:today"), "Today"))
     profile = request.profile
     metrics = queries.visible_metrics(request.user)
     if request.method == "POST":

@@ -19,7 +19,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from accounts.edits import SavedElsewhere, refusal
+from accounts.edits import SavedElsewhere, gone, refusal
 from accounts.http import SignedInRequest
 from accounts.moments import as_shown
 from accounts.weeks import weekday_names
@@ -299,7 +299,13 @@ def _log_planned(request: SignedInRequest, form: PlannedDoseForm) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def dose_edit(request: SignedInRequest, dose_id: int) -> HttpResponse:
-    dose = get_dose_for_user(request, dose_id)
+    dose = DoseLog.objects.filter(pk=dose_id, user=request.user).first()
+    if dose is None:
+        if request.method != "POST":
+            raise Http404("No such dose.")
+        typed = [("The notes", request.POST.get("notes", ""))]
+        back = (reverse("protocols:index"), "Protocol")
+        return gone(request, "dose", typed, back)
     if dose.blinded:
         # Its content is the experiment's to reveal; a mistaken one is deleted.
         messages.info(request, "An experiment capsule cannot be edited, only deleted.")

@@ -252,6 +252,45 @@ def test_an_edit_saved_elsewhere_since_the_page_opened_is_not_overwritten(
     assert entry.note == "merged"
 
 
+def test_an_edit_of_an_entry_deleted_elsewhere_gives_back_what_was_typed(
+    owner_client, owner
+):
+    entry = make_entry(owner, note="first words")
+    url = f"/entries/{entry.pk}/edit/"
+    data = edit_data(
+        entry,
+        note="a long paragraph, <b>typed</b> on the laptop",
+        prompt_answer="an answer",
+        seen=seen_on_page(owner_client, entry),
+    )
+    owner_client.post(f"/entries/{entry.pk}/delete/")  # on the phone
+    response = owner_client.post(url, data)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "This entry is not there any more" in html and "Nothing was saved." in html
+    typed = re.findall(r"<textarea [^>]*readonly>(.*?)</textarea>", html, re.S)
+    assert [unescape(text) for text in typed] == [
+        "a long paragraph, <b>typed</b> on the laptop",
+        "an answer",
+    ]
+    assert not Entry.objects.filter(user=owner).exists()
+    assert owner_client.get(url).status_code == 404  # the page itself is gone
+
+
+def test_an_edit_sent_for_another_persons_entry_shows_only_ones_own_words(
+    owner_client, other_user
+):
+    theirs = make_entry(other_user, note="their private words")
+    response = owner_client.post(
+        f"/entries/{theirs.pk}/edit/", edit_data(theirs, note="my words")
+    )
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "my words" in html and "their private words" not in html
+    theirs.refresh_from_db()
+    assert theirs.note == "their private words"
+
+
 def test_the_same_edit_sent_twice_is_saved_without_a_refusal(
     owner_client, owner, metrics
 ):

@@ -432,3 +432,22 @@ def test_a_skipped_dose_has_no_effects_to_note(owner_client, owner):
     assert response.redirect_chain[0] == ("/protocol/", 302)
     assert "A skipped dose has no effects to note." in response.content.decode()
     assert not skipped.effects.exists()
+
+
+def test_an_edit_of_a_dose_deleted_elsewhere_gives_back_its_notes(
+    owner_client, owner, substances
+):
+    dose = make_dose(owner, day=dt.date(2026, 2, 10))
+    url = f"/protocol/doses/{dose.pk}/edit/"
+    data = dose_data(
+        substances["Psilocybin"], notes="felt lighter by noon", seen=seen_on_page(
+            owner_client, dose
+        ),
+    )  # fmt: skip
+    owner_client.post(f"/protocol/doses/{dose.pk}/delete/")  # on the phone
+    response = owner_client.post(url, data)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "This dose is not there any more" in html
+    assert "felt lighter by noon</textarea>" in html
+    assert not DoseLog.objects.filter(user=owner).exists()
