@@ -2,13 +2,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 from django.utils import timezone
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.services import profile_for
 
@@ -73,3 +76,29 @@ class SessionIdleMiddleware:
             if seen is None or now - seen > SEEN_RESOLUTION:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
+
+
+class HtmxSignInMiddleware:
+    """An htmx request whose sign-in has ended (idle, at its age, or signed
+    out in another tab) is told to go to the sign-in page, and back to the
+    page it came from afterwards (HX-Redirect), instead of being redirected
+    to the sign-in page itself: the browser would follow that redirect and
+    htmx put the sign-in page inside Today, in place of the check-in being
+    written. static/js/app.js keeps a check-in's or dose's words on the
+    device first, and sends them once signed in again."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.headers.get("HX-Request") != "true" or response.status_code != 302:
+            return response
+        login = resolve_url(settings.LOGIN_URL)
+        if urlsplit(response["Location"]).path != urlsplit(login).path:
+            return response
+        page = urlsplit(request.headers.get("HX-Current-URL", ""))
+        back = "/"
+        if page.netloc == request.get_host() and page.path.startswith("/"):
+            back = page.path + (f"?{page.query}" if page.query else "")
+        return HttpResponseClientRedirect(redirect_to_login(back)["Location"])

@@ -178,6 +178,17 @@
     }
   });
 
+  // The sign-in ended while the page was open: the server sends an htmx
+  // request to the sign-in page (HX-Redirect; accounts.middleware). A
+  // check-in or dose sent then (the form itself, not "Another prompt"
+  // inside it) is kept on this device first, and sent once the person is
+  // signed in again, as after the connection comes back.
+  document.addEventListener("htmx:beforeOnLoad", function (event) {
+    var form = event.detail.elt, xhr = event.detail.xhr;
+    if (!form.matches || !form.matches("form[data-offline-draft]")) return;
+    if (xhr && xhr.getResponseHeader("HX-Redirect")) keepDraft(form, currentUser());
+  });
+
   // The offline page's form never goes to the server by itself.
   document.addEventListener("submit", function (event) {
     var form = event.target;

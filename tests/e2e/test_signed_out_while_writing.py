@@ -1,0 +1,40 @@
+"""A sign-in that ends while a check-in is being written (idle, at its age,
+signed out in another tab) loses none of it: the words are kept on the
+device, the sign-in page comes, and once signed in again the check-in is
+saved (accounts.middleware.HtmxSignInMiddleware, static/js/app.js)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.sessions.models import Session
+
+from journal.models import Entry
+from tests.conftest import PASSWORD, make_user
+from tests.e2e.conftest import open_section
+from tests.e2e.test_checkin import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_check_in_sent_after_the_sign_in_ended_is_saved_once_signed_in_again(
+    phone_page, live_server
+):
+    owner = make_user("owner")
+    page, watch = phone_page
+    sign_in(page, live_server)
+    open_section(page, "note")
+    page.fill("textarea[name=note]", "three paragraphs I would hate to lose")
+    Session.objects.all().delete()  # signed out elsewhere, or timed out
+    page.get_by_role("button", name="Save check-in").click()
+    page.wait_for_url(f"{live_server.url}/accounts/login/?next=/")
+    assert not Entry.objects.filter(user=owner).exists()
+    page.fill("#id_login", "owner")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + "/")
+    page.wait_for_function(
+        "() => !localStorage.getItem('titrate.drafts.v1')"
+    )  # sent, and so no longer kept
+    [entry] = Entry.objects.filter(user=owner)
+    assert entry.note == "three paragraphs I would hate to lose"
+    watch.assert_clean()
