@@ -188,6 +188,16 @@
     if (!form.matches || !form.matches("form[data-offline-draft]")) return;
     if (xhr && xhr.getResponseHeader("HX-Redirect")) keepDraft(form, currentUser());
   });
+  // Refused as a request from another site (403): the page's CSRF token is
+  // out of date (a sign-in in another tab changes it). The check-in or dose
+  // is kept, and the page loaded again with a fresh token sends it.
+  document.addEventListener("htmx:responseError", function (event) {
+    var form = event.detail.elt, xhr = event.detail.xhr;
+    if (!form.matches || !form.matches("form[data-offline-draft]")) return;
+    if (!xhr || xhr.status !== 403) return;
+    keepDraft(form, currentUser());
+    window.location.reload();
+  });
 
   // The offline page's form never goes to the server by itself.
   document.addEventListener("submit", function (event) {

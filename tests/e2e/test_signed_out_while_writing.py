@@ -38,3 +38,28 @@ def test_a_check_in_sent_after_the_sign_in_ended_is_saved_once_signed_in_again(
     [entry] = Entry.objects.filter(user=owner)
     assert entry.note == "three paragraphs I would hate to lose"
     watch.assert_clean()
+
+
+def test_a_check_in_refused_for_an_old_csrf_token_is_saved_by_the_page_again(
+    phone_page, live_server
+):
+    # Signing in again in another tab gives the browser a new CSRF cookie;
+    # this tab's page still holds a token for the old one.
+    owner = make_user("owner")
+    page, watch = phone_page
+    sign_in(page, live_server)
+    open_section(page, "note")
+    page.fill("textarea[name=note]", "written before the other tab signed in")
+    assert [c["name"] for c in page.context.cookies()].count("csrftoken") == 1
+    page.context.clear_cookies(name="csrftoken")
+    with page.expect_navigation():  # the page again, with a fresh token
+        page.get_by_role("button", name="Save check-in").click()
+    page.wait_for_function("() => !localStorage.getItem('titrate.drafts.v1')")
+    [entry] = Entry.objects.filter(user=owner)
+    assert entry.note == "written before the other tab signed in"
+    # The browser and htmx note the refused request (403); nothing else.
+    refused = ("the server responded with a status of 403", "Error Code 403 from")
+    watch.console_errors = [
+        e for e in watch.console_errors if not any(r in e for r in refused)
+    ]
+    watch.assert_clean()
