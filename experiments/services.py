@@ -88,19 +88,19 @@ def experiment_create(
     planned, _ = once(
         Experiment.objects.filter(user=user),
         client_token,
-        lambda: _planned(experiment, weekdays),
+        lambda: _planned(experiment),
         check=check,
     )
     return planned
 
 
-def _planned(experiment: Experiment, weekdays: list[int]) -> Experiment:
+def _planned(experiment: Experiment) -> Experiment:
     """A checked experiment and its envelopes, written together or not at
-    all."""
+    all: as many as its dose days (each weekday once, however often sent)."""
     rng = random.SystemRandom()
     with transaction.atomic():
         experiment.save()
-        count = envelope_count(experiment.design, experiment.weeks, weekdays)
+        count = envelope_count(experiment.design, experiment.weeks, experiment.weekdays)
         allocation = [True] * (count // 2) + [False] * (count - count // 2)
         rng.shuffle(allocation)
         Envelope.objects.bulk_create(

@@ -83,7 +83,7 @@ def protocol_create(
     protocol = Protocol(user=user, active=True, client_token=client_token, **fields)
 
     def check() -> None:
-        # Ended first: one protocol a person is active at a time.
+        # Ended first: a person has one active protocol at a time.
         running = Protocol.objects.select_for_update().filter(user=user, active=True)
         for previous in running:
             _end(previous, fields["start_date"] - dt.timedelta(days=1))

@@ -503,3 +503,20 @@ def test_todays_envelope_is_the_same_chosen_among_todays_reads(
     # A stopped experiment's envelopes are not read for Today.
     services.experiment_stop(experiment, "")
     assert queries.today_envelopes(owner, start + dt.timedelta(days=1)) == []
+
+
+def test_a_weekday_sent_twice_gives_it_one_envelope_a_week(owner):
+    from protocols.models import Substance
+
+    experiment = services.experiment_create(
+        user=owner,
+        substance=Substance.objects.filter(user=owner).first(),
+        amount=Decimal("100"),
+        primary_metric=mood_metric(owner),
+        design="dose_days",
+        weeks=4,
+        weekdays=[0, 0, 3],  # a hand-made form's repeat
+        start_date=owner.profile.local_day(),
+    )
+    assert experiment.weekdays == [0, 3]
+    assert experiment.envelopes.count() == 8  # four weeks of two dose days
