@@ -90,7 +90,7 @@ class ExperimentForm(forms.Form):
         return initial
 
     def clean_weekdays(self) -> list[int]:
-        days = self.cleaned_data["weekdays"]
+        days = sorted(set(self.cleaned_data["weekdays"]))  # each day once
         if not 1 <= len(days) <= 3:
             raise forms.ValidationError("Choose one to three capsule days a week.")
         return days

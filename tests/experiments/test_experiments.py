@@ -520,3 +520,13 @@ def test_a_weekday_sent_twice_gives_it_one_envelope_a_week(owner):
     )
     assert experiment.weekdays == [0, 3]
     assert experiment.envelopes.count() == 8  # four weeks of two dose days
+
+
+def test_a_design_naming_a_weekday_twice_plans_it_once(owner_client, screened):
+    data = design_data(
+        screened, design="dose_days", weeks="4", weekdays=["0", "0", "0", "3"]
+    )
+    response = owner_client.post("/experiments/new/", data)
+    assert response.status_code == 302  # two days a week, not four
+    experiment = Experiment.objects.get(user=screened)
+    assert experiment.weekdays == [0, 3] and experiment.envelopes.count() == 8
