@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import resolve_url
+from django.shortcuts import render, resolve_url
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -78,27 +78,65 @@ class SessionIdleMiddleware:
         return self.get_response(request)
 
 
-class HtmxSignInMiddleware:
-    """An htmx request whose sign-in has ended (idle, at its age, or signed
-    out in another tab) is told to go to the sign-in page, and back to the
-    page it came from afterwards (HX-Redirect), instead of being redirected
-    to the sign-in page itself: the browser would follow that redirect and
-    htmx put the sign-in page inside Today, in place of the check-in being
-    written. static/js/app.js keeps a check-in's or dose's words on the
-    device first, and sends them once signed in again."""
+# The fields that hold a person's own words, by name, across the apps' forms:
+# what a form sent after its sign-in ended gives back rather than loses.
+WORDS = {
+    "note": "The note",
+    "prompt_answer": "The prompt's answer",
+    "first_answer": "The first answer",
+    "second_answer": "The second answer",
+    "notes": "The notes",
+    "text": "The prompt",
+    "reason": "The reason",
+}
+
+
+class SignInEndedMiddleware:
+    """A request sent after its sign-in ended (idle, at its age, or signed out
+    in another tab) is sent to the sign-in page; what it carried is not lost
+    on the way.
+
+    An htmx request is told to go there, and back to its page afterwards
+    (HX-Redirect), instead of being redirected: the browser would follow the
+    redirect and htmx put the sign-in page inside Today, in place of the
+    check-in being written. static/js/app.js keeps a check-in's or dose's
+    words on the device first and sends them once signed in again.
+
+    An ordinary form holding a person's words (an entry's edit, the weekly
+    review) is answered with those words to copy and a way to sign in (401),
+    rather than a redirect after which they are gone."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.headers.get("HX-Request") != "true" or response.status_code != 302:
+        if response.status_code != 302:
             return response
         login = resolve_url(settings.LOGIN_URL)
         if urlsplit(response["Location"]).path != urlsplit(login).path:
             return response
-        page = urlsplit(request.headers.get("HX-Current-URL", ""))
-        back = "/"
-        if page.netloc == request.get_host() and page.path.startswith("/"):
-            back = page.path + (f"?{page.query}" if page.query else "")
-        return HttpResponseClientRedirect(redirect_to_login(back)["Location"])
+        htmx = request.headers.get("HX-Request") == "true"
+        back = _same_site_path(
+            request,
+            request.headers.get("HX-Current-URL" if htmx else "Referer", ""),
+        )
+        if htmx:
+            return HttpResponseClientRedirect(redirect_to_login(back)["Location"])
+        typed = [
+            (label, text)
+            for name, label in WORDS.items()
+            if (text := request.POST.get(name, "")).strip()
+        ]
+        if request.method != "POST" or not typed:
+            return response
+        context = {"typed": typed, "sign_in": redirect_to_login(back)["Location"]}
+        return render(request, "signed_out.html", context, status=401)
+
+
+def _same_site_path(request: HttpRequest, address: str) -> str:
+    """The path (and query) of an address on this site; "/" for any other."""
+    page = urlsplit(address)
+    if page.netloc != request.get_host() or not page.path.startswith("/"):
+        return "/"
+    return page.path + (f"?{page.query}" if page.query else "")

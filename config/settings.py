@@ -122,7 +122,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
-    "accounts.middleware.HtmxSignInMiddleware",
+    "accounts.middleware.SignInEndedMiddleware",
     "accounts.middleware.SessionIdleMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

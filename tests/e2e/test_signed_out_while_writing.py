@@ -1,7 +1,7 @@
 """A sign-in that ends while a check-in is being written (idle, at its age,
 signed out in another tab) loses none of it: the words are kept on the
 device, the sign-in page comes, and once signed in again the check-in is
-saved (accounts.middleware.HtmxSignInMiddleware, static/js/app.js)."""
+saved (accounts.middleware.SignInEndedMiddleware, static/js/app.js)."""
 
 from __future__ import annotations
 
