@@ -319,6 +319,43 @@ def test_the_same_edit_sent_twice_is_saved_without_a_refusal(
     assert entry.note == "after"
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"rating_mood": "8"},  # another rating
+        {"rating_mood": ""},  # the rating cleared
+        {"new_tags": "Wind"},  # another tag
+        {"tags": []},  # the tag taken off
+        {"prompt_answer": "another answer"},
+    ],
+)
+def test_an_edit_differing_in_any_part_from_a_stale_page_is_refused(
+    owner_client, owner, metrics, change
+):
+    entry = make_entry(owner, note="before", mood=4, tags=["rain"])
+    entry.prompt_text, entry.prompt_answer = "What felt light?", "the walk"
+    entry.save()
+    mood = f"rating_{metrics['mood'].pk}"
+    data = edit_data(
+        entry,
+        note="after",
+        tags=[str(entry.tags.get().pk)],
+        prompt_answer="the walk",
+        seen=seen_on_page(owner_client, entry),
+        **{mood: "7"},
+    )
+    url = f"/entries/{entry.pk}/edit/"
+    assert owner_client.post(url, data).status_code == 302
+    if "rating_mood" in change:
+        change = {mood: change["rating_mood"]}
+    response = owner_client.post(url, {**data, **change})  # the same stale page
+    assert response.status_code == 409
+    entry.refresh_from_db()
+    assert (entry.note, entry.prompt_answer) == ("after", "the walk")
+    assert entry.ratings.get().value == 7
+    assert [tag.name for tag in entry.tags.all()] == ["rain"]
+
+
 @pytest.mark.parametrize("seen", ["yesterday", "2026-12-07T10:00:00"])
 def test_an_unreadable_last_saved_moment_saves_nothing(owner_client, owner, seen):
     entry = make_entry(owner, note="before")
