@@ -279,13 +279,13 @@
     if (sentCheckins) {
       var done = document.createElement("p");
       done.textContent = sentCheckins === 1
-        ? "A check-in written offline has been saved."
-        : sentCheckins + " check-ins written offline have been saved.";
+        ? "A check-in kept on this device has been saved."
+        : sentCheckins + " check-ins kept on this device have been saved.";
       box.append(done);
     }
     if (sentDoses) {
       var doseDone = document.createElement("p");
-      doseDone.textContent = "The dose you logged offline has been saved.";
+      doseDone.textContent = "The dose kept on this device has been saved.";
       box.append(doseDone);
     }
     if (queued.length) {

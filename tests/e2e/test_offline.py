@@ -120,7 +120,7 @@ def test_a_check_in_written_offline_is_kept_and_sent_when_back_online(
     context.set_offline(False)
     page.goto(base + "/")
     expect(
-        page.get_by_text("A check-in written offline has been saved.")
+        page.get_by_text("A check-in kept on this device has been saved.")
     ).to_be_visible()
     entry = Entry.objects.get(user=user)
     assert entry.note == "Written on the train, no signal."
@@ -237,7 +237,7 @@ def test_took_it_tapped_offline_waits_and_is_sent_once_back_online(phone, live_s
 
     # Back online, the open page sends it by itself.
     context.set_offline(False)
-    saved = page.get_by_text("The dose you logged offline has been saved.")
+    saved = page.get_by_text("The dose kept on this device has been saved.")
     expect(saved).to_be_visible()
     expect(page.locator("#today-dose")).to_contain_text("Took Psilocybin")
     dose = DoseLog.objects.get(user=user)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.sessions.models import Session
+from playwright.sync_api import expect
 
 from journal.models import Entry
 from tests.conftest import PASSWORD, make_user
@@ -32,9 +33,11 @@ def test_a_check_in_sent_after_the_sign_in_ended_is_saved_once_signed_in_again(
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(live_server.url + "/")
-    page.wait_for_function(
-        "() => !localStorage.getItem('titrate.drafts.v1')"
-    )  # sent, and so no longer kept
+    # Sent, so no longer kept, and Today shown again with it.
+    expect(
+        page.get_by_text("A check-in kept on this device has been saved.")
+    ).to_be_visible()
+    assert not page.evaluate("localStorage.getItem('titrate.drafts.v1')")
     [entry] = Entry.objects.filter(user=owner)
     assert entry.note == "three paragraphs I would hate to lose"
     watch.assert_clean()
@@ -54,7 +57,10 @@ def test_a_check_in_refused_for_an_old_csrf_token_is_saved_by_the_page_again(
     page.context.clear_cookies(name="csrftoken")
     with page.expect_navigation():  # the page again, with a fresh token
         page.get_by_role("button", name="Save check-in").click()
-    page.wait_for_function("() => !localStorage.getItem('titrate.drafts.v1')")
+    expect(
+        page.get_by_text("A check-in kept on this device has been saved.")
+    ).to_be_visible()
+    assert not page.evaluate("localStorage.getItem('titrate.drafts.v1')")
     [entry] = Entry.objects.filter(user=owner)
     assert entry.note == "written before the other tab signed in"
     # The browser and htmx note the refused request (403); nothing else.
