@@ -212,6 +212,41 @@ def test_the_same_review_sent_twice_is_saved_without_a_refusal(owner_client, own
     assert (review.first_answer, review.second_answer) == ("Calm", "Sleep")
 
 
+@pytest.mark.parametrize(
+    ("answer", "status"), [("Restless", 409), ("Calm", 302)], ids=["other", "same"]
+)
+def test_a_review_created_in_another_tab_at_the_same_moment(
+    owner_client, owner, monkeypatch, answer, status
+):
+    # Both tabs looked for the week's review and found none; the other tab's
+    # is written first. Its answers are never overwritten: the same answers
+    # are the same review (a double tap), others are refused.
+    def another_tab_wins():
+        WeeklyReview.objects.create(
+            user=owner,
+            week_start=MONDAY,
+            first_prompt_text="What felt different?",
+            second_prompt_text="What next?",
+            first_answer="Calm",
+        )
+        return WeeklyReview.objects.none()  # as it looked a moment before
+
+    monkeypatch.setattr(WeeklyReview.objects, "select_for_update", another_tab_wins)
+    response = owner_client.post(
+        "/journal/week/2026/6/8/",
+        {"first_answer": answer, "second_answer": "", "seen": ""},
+    )
+    assert response.status_code == status
+    # (Refused, the service's transaction is undone, and with it the other
+    # tab's row, written here inside it; in life that row is its own.)
+    answers = WeeklyReview.objects.values_list("first_answer", flat=True)
+    assert list(answers) == (["Calm"] if status == 302 else [])
+    if status == 409:
+        html = unescape(response.content.decode())
+        assert "This review was saved elsewhere (another tab or device)" in html
+        assert "Restless</textarea>" in html
+
+
 def test_an_unreadable_last_saved_moment_saves_no_review(owner_client, owner):
     response = owner_client.post(
         "/journal/week/2026/6/8/", {"first_answer": "Calm", "seen": "last week"}
