@@ -7,8 +7,6 @@ skip with a message; in CI (CI=true) a missing browser fails the run.
 from __future__ import annotations
 
 import os
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -70,60 +68,6 @@ def _builtin_prompts(transactional_db):
     from journal.models import Prompt
 
     sync_builtin_prompts(Prompt)
-
-
-class _Requests:
-    """The live server's requests still being answered. A page closed with
-    one in flight (a fetch its script started as the test ended) leaves the
-    server thread writing while the test's teardown empties the database: on
-    PostgreSQL the two can deadlock and the next test finds the last one's
-    rows."""
-
-    def __init__(self) -> None:
-        self.open = 0
-        self.changed = threading.Condition()
-
-    def started(self, **kwargs) -> None:
-        with self.changed:
-            self.open += 1
-
-    def finished(self, **kwargs) -> None:
-        with self.changed:
-            self.open -= 1
-            self.changed.notify_all()
-
-    def wait_until_answered(self, timeout: float = 10.0) -> None:
-        # A request the browser sent just before it closed may reach its
-        # thread a moment later: quiet means none open for a short while.
-        deadline = time.monotonic() + timeout
-        quiet_since = None
-        with self.changed:
-            while (now := time.monotonic()) < deadline:
-                if self.open > 0:
-                    quiet_since = None
-                elif quiet_since is None:
-                    quiet_since = now
-                elif now - quiet_since >= 0.02:
-                    return
-                self.changed.wait(timeout=0.005)
-        pytest.fail(f"{self.open} request(s) to the live server still unanswered")
-
-
-@pytest.fixture(autouse=True)
-def _answered_before_the_database_is_emptied(transactional_db):
-    # Set up after the database fixture and before the test's pages, so torn
-    # down after every page is closed and before the database is emptied.
-    from django.core.signals import request_finished, request_started
-
-    requests = _Requests()
-    request_started.connect(requests.started)
-    request_finished.connect(requests.finished)
-    yield
-    try:
-        requests.wait_until_answered()
-    finally:
-        request_started.disconnect(requests.started)
-        request_finished.disconnect(requests.finished)
 
 
 class PageWatch:
