@@ -58,7 +58,8 @@ FAILING_IMPACTS = {"serious", "critical"}
 # (networkidle would wait half a second of quiet on every page), then axe's
 # violations (every rule, or only those given), the unlabelled controls, and
 # the page's width against the window's, the selects whose chosen option does
-# not fit in them, and which colour scheme the page is in.
+# not fit in them, the labels narrower than a word of theirs, and which colour
+# scheme the page is in.
 CHECKS = """async (rules) => {
   while (document.querySelector('.htmx-request')) {
     await new Promise(resolve => setTimeout(resolve, 20));
@@ -86,6 +87,29 @@ CHECKS = """async (rules) => {
         - parseFloat(style.paddingRight);
       return pen.measureText(chosen.text).width > room;
     }).map(el => `${el.name}: ${el.options[el.selectedIndex].text}`),
+    squeezed: [...document.querySelectorAll('label')].filter(el => {
+      // Not shown (in a closed section) or visually hidden: read, not seen.
+      const box = el.getBoundingClientRect();
+      if (!el.checkVisibility() || box.width <= 1) return false;
+      const style = getComputedStyle(el);
+      const pen = document.createElement('canvas').getContext('2d');
+      pen.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      // The words shown: not those of a visually hidden part ("No rating"
+      // after the chip's dash).
+      const shown = [];
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) {
+        const node = walker.currentNode;
+        if (node.parentElement.getBoundingClientRect().width > 1) shown.push(node.data);
+      }
+      const widest = Math.max(0, ...shown.join(' ').split(/\s+/)
+        .map(word => pen.measureText(word).width));
+      const room = box.width - parseFloat(style.paddingLeft)
+        - parseFloat(style.paddingRight) - parseFloat(style.borderLeftWidth)
+        - parseFloat(style.borderRightWidth);
+      return widest > room + 1;
+    }).map(el => el.textContent.trim().slice(0, 60)
+      + ` [${el.className}|${el.getBoundingClientRect().width}|${location.pathname}]`),
     dark: matchMedia('(prefers-color-scheme: dark)').matches,
   };
 }"""
@@ -193,6 +217,9 @@ def _problems(where: str, found: dict) -> list[str]:
     # A select shows its chosen option whole ("Psilocybin mushrooms (dried)
     # (mg)" cut to "Psilocybin mu" hid the unit an amount is written in).
     problems += [f"{where}: select cut short, {clip}" for clip in found["clipped"]]
+    # A label is never narrower than its longest word (a checkbox's help
+    # beside it once squeezed "Email" to a letter or two a line).
+    problems += [f"{where}: label squeezed, {text}" for text in found["squeezed"]]
     return problems
 
 
