@@ -58,8 +58,8 @@ FAILING_IMPACTS = {"serious", "critical"}
 # (networkidle would wait half a second of quiet on every page), then axe's
 # violations (every rule, or only those given), the unlabelled controls, and
 # the page's width against the window's, the selects whose chosen option does
-# not fit in them, the labels narrower than a word of theirs, and which colour
-# scheme the page is in.
+# not fit in them, the labels and table headings narrower than a word of
+# theirs, and which colour scheme the page is in.
 CHECKS = """async (rules) => {
   while (document.querySelector('.htmx-request')) {
     await new Promise(resolve => setTimeout(resolve, 20));
@@ -87,7 +87,7 @@ CHECKS = """async (rules) => {
         - parseFloat(style.paddingRight);
       return pen.measureText(chosen.text).width > room;
     }).map(el => `${el.name}: ${el.options[el.selectedIndex].text}`),
-    squeezed: [...document.querySelectorAll('label')].filter(el => {
+    squeezed: [...document.querySelectorAll('label, th')].filter(el => {
       // Not shown (in a closed section) or visually hidden: read, not seen.
       const box = el.getBoundingClientRect();
       if (!el.checkVisibility() || box.width <= 1) return false;
@@ -217,9 +217,10 @@ def _problems(where: str, found: dict) -> list[str]:
     # A select shows its chosen option whole ("Psilocybin mushrooms (dried)
     # (mg)" cut to "Psilocybin mu" hid the unit an amount is written in).
     problems += [f"{where}: select cut short, {clip}" for clip in found["clipped"]]
-    # A label is never narrower than its longest word (a checkbox's help
-    # beside it once squeezed "Email" to a letter or two a line).
-    problems += [f"{where}: label squeezed, {text}" for text in found["squeezed"]]
+    # A label or a table's heading is never narrower than its longest word (a
+    # checkbox's help beside it once squeezed "Email" to a letter or two a
+    # line; the weekly review's table broke "Anxiety").
+    problems += [f"{where}: squeezed, {text}" for text in found["squeezed"]]
     return problems
 
 
