@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Profile
+from tests.markup import start_tags
 
 
 @pytest.mark.django_db
@@ -90,3 +91,28 @@ def test_the_week_can_start_on_sunday(owner_client, owner):
     assert html.index('abbr="Sunday"') < html.index('abbr="Monday"')
     html = owner_client.get("/protocol/calendar/2026/3/").content.decode()
     assert html.index('abbr="Sunday"') < html.index('abbr="Monday"')
+
+
+@pytest.mark.django_db
+def test_allauths_account_pages_wear_the_apps_cards_and_buttons(owner_client):
+    two_factor = start_tags(owner_client.get("/accounts/2fa/").content.decode())
+    # Each method a card; a link that acts (activate) looks like a button.
+    cards = [dict(attrs).get("class") for tag, attrs in two_factor if tag == "section"]
+    assert cards and set(cards) == {"card"}
+    links = [dict(attrs) for tag, attrs in two_factor if tag == "a"]
+    activate = [link for link in links if "activate" in link["href"]]
+    assert activate == [{"href": "/accounts/2fa/totp/activate/", "class": "button"}]
+    email = start_tags(owner_client.get("/accounts/email/").content.decode())
+    buttons = {
+        dict(attrs)["name"]: dict(attrs).get("class")
+        for tag, attrs in email
+        if tag == "button"
+    }
+    # Removing an address looks as the app's other deletions do.
+    assert buttons == {
+        "action_primary": None,
+        "action_send": "quiet",
+        "action_remove": "danger",
+        "action_add": None,
+    }
+    assert ("div", [("class", "actions")]) in email
