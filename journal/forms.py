@@ -19,6 +19,7 @@ from accounts.moments import (
     moment_problem,
     skipped_time,
 )
+from accounts.text import NO_VISIBLE_NAME, visible
 from journal.models import (
     METRIC_NAME_TAKEN,
     NOTE_MAX_BYTES,
@@ -243,7 +244,7 @@ class EntryForm(forms.Form):
         return parse_seen(self.cleaned_data["seen"])
 
     def clean_new_tags(self) -> list[str]:
-        names = [n.strip() for n in self.cleaned_data["new_tags"].split(",")]
+        names = [visible(n) for n in self.cleaned_data["new_tags"].split(",")]
         names = [n for n in names if n]
         too_long = [n for n in names if len(n) > TAG_NAME_MAX]
         if too_long:
@@ -345,7 +346,9 @@ class MetricForm(forms.ModelForm):
         self.user = user
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
+        name = visible(self.cleaned_data["name"])
+        if not name:
+            raise ValidationError(NO_VISIBLE_NAME)
         clash = Metric.objects.filter(user=self.user, name__iexact=name)
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.edits import SavedElsewhere
 from accounts.models import Profile, User
 from accounts.sends import once
+from accounts.text import visible
 from journal.markdown import render_note
 from journal.models import (
     METRIC_NAME_TAKEN,
@@ -83,9 +84,9 @@ def tags_resolve(*, user: User, names: Iterable[str]) -> list[Tag]:
     """The user's tags with these names, created when new (case-insensitive),
     in the order given, each once."""
     wanted: dict[str, str] = {}  # the first spelling of each name
-    for name in names:
-        if name.strip():
-            wanted.setdefault(name.strip().lower(), name.strip())
+    for name in map(visible, names):
+        if name:
+            wanted.setdefault(name.lower(), name)
     if not wanted:
         return []
     found = {

@@ -17,6 +17,7 @@ from accounts.moments import (
     moment_problem,
     skipped_time,
 )
+from accounts.text import NO_VISIBLE_NAME, visible
 from protocols import safety, schedule
 from protocols.models import (
     COMMON_EFFECTS,
@@ -307,7 +308,9 @@ class SubstanceForm(forms.ModelForm):
         self.user = user
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
+        name = visible(self.cleaned_data["name"])
+        if not name:
+            raise ValidationError(NO_VISIBLE_NAME)
         if Substance.objects.filter(user=self.user, name__iexact=name).exists():
             raise ValidationError(SUBSTANCE_NAME_TAKEN)
         return name

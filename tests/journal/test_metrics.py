@@ -60,6 +60,14 @@ def test_adding_a_metric(owner_client, owner):
         ),
         ({"name": "mood", "scale_min": "1", "scale_max": "5"}, "already have a metric"),
         ({"name": "", "scale_min": "1", "scale_max": "5"}, "This field is required"),
+        (
+            {"name": "\u200b\u2060", "scale_min": "1", "scale_max": "5"},
+            "Write a name: this one has only invisible characters.",
+        ),
+        (  # a zero-width space pasted after it hid the name's clash
+            {"name": "Mood\u200b", "scale_min": "1", "scale_max": "5"},
+            "already have a metric",
+        ),
         ({}, "This field is required"),
     ],
 )

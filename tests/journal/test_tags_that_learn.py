@@ -138,3 +138,26 @@ def test_a_new_tag_another_request_has_just_created_is_used(owner, monkeypatch):
     [tag] = services.tags_resolve(user=owner, names=["walk", "WALK"])
     assert tag.name == "Walk"
     assert Tag.objects.filter(user=owner).count() == 1
+
+
+def test_invisible_characters_at_a_tag_names_ends_make_no_tag_of_their_own(
+    owner_client, owner
+):
+    # Pasted with a zero-width space, a word joiner or a byte order mark: the
+    # tag is the one typed, and invisible characters alone are no tag.
+    make_entry(owner, tags=["walk"])
+    response = owner_client.post(
+        "/entries/new/",
+        {"new_tags": "walk\u200b, \u2060, \ufeff coffee \u200e, \u200b"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert sorted(Tag.objects.filter(user=owner).values_list("name", flat=True)) == [
+        "coffee",
+        "walk",
+    ]
+    entry = Entry.objects.filter(user=owner).latest("pk")
+    assert sorted(entry.tags.values_list("name", flat=True)) == ["coffee", "walk"]
+    # Inside a name they stay: a joiner holds an emoji of several together.
+    [family] = services.tags_resolve(user=owner, names=["\U0001f468\u200d\U0001f467"])
+    assert family.name == "\U0001f468\u200d\U0001f467"

@@ -298,6 +298,24 @@ def test_a_substance_named_as_one_already_there_is_refused_next_to_its_name(
     assert Substance.objects.filter(user=owner, name__iexact="lsd").count() == 1
 
 
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("\ufeff\u200e", "Write a name: this one has only invisible characters."),
+        ("LSD\u200b", "You already have a substance with this name."),
+    ],
+)
+def test_a_substance_named_with_invisible_characters_is_refused_next_to_its_name(
+    owner_client, owner, name, message
+):
+    before = Substance.objects.filter(user=owner).count()
+    data = {"name": name, "kind": "other", "unit": "mg"}
+    response = owner_client.post("/protocol/substances/", data)
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert Substance.objects.filter(user=owner).count() == before
+
+
 def test_a_substance_named_while_its_form_was_sent_is_refused_not_a_500(
     owner_client, owner, monkeypatch
 ):
