@@ -45,6 +45,11 @@ def test_a_new_user_sees_helpful_empty_states_not_charts(owner_client):
     # Nothing rated, so no day's numbers to misdescribe: no warning of days
     # missed ("1 of the 1 days in this range have no check-in").
     assert "Missing days." not in html
+    # No table of no rows to open or download under each empty chart; the
+    # main question's comparisons and the phases are rows, each with its n of 0.
+    cards = html.split('<section class="card chart-card" id="section-')[1:]
+    with_table = {card.split('"')[0] for card in cards if "Download CSV" in card}
+    assert len(cards) == 8 and with_table == {"comparisons", "phases"}
 
 
 def test_thin_data_draws_the_timeline_but_refuses_to_compare(owner_client, owner):
