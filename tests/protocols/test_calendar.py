@@ -81,6 +81,23 @@ def test_the_calendar_page_has_a_grid_a_phone_list_and_a_legend(owner_client, ow
     assert 'href="/journal/?start=2026-03-01&amp;end=2026-03-01"' in html
 
 
+def test_a_month_with_no_protocol_says_so_once_rather_than_day_by_day(
+    owner_client, owner
+):
+    make_protocol(owner, start_date=dt.date(2026, 3, 10))
+    hint = "No protocol in {}, so nothing is planned."
+    before = owner_client.get("/protocol/calendar/2026/2/").content.decode()
+    assert hint.format("February 2026") in before
+    assert 'href="/protocol/"' in before
+    # A month the protocol reaches, even by some of its days: no such words.
+    march = owner_client.get("/protocol/calendar/2026/3/").content.decode()
+    assert "No protocol in" not in march
+    # Nor one with a dose logged outside any protocol.
+    make_dose(owner, day=dt.date(2026, 1, 15))
+    january = owner_client.get("/protocol/calendar/2026/1/").content.decode()
+    assert "No protocol in" not in january
+
+
 def test_months_swap_through_htmx(owner_client):
     response = owner_client.get(
         "/protocol/calendar/2026/4/", headers={"HX-Request": "true"}
