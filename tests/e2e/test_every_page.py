@@ -102,7 +102,7 @@ CHECKS = """async (rules) => {
         const node = walker.currentNode;
         if (node.parentElement.getBoundingClientRect().width > 1) shown.push(node.data);
       }
-      const widest = Math.max(0, ...shown.join(' ').split(/\s+/)
+      const widest = Math.max(0, ...shown.join(' ').split(/\\s+/)
         .map(word => pen.measureText(word).width));
       const room = box.width - parseFloat(style.paddingLeft)
         - parseFloat(style.paddingRight) - parseFloat(style.borderLeftWidth)
