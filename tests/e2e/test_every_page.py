@@ -83,8 +83,11 @@ CHECKS = """async (rules) => {
       const style = getComputedStyle(el);
       const pen = document.createElement('canvas').getContext('2d');
       pen.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      // Chromium draws a select's own arrow inside its padding box: about
+      // 20 px that its text cannot use.
+      const arrow = style.appearance === 'none' ? 0 : 20;
       const room = el.clientWidth - parseFloat(style.paddingLeft)
-        - parseFloat(style.paddingRight);
+        - parseFloat(style.paddingRight) - arrow;
       return pen.measureText(chosen.text).width > room;
     }).map(el => `${el.name}: ${el.options[el.selectedIndex].text}`),
     squeezed: [...document.querySelectorAll('label, th')].filter(el => {
