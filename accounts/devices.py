@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterable
 from importlib import import_module
 
 from django.conf import settings
@@ -41,3 +42,9 @@ def last_seen(session_key: str) -> str:
     if time.time() - seen < 2 * SEEN_RESOLUTION:
         return "just now"
     return naturaltime(dt.datetime.fromtimestamp(seen, tz=dt.UTC))
+
+
+def this_device_first(sessions: Iterable) -> list:
+    """The sign-ins as listed (oldest first), the one of this device first:
+    it was last of a long list, below the fold on a phone."""
+    return sorted(sessions, key=lambda session: not session.is_current())

@@ -8,3 +8,4 @@ register = template.Library()
 
 register.filter("device", devices.describe)
 register.filter("last_seen", devices.last_seen)
+register.filter("this_device_first", devices.this_device_first)

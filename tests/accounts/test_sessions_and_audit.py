@@ -106,6 +106,8 @@ def test_the_sessions_page_names_devices_in_words(owner):
         client.get("/")  # a request notes when the sign-in was last used
     html = laptop.get("/accounts/sessions/").content.decode()
     assert "<strong>Firefox Mobile on Android</strong>" in html
+    # This device first, however many sign-ins came before it.
+    assert html.index("Mobile Safari on iOS") < html.index("Firefox Mobile on Android")
     assert (
         '<strong>Mobile Safari on iOS</strong> <span class="badge">this device' in html
     )
