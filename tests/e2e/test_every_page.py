@@ -111,8 +111,8 @@ CHECKS = """async (rules) => {
         - parseFloat(style.paddingRight) - parseFloat(style.borderLeftWidth)
         - parseFloat(style.borderRightWidth);
       return widest > room + 1;
-    }).map(el => el.textContent.trim().slice(0, 60)
-      + ` [${el.className}|${el.getBoundingClientRect().width}|${location.pathname}]`),
+    }).map(el => `${el.textContent.trim().slice(0, 60)}`
+      + ` (${Math.round(el.getBoundingClientRect().width)} px wide)`),
     dark: matchMedia('(prefers-color-scheme: dark)').matches,
   };
 }"""
