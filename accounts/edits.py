@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -50,20 +50,38 @@ def refusal(what: str, changed: SavedElsewhere, tzinfo: dt.tzinfo) -> str:
     )
 
 
-def gone(
-    request: HttpRequest,
-    what: str,
-    typed: list[tuple[str, str]],
-    back: tuple[str, str],
-) -> HttpResponse:
+# The fields that hold a person's own words, by name, across the apps' forms:
+# what a form that cannot be saved (its row gone, its sign-in ended) gives
+# back rather than loses.
+WORDS = {
+    "note": "The note",
+    "prompt_answer": "The prompt's answer",
+    "first_answer": "The first answer",
+    "second_answer": "The second answer",
+    "notes": "The notes",
+    "text": "The prompt",
+    "reason": "The reason",
+}
+
+
+def typed_words(data: QueryDict) -> list[tuple[str, str]]:
+    """Each of the person's words sent in `data`, as (its field's label, the
+    text), in WORDS' order; fields left empty are not listed."""
+    return [
+        (label, text)
+        for name, label in WORDS.items()
+        if (text := data.get(name, "")).strip()
+    ]
+
+
+def gone(request: HttpRequest, what: str, back: tuple[str, str]) -> HttpResponse:
     """The answer to an edit sent for a row that is not there (deleted in
     another tab or on another device since the page opened, or another
     person's: 404 either way). What was typed comes back to be copied rather
-    than lost: `typed` is each text field's label and the text sent in it,
-    the person's own words, and `back` where to go, as (address, words)."""
+    than lost; `back` is where to go, as (address, words)."""
     context = {
         "what": what,
-        "typed": [(label, text) for label, text in typed if text.strip()],
+        "typed": typed_words(request.POST),
         "back": back[0],
         "back_label": back[1],
     }

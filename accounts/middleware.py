@@ -13,6 +13,7 @@ from django.shortcuts import render, resolve_url
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.edits import typed_words
 from accounts.services import profile_for
 
 
@@ -78,19 +79,6 @@ class SessionIdleMiddleware:
         return self.get_response(request)
 
 
-# The fields that hold a person's own words, by name, across the apps' forms:
-# what a form sent after its sign-in ended gives back rather than loses.
-WORDS = {
-    "note": "The note",
-    "prompt_answer": "The prompt's answer",
-    "first_answer": "The first answer",
-    "second_answer": "The second answer",
-    "notes": "The notes",
-    "text": "The prompt",
-    "reason": "The reason",
-}
-
-
 class SignInEndedMiddleware:
     """A request sent after its sign-in ended (idle, at its age, or signed out
     in another tab) is sent to the sign-in page; what it carried is not lost
@@ -123,11 +111,7 @@ class SignInEndedMiddleware:
         )
         if htmx:
             return HttpResponseClientRedirect(redirect_to_login(back)["Location"])
-        typed = [
-            (label, text)
-            for name, label in WORDS.items()
-            if (text := request.POST.get(name, "")).strip()
-        ]
+        typed = typed_words(request.POST)
         if request.method != "POST" or not typed:
             return response
         context = {"typed": typed, "sign_in": redirect_to_login(back)["Location"]}

@@ -237,11 +237,7 @@ def entry_edit(request: SignedInRequest, entry_id: int) -> HttpResponse:
     if entry is None:
         if request.method != "POST":
             raise Http404("No such entry.")
-        typed = [
-            ("The note", request.POST.get("note", "")),
-            ("The prompt's answer", request.POST.get("prompt_answer", "")),
-        ]
-        return gone(request, "entry", typed, (reverse("journal:today"), "Today"))
+        return gone(request, "entry", (reverse("journal:today"), "Today"))
     profile = request.profile
     metrics = queries.visible_metrics(request.user)
     if request.method == "POST":

@@ -303,9 +303,7 @@ def dose_edit(request: SignedInRequest, dose_id: int) -> HttpResponse:
     if dose is None:
         if request.method != "POST":
             raise Http404("No such dose.")
-        typed = [("The notes", request.POST.get("notes", ""))]
-        back = (reverse("protocols:index"), "Protocol")
-        return gone(request, "dose", typed, back)
+        return gone(request, "dose", (reverse("protocols:index"), "Protocol"))
     if dose.blinded:
         # Its content is the experiment's to reveal; a mistaken one is deleted.
         messages.info(request, "An experiment capsule cannot be edited, only deleted.")
