@@ -2,13 +2,14 @@
 opened (another tab, another device): the moment an edit page read, as its
 form sends it back, and the refusal when the row was saved again since.
 
-The journal's entries and weekly reviews and the protocols' doses use it; it
-lives here, below both apps."""
+The journal's entries and weekly reviews and the protocols' protocols and
+doses use it; it lives here, below both apps."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
@@ -24,18 +25,27 @@ class SavedElsewhere(Exception):
         self.updated_at = updated_at
 
 
-def parse_seen(seen: str) -> dt.datetime | None:
-    """An edit page's moment of the last save it showed (ISO 8601 with its
-    offset, to the microsecond); None for none."""
-    if not seen:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(seen)
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise ValidationError("Not a moment with its offset.")
-    return moment
+class SeenField(forms.CharField):
+    """An edit page's moment of the last save it showed, sent back hidden with
+    its form (ISO 8601 with its offset, to the microsecond): a moment, or None
+    for none."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value: str | None) -> dt.datetime | None:
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            raise ValidationError("Not a moment with its offset.")
+        return moment
 
 
 def refusal(what: str, changed: SavedElsewhere, tzinfo: dt.tzinfo) -> str:

@@ -10,7 +10,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 
-from accounts.edits import parse_seen
+from accounts.edits import SeenField
 from accounts.models import Profile
 from accounts.moments import (
     EARLIEST_DAY,
@@ -174,7 +174,7 @@ class EntryForm(forms.Form):
     # An edit's: when the entry was last saved as the page showed it (ISO
     # 8601 to the microsecond), so that a save made since elsewhere is not
     # overwritten unseen (journal.services.entry_update).
-    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+    seen = SeenField()
 
     def __init__(
         self,
@@ -239,9 +239,6 @@ class EntryForm(forms.Form):
             (metric, self[f"{RATING_PREFIX}{pk}"])
             for pk, metric in self.metrics.items()
         ]
-
-    def clean_seen(self) -> dt.datetime | None:
-        return parse_seen(self.cleaned_data["seen"])
 
     def clean_new_tags(self) -> list[str]:
         names = [visible(n) for n in self.cleaned_data["new_tags"].split(",")]
@@ -452,7 +449,7 @@ class WeeklyReviewForm(forms.Form):
     )
     # When the review was last saved as the page showed it (ISO 8601), or
     # empty when there was none: journal.services.weekly_review_save.
-    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+    seen = SeenField()
 
     @classmethod
     def initial_for(cls, review: WeeklyReview | None) -> dict:
@@ -463,6 +460,3 @@ class WeeklyReviewForm(forms.Form):
             "second_answer": review.second_answer,
             "seen": review.updated_at.isoformat(),
         }
-
-    def clean_seen(self) -> dt.datetime | None:
-        return parse_seen(self.cleaned_data["seen"])

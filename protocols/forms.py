@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.edits import parse_seen
+from accounts.edits import SeenField
 from accounts.models import Profile
 from accounts.moments import (
     EARLIEST_DAY,
@@ -71,6 +71,9 @@ class ProtocolForm(forms.ModelForm):
         help_text="For a custom pattern: 1 for a dose day, 0 for a day without, "
         "repeating. For example 1,0,0,1,0,0,0.",
     )
+    # An edit's: when the protocol was last saved as the page showed it
+    # (accounts.edits).
+    seen = SeenField()
 
     class Meta:
         model = Protocol
@@ -106,8 +109,9 @@ class ProtocolForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, today: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.today = today  # the person's, for an edit
         self.fields["substance"].queryset = Substance.objects.filter(user=user)
         self.fields["substance"].empty_label = None
         self.fields["kind"].choices = Protocol.Kind.choices
@@ -115,6 +119,7 @@ class ProtocolForm(forms.ModelForm):
             self.initial["weekdays"] = [
                 int(d) for d in self.instance.weekdays.split(",") if d
             ]
+            self.initial["seen"] = self.instance.updated_at.isoformat()
 
     def clean_pattern(self) -> str:
         text = self.cleaned_data["pattern"].strip()
@@ -136,14 +141,39 @@ class ProtocolForm(forms.ModelForm):
             self.add_error("start_date", f"Choose a date before {LATEST_YEAR}.")
         if start and end and end < start:
             self.add_error("end_date", "The end date is before the start date.")
+        elif "end_date" in cleaned and self._ended_as_shown():
+            self._clean_last_day(end)
         on, off = cleaned.get("on_weeks"), cleaned.get("break_weeks")
         if off and not on:
             self.add_error("on_weeks", "Say how many weeks on come before a break.")
         return cleaned
 
+    def _ended_as_shown(self) -> bool:
+        """Whether this edits an ended protocol that its page showed ended: a
+        page opened before it ended elsewhere is refused as saved elsewhere
+        (protocols.services.protocol_update)."""
+        seen = self.cleaned_data.get("seen")
+        ended = self.instance.pk is not None and not self.instance.active
+        return ended and seen in (None, self.instance.updated_at)
+
+    def _clean_last_day(self, end: dt.date | None) -> None:
+        """An ended protocol keeps a last day: emptied, or moved past both the
+        day it has and today, its plan would run on in the calendar after it
+        ended."""
+        days = [day for day in (self.instance.end_date, self.today) if day]
+        if end is None:
+            self.add_error("end_date", "This protocol has ended: enter its last day.")
+        elif days and end > max(days):
+            self.add_error(
+                "end_date",
+                f"This protocol has ended: its last day can be {max(days):%-d %b %Y} "
+                "at the latest.",
+            )
+
     def protocol_fields(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("token", None)  # the new protocol's, given to the service apart
+        data.pop("seen", None)  # an edit's, given to the service apart
         data["weekdays"] = ",".join(str(d) for d in sorted(set(data["weekdays"])))
         data["unit"] = data["substance"].unit
         if data["kind"] != schedule.CUSTOM:
@@ -192,7 +222,7 @@ class DoseForm(forms.Form):
 
     # An edit's: when the dose was last saved as the page showed it
     # (accounts.edits).
-    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+    seen = SeenField()
 
     def __init__(self, *args, profile: Profile, dose: DoseLog | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -238,9 +268,6 @@ class DoseForm(forms.Form):
         if missing and "amount" not in self.errors:
             self.add_error("amount", "Enter the amount taken (or mark it skipped).")
         return cleaned
-
-    def clean_seen(self) -> dt.datetime | None:
-        return parse_seen(self.cleaned_data["seen"])
 
     def dose_fields(self) -> dict:
         data = self.cleaned_data

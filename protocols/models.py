@@ -88,6 +88,9 @@ class Protocol(models.Model):
     # tap, a resend) starts one protocol.
     client_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # So that an edit never overwrites unseen a save made elsewhere since its
+    # page was opened, its ending among them (accounts.edits).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-active", "-start_date", "-id"]

@@ -103,16 +103,28 @@ def _end(protocol: Protocol, last_day: dt.date) -> None:
     protocol.active = False
     if protocol.end_date is None or protocol.end_date > last_day:
         protocol.end_date = max(last_day, protocol.start_date)
-    protocol.save(update_fields=["active", "end_date"])
+    protocol.save(update_fields=["active", "end_date", "updated_at"])
 
 
 @transaction.atomic
-def protocol_update(*, protocol: Protocol, **fields) -> Protocol:
+def protocol_update(
+    *, protocol: Protocol, seen: dt.datetime | None = None, **fields
+) -> Protocol:
+    """Write a protocol's edit. `seen` is when the protocol was last saved as
+    the editor read it: if it was saved again since (edited or ended
+    elsewhere), SavedElsewhere is raised and nothing is written, unless the
+    protocol already holds exactly this edit (the same form sent twice)."""
+    # Locked until this edit commits, so no other edit slips in between.
+    saved = Protocol.objects.select_for_update().get(pk=protocol.pk)
+    if seen is not None and saved.updated_at != seen:
+        if all(getattr(saved, name) == value for name, value in fields.items()):
+            return saved
+        raise SavedElsewhere(saved.updated_at)
     for name, value in fields.items():
-        setattr(protocol, name, value)
-    protocol.full_clean()
-    protocol.save()
-    return protocol
+        setattr(saved, name, value)
+    saved.full_clean()
+    saved.save()
+    return saved
 
 
 def protocol_end(*, protocol: Protocol, today: dt.date) -> None:

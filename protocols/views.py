@@ -182,19 +182,29 @@ def protocol_new(request: SignedInRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def protocol_edit(request: SignedInRequest, protocol_id: int) -> HttpResponse:
     protocol = get_protocol_for_user(request, protocol_id)
-    form = ProtocolForm(post_or_none(request), instance=protocol, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        protocol.refresh_from_db()  # the form wrote its raw values onto the instance
-        services.protocol_update(protocol=protocol, **form.protocol_fields())
-        messages.success(request, f"Saved {protocol.name}.")
-        return redirect("protocols:index")
-    status = 422 if request.method == "POST" else 200
-    return render(
-        request,
-        "protocols/protocol_form.html",
-        {"form": form, "protocol": protocol},
-        status=status,
+    profile = request.profile
+    form = ProtocolForm(
+        post_or_none(request),
+        instance=protocol,
+        user=request.user,
+        today=profile.local_day(),
     )
+    status = 422 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.protocol_update(
+                protocol=protocol,
+                seen=form.cleaned_data["seen"],
+                **form.protocol_fields(),
+            )
+        except SavedElsewhere as changed:
+            form.add_error(None, refusal("protocol", changed, profile.tzinfo))
+            status = 409
+        else:
+            messages.success(request, f"Saved {saved.name}.")
+            return redirect("protocols:index")
+    context = {"form": form, "protocol": protocol, "saved_elsewhere": status == 409}
+    return render(request, "protocols/protocol_form.html", context, status=status)
 
 
 @login_required

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from django.db import IntegrityError
 from protocols import services
 from protocols.models import Protocol, SafetyScreen, Substance
 from tests.factories import make_protocol
-from tests.markup import input_value
+from tests.markup import input_value, new_tab_links
 
 pytestmark = pytest.mark.django_db
 
@@ -261,6 +262,132 @@ def test_a_bad_edit_changes_nothing(owner_client, owner, substances):
     assert response.status_code == 422
     protocol.refresh_from_db()
     assert protocol.name == "Fadiman"
+
+
+def test_a_protocol_saved_elsewhere_since_its_page_opened_is_not_overwritten(
+    owner_client, owner
+):
+    protocol = make_protocol(owner)
+    url = f"/protocol/{protocol.pk}/edit/"
+    laptop, phone = (seen_on_page(owner_client, url) for _ in range(2))
+    data = protocol_data(
+        protocol.substance, name="Fadiman", start_date=protocol.start_date.isoformat()
+    )
+    sent = owner_client.post(url, {**data, "notes": "phone", "seen": phone})
+    assert sent.status_code == 302
+    refused = owner_client.post(url, {**data, "notes": "laptop", "seen": laptop})
+    assert refused.status_code == 409
+    html = unescape(refused.content.decode())
+    assert "This protocol was saved elsewhere (another tab or device)" in html
+    assert "laptop</textarea>" in html
+    assert new_tab_links(html) == [url]  # the saved version, beside it
+    assert new_tab_links(owner_client.get(url).content.decode()) == []
+    protocol.refresh_from_db()
+    assert protocol.notes == "phone"
+    # The same edit sent twice is saved without a refusal.
+    again = {**data, "notes": "both", "seen": seen_on_page(owner_client, url)}
+    for _ in range(2):
+        assert owner_client.post(url, again).status_code == 302
+    protocol.refresh_from_db()
+    assert protocol.notes == "both"
+    # An unreadable moment saves nothing.
+    bad = owner_client.post(url, {**data, "notes": "bad", "seen": "soon"})
+    assert bad.status_code == 422
+    protocol.refresh_from_db()
+    assert protocol.notes == "both"
+
+
+def seen_on_page(client, url: str) -> str:
+    return input_value(client.get(url).content.decode(), "seen")
+
+
+def test_an_edit_opened_before_the_protocol_ended_elsewhere_does_not_reopen_it(
+    owner_client, owner
+):
+    protocol = make_protocol(owner)
+    url = f"/protocol/{protocol.pk}/edit/"
+    seen = seen_on_page(owner_client, url)
+    owner_client.post(f"/protocol/{protocol.pk}/end/")
+    data = protocol_data(
+        protocol.substance,
+        name="Renamed",
+        start_date=protocol.start_date.isoformat(),
+        end_date="",  # as the page showed it, before it ended
+    )
+    refused = owner_client.post(url, {**data, "seen": seen})
+    assert refused.status_code == 409
+    protocol.refresh_from_db()
+    assert (protocol.name, protocol.active) == ("Fadiman", False)
+    assert protocol.end_date == owner.profile.local_day()
+
+
+def test_an_ended_protocol_keeps_a_last_day_no_later_than_today(owner_client, owner):
+    today = owner.profile.local_day()
+    protocol = make_protocol(
+        owner, active=False, start_date=today - dt.timedelta(days=60)
+    )
+    protocol.end_date = today - dt.timedelta(days=20)
+    protocol.save()
+    url = f"/protocol/{protocol.pk}/edit/"
+    data = protocol_data(
+        protocol.substance,
+        name="Fadiman",
+        start_date=protocol.start_date.isoformat(),
+        seen=seen_on_page(owner_client, url),
+    )
+    for end, error in [
+        ("", "This protocol has ended: enter its last day."),
+        (
+            (today + dt.timedelta(days=1)).isoformat(),
+            f"This protocol has ended: its last day can be {today:%-d %b %Y} at "
+            "the latest.",
+        ),
+    ]:
+        response = owner_client.post(url, {**data, "end_date": end})
+        assert response.status_code == 422
+        assert error in unescape(response.content.decode())
+        protocol.refresh_from_db()
+        assert protocol.end_date == today - dt.timedelta(days=20)
+    # Moved to today, or earlier: saved.
+    for end in (today, today - dt.timedelta(days=30)):
+        data["seen"] = seen_on_page(owner_client, url)
+        response = owner_client.post(url, {**data, "end_date": end.isoformat()})
+        assert response.status_code == 302
+        protocol.refresh_from_db()
+        assert (protocol.end_date, protocol.active) == (end, False)
+
+
+def test_an_ended_protocol_keeps_a_last_day_set_after_today_by_the_next_one(
+    owner_client, owner, substances
+):
+    today = owner.profile.local_day()
+    protocol = make_protocol(owner, start_date=today - dt.timedelta(days=10))
+    # A protocol starting next week ends this one the day before it.
+    services.protocol_create(
+        user=owner,
+        name="Stamets",
+        substance=substances["Psilocybin"],
+        amount=Decimal("100"),
+        unit="mg",
+        kind="stamets",
+        start_date=today + dt.timedelta(days=7),
+    )
+    protocol.refresh_from_db()
+    assert protocol.end_date == today + dt.timedelta(days=6)
+    url = f"/protocol/{protocol.pk}/edit/"
+    data = protocol_data(
+        protocol.substance,
+        name="Renamed",
+        start_date=protocol.start_date.isoformat(),
+        end_date=protocol.end_date.isoformat(),
+        seen=seen_on_page(owner_client, url),
+    )
+    assert owner_client.post(url, data).status_code == 302
+    protocol.refresh_from_db()
+    assert (protocol.name, protocol.end_date) == (
+        "Renamed",
+        today + dt.timedelta(days=6),
+    )
 
 
 def test_ending_a_protocol_keeps_it_as_history(owner_client, owner):
