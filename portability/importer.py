@@ -201,7 +201,7 @@ def import_document(user: User, document: dict) -> ImportReport:
 
     metrics = _import_metrics(user, document, report)
     substances = _import_substances(user, document, report)
-    protocols = _import_protocols(user, document, substances, report)
+    protocols = _import_protocols(user, document, substances, report, profile)
     _import_prompts(user, document, report)
     _import_entries(user, profile, document, metrics, report)
     _import_doses(user, profile, document, substances, protocols, report)
@@ -337,9 +337,14 @@ def _substance(substances, name, where) -> Substance:
     return found
 
 
-def _import_protocols(user, document, substances, report) -> dict[int, Protocol]:
+def _import_protocols(
+    user, document, substances, report, profile
+) -> dict[int, Protocol]:
     by_ref = {}
     has_active = Protocol.objects.filter(user=user, active=True).exists()
+    # Kept as history with no last day, or active in the file while the
+    # account has its own active protocol: (protocol, active in the file).
+    to_end = []
     for index, row in enumerate(_list(document, "protocols")):
         where = f"protocols[{index}]"
         ref = _get(row, "ref", where, int)
@@ -369,17 +374,49 @@ def _import_protocols(user, document, substances, report) -> dict[int, Protocol]
             by_ref[ref] = same
             report.skip("protocols")
             continue
-        active = _get(row, "active", where, bool) and not has_active
+        in_file = _get(row, "active", where, bool)
+        active = in_file and not has_active
         protocol = Protocol(user=user, active=active, **fields)
         try:
             protocol.plan  # noqa: B018 - checks weekdays, pattern and dates
         except ValueError as error:
             raise ImportProblem(f"{where}: {error}") from None
         _save(protocol, where)
+        if in_file != active or not (active or protocol.end_date):
+            to_end.append((protocol, in_file))
         has_active = has_active or active
         by_ref[ref] = protocol
         report.add("protocols")
+    _give_last_days(user, to_end, profile.local_day(), report)
     return by_ref
+
+
+def _give_last_days(
+    user, protocols: list[tuple[Protocol, bool]], today: dt.date, report
+) -> None:
+    """Give each imported protocol kept as history a last day: the day before
+    the next of the person's protocols starts, or today, or the one it has if
+    earlier. With none, an ended protocol's plan would run on in the dosing
+    calendar. The report names each one given."""
+    starts = sorted(
+        set(Protocol.objects.filter(user=user).values_list("start_date", flat=True))
+    )
+    for protocol, was_active in protocols:
+        later = [start for start in starts if start > protocol.start_date]
+        last = min(later[0] - dt.timedelta(days=1), today) if later else today
+        if protocol.end_date is not None:
+            last = min(last, protocol.end_date)
+        protocol.end_date = max(last, protocol.start_date)
+        protocol.save(update_fields=["end_date", "updated_at"])
+        why = (
+            "was active in the file; your own active protocol stays, so it"
+            if was_active
+            else "had no last day in the file; it"
+        )
+        report.notes.append(
+            f"The protocol {protocol.name!r} {why} is kept as history ending "
+            f"{protocol.end_date:%-d %b %Y}."
+        )
 
 
 def _import_prompts(user, document, report) -> None:

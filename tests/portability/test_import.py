@@ -68,6 +68,55 @@ def test_an_import_into_an_account_with_its_own_active_protocol_keeps_that_one(o
     assert list(Protocol.objects.filter(user=owner, active=True)) == [mine]
 
 
+def test_an_imported_protocol_kept_as_history_gets_a_last_day_and_says_so(owner):
+    import datetime as dt
+
+    from protocols.queries import calendar_days
+    from tests.factories import make_protocol
+
+    today = owner.profile.local_day()
+    theirs = make_user("theirs")
+    make_protocol(theirs, name="No last day", start_date=today - dt.timedelta(400))
+    Protocol.objects.filter(user=theirs).update(active=False)
+    make_protocol(theirs, name="Theirs", start_date=today - dt.timedelta(days=90))
+    mine = make_protocol(owner, name="Mine", start_date=today - dt.timedelta(100))
+    report = import_document(owner, export_document(theirs))
+    imported = {p.name: p for p in Protocol.objects.filter(user=owner)}
+    assert list(Protocol.objects.filter(user=owner, active=True)) == [mine]
+    # Active in the file, and no protocol of the person's began after it.
+    assert (imported["Theirs"].end_date, imported["Theirs"].active) == (today, False)
+    # Ended with no last day in the file: the day before the next began.
+    assert imported["No last day"].end_date == today - dt.timedelta(days=101)
+    summary = report.summary()
+    assert (
+        "The protocol 'Theirs' was active in the file; your own active protocol "
+        f"stays, so it is kept as history ending {today:%-d %b %Y}." in summary
+    )
+    assert (
+        "The protocol 'No last day' had no last day in the file; it is kept as "
+        "history ending" in summary
+    )
+    # The days ahead are the active protocol's, not the later-begun import's.
+    ahead = calendar_days(
+        owner, today + dt.timedelta(days=1), today + dt.timedelta(days=20), today
+    )
+    assert {day.protocol for day in ahead} == {mine}
+
+
+def test_an_ended_protocol_with_no_last_day_alone_in_a_file_ends_today(owner):
+    import datetime as dt
+
+    from tests.factories import make_protocol
+
+    today = owner.profile.local_day()
+    theirs = make_user("theirs")
+    make_protocol(theirs, start_date=today - dt.timedelta(days=50))
+    Protocol.objects.filter(user=theirs).update(active=False)
+    import_document(owner, export_document(theirs))
+    [imported] = Protocol.objects.filter(user=owner)
+    assert (imported.active, imported.end_date) == (False, today)
+
+
 def good_document(owner) -> dict:
     from tests.factories import make_entry
 
