@@ -269,6 +269,7 @@ def test_a_protocol_saved_elsewhere_since_its_page_opened_is_not_overwritten(
 ):
     protocol = make_protocol(owner)
     url = f"/protocol/{protocol.pk}/edit/"
+    assert "This protocol has ended" not in owner_client.get(url).content.decode()
     laptop, phone = (seen_on_page(owner_client, url) for _ in range(2))
     data = protocol_data(
         protocol.substance, name="Fadiman", start_date=protocol.start_date.isoformat()
@@ -329,11 +330,13 @@ def test_an_ended_protocol_keeps_a_last_day_no_later_than_today(owner_client, ow
     protocol.end_date = today - dt.timedelta(days=20)
     protocol.save()
     url = f"/protocol/{protocol.pk}/edit/"
+    page = owner_client.get(url).content.decode()
+    assert "This protocol has ended and is kept in your history" in page
     data = protocol_data(
         protocol.substance,
         name="Fadiman",
         start_date=protocol.start_date.isoformat(),
-        seen=seen_on_page(owner_client, url),
+        seen=input_value(page, "seen"),
     )
     for end, error in [
         ("", "This protocol has ended: enter its last day."),
