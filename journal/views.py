@@ -42,7 +42,7 @@ from journal.models import (
 )
 from journal.prompt_library import DOSE_DAY
 from journal.prompts import UNKNOWN, prompt_for_day, shown_read, swap_prompt
-from protocols.queries import active_protocol, today_dose_reads
+from protocols.queries import protocol_in_effect, today_dose_reads
 from protocols.today import today_dose_context
 
 
@@ -492,7 +492,7 @@ def metric_delete(request: SignedInRequest, metric_id: int) -> HttpResponse:
 def prompt_swap(request: SignedInRequest) -> HttpResponse:
     """Another prompt from the same phase, kept for the rest of the day."""
     today = request.profile.local_day()
-    swap_prompt(request.user, today, active_protocol(request.user))
+    swap_prompt(request.user, today, protocol_in_effect(request.user, today))
     if request.htmx:
         return _render_checkin(request)
     return redirect("journal:today")

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet, Subquery
+from django.db.models import Case, Q, QuerySet, Subquery, Value, When
 
 from accounts.models import User
 from config.prepared import Read, ahead, prepared
@@ -35,19 +35,31 @@ def _active_protocol(user_id: int) -> QuerySet[Protocol]:
     )[:1]
 
 
-def active_protocol_on(user: User, day: dt.date) -> Protocol | None:
-    """The active protocol, as active_protocol(), with `last_dose_before`: the
+def protocol_in_effect(user: User, day: dt.date) -> Protocol | None:
+    """The protocol whose plan holds on `day`, as the dosing calendar has it
+    (protocol_on: the latest begun by then and not ended before it), else the
+    active one (begun later, or its plan over); with `last_dose_before`: the
     day of the person's last dose taken before `day`, or None. One query for
-    Today, which asks both."""
-    return _active_protocol_on.first(user.pk, day)
+    Today, which asks both.
+
+    A protocol started to begin next week is the active one from the day it
+    is saved, and the one running until then ends the day before it begins:
+    until that day, the running one's plan holds on Today, in its reminders
+    and in the one tap that logs a planned dose, as in the calendar."""
+    return _protocol_in_effect.first(user.pk, day)
 
 
 @prepared
-def _active_protocol_on(user_id: int, day: dt.date) -> QuerySet[Protocol]:
+def _protocol_in_effect(user_id: int, day: dt.date) -> QuerySet[Protocol]:
+    holds = Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
     return (
-        Protocol.objects.filter(user=user_id, active=True)
+        Protocol.objects.filter(holds | Q(active=True), user=user_id)
         .select_related("substance")
-        .annotate(last_dose_before=Subquery(_taken_before(user_id, day)))[:1]
+        .annotate(
+            holds=Case(When(holds, then=Value(1)), default=Value(0)),
+            last_dose_before=Subquery(_taken_before(user_id, day)),
+        )
+        .order_by("-holds", "-start_date", "-id")[:1]
     )
 
 
@@ -98,7 +110,7 @@ def today_dose_reads(user: User, day: dt.date) -> list[Read | None]:
     active protocol, the day's doses and their effects, for
     config.prepared.ahead()."""
     return [
-        _active_protocol_on.read(user.pk, day),
+        _protocol_in_effect.read(user.pk, day),
         _day_doses.read(user.pk, day),
         _effects.read(user.pk, day, day),
     ]

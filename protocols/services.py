@@ -147,7 +147,7 @@ def _recent_doses(user: User, day: dt.date, exclude: int | None = None):
 def dose_warnings_for(dose: DoseLog) -> list[str]:
     if dose.skipped:
         return []
-    protocol = dose.protocol or queries.active_protocol(dose.user)
+    protocol = dose.protocol or queries.protocol_in_effect(dose.user, dose.day)
     plan = None
     if protocol is not None:
         around = schedule.planned_days(

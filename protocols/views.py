@@ -226,8 +226,8 @@ def protocol_end(request: SignedInRequest, protocol_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def dose_new(request: SignedInRequest) -> HttpResponse:
     profile = request.profile
-    protocol = queries.active_protocol(request.user)
     day, time = as_shown(timezone.now(), profile.tzinfo)
+    protocol = queries.protocol_in_effect(request.user, profile.local_day())
     initial = {"token": uuid.uuid4(), "date": day, "time": time}
     if protocol:
         initial |= {
@@ -285,8 +285,8 @@ def _log_planned(request: SignedInRequest, form: PlannedDoseForm) -> str:
     profile = request.profile
     skipped = form.cleaned_data["action"] == "skip"
     taken_at = form.cleaned_data["moment"]
-    protocol = queries.active_protocol(request.user)
     day = profile.local_day(taken_at)
+    protocol = queries.protocol_in_effect(request.user, day)
     if protocol is None or not schedule.is_planned(protocol.plan, day):
         if day == profile.local_day():
             return "No dose is planned for today."

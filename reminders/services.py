@@ -127,7 +127,7 @@ def _morning_kinds(user: User, reminders: ReminderSettings, day: dt.date) -> lis
             )
             kinds.append(Kind.CAPSULE if this_week else Kind.ENVELOPE)
         else:
-            protocol = protocol_queries.active_protocol(user)
+            protocol = protocol_queries.protocol_in_effect(user, day)
             if protocol and (
                 protocol_schedule.plan_phase(protocol.plan, day) == PlanPhase.DOSE
             ):

@@ -120,7 +120,7 @@ def test_a_protocol_break_is_a_break(owner):
 
 def test_todays_one_read_of_the_last_dose_gives_the_same_phases(owner, other_user):
     """Today reads the last dose before the day with the active protocol
-    (protocols.queries.active_protocol_on); the phase is the one read apart."""
+    (protocols.queries.protocol_in_effect); the phase is the one read apart."""
     make_protocol(owner, start_date=DAY - dt.timedelta(days=30))
     make_dose(owner, day=DAY - dt.timedelta(days=5))
     make_dose(owner, day=DAY - dt.timedelta(days=2))
@@ -128,7 +128,7 @@ def test_todays_one_read_of_the_last_dose_gives_the_same_phases(owner, other_use
     make_dose(other_user, day=DAY - dt.timedelta(days=1))  # another person's
     for back in range(-1, 12):
         day = DAY - dt.timedelta(days=back)
-        protocol = protocol_queries.active_protocol_on(owner, day)
+        protocol = protocol_queries.protocol_in_effect(owner, day)
         assert protocol.last_dose_before == protocol_queries.last_dose_before(
             owner, day
         )
@@ -136,10 +136,10 @@ def test_todays_one_read_of_the_last_dose_gives_the_same_phases(owner, other_use
         assert phase_for_day(
             owner, day, protocol, doses, protocol.last_dose_before
         ) == phase_for_day(owner, day, protocol, doses)
-    assert protocol_queries.active_protocol_on(owner, DAY).last_dose_before == (
+    assert protocol_queries.protocol_in_effect(owner, DAY).last_dose_before == (
         DAY - dt.timedelta(days=2)
     )
-    assert protocol_queries.active_protocol_on(other_user, DAY) is None
+    assert protocol_queries.protocol_in_effect(other_user, DAY) is None
 
 
 def test_each_phase_has_its_own_pool(owner):

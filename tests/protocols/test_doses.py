@@ -228,6 +228,61 @@ def test_one_tap_logs_the_planned_dose_once(owner_client, owner):
     )
 
 
+def begin_next_in(owner, days: int, **fields):
+    """Start a Stamets protocol that begins `days` days from today, while the
+    one running ends the day before it."""
+    from protocols import services
+
+    return services.protocol_create(
+        user=owner,
+        name="Next",
+        substance=Substance.objects.get(user=owner, name="LSD"),
+        amount=Decimal("10"),
+        unit="µg",
+        kind="stamets",
+        start_date=owner.profile.local_day() + dt.timedelta(days=days),
+        **fields,
+    )
+
+
+def test_the_running_protocol_holds_until_the_next_one_begins(owner_client, owner):
+    from protocols.queries import calendar_days
+
+    today = owner.profile.local_day()
+    running = make_protocol(owner, kind="every_other_day", start_date=today)
+    begun_later = begin_next_in(owner, 7)
+    running.refresh_from_db()
+    assert (running.active, running.end_date) == (False, today + dt.timedelta(6))
+    # The calendar and Today agree: today is the running protocol's dose day.
+    [day] = calendar_days(owner, today, today, today)
+    assert (day.state, day.protocol) == ("planned", running)
+    html = owner_client.get("/").content.decode()
+    assert "plans a dose today" in html
+    assert "Fadiman" in html.split('id="today-dose"')[1].split("</section>")[0]
+    # A dose logged today starts from the running protocol's substance.
+    form = owner_client.get("/protocol/doses/new/").content.decode()
+    assert f'value="{running.substance_id}" selected' in form
+    # One tap logs the dose the running protocol planned, not the next one's.
+    owner_client.post("/protocol/doses/planned/", {"action": "take"})
+    dose = DoseLog.objects.get(user=owner)
+    assert (dose.protocol, dose.amount) == (running, Decimal("100"))
+    assert begun_later.active
+
+
+def test_today_names_the_next_protocols_first_day_once_the_running_plan_is_over(
+    owner_client, owner
+):
+    today = owner.profile.local_day()
+    # Every other day from yesterday: today is off, and its last day.
+    yesterday = today - dt.timedelta(days=1)
+    make_protocol(owner, kind="every_other_day", start_date=yesterday)
+    begin_next_in(owner, 1)
+    html = owner_client.get("/").content.decode()
+    card = html.split('id="today-dose"')[1].split("</section>")[0]
+    first = today + dt.timedelta(days=1)
+    assert f"No dose planned today. Next planned: {first:%A, %-d %B}." in card
+
+
 def test_one_tap_can_skip(owner_client, owner):
     make_protocol(owner, start_date=owner.profile.local_day())
     response = owner_client.post("/protocol/doses/planned/", {"action": "skip"})

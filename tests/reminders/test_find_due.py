@@ -117,6 +117,31 @@ def test_a_dose_day_reminder_comes_on_planned_mornings_only(berlin):
 
 
 @pytest.mark.django_db
+def test_the_running_protocols_dose_days_are_reminded_until_the_next_begins(berlin):
+    from decimal import Decimal
+
+    from protocols import services as protocol_services
+
+    services.settings_update(user=berlin, dose_day=True, by_email=True, by_push=False)
+    running = make_protocol(berlin, start_date=dt.date(2026, 5, 1))
+    planned, _ = _planned_and_off_days(running, dt.date(2026, 6, 1))
+    # A protocol that begins after the planned day: the running one ends the
+    # day before it, and holds until then.
+    protocol_services.protocol_create(
+        user=berlin,
+        name="Next",
+        substance=running.substance,
+        amount=Decimal("50"),
+        unit=running.unit,
+        kind="intuitive",
+        start_date=planned + dt.timedelta(days=5),
+    )
+    assert kinds(services.find_due(at(planned, 8, 0))) == [("dose_day", "email")]
+    # The next one (intuitive: no planned days) holds once it has begun.
+    assert services.find_due(at(planned + dt.timedelta(days=6), 8, 0)) == []
+
+
+@pytest.mark.django_db
 def test_an_experiment_day_asks_to_open_the_envelope_instead(berlin):
     services.settings_update(user=berlin, dose_day=True, by_email=True, by_push=False)
     start = berlin.profile.local_day()
