@@ -75,11 +75,18 @@ def _index(
     refused (422), its error next to the field."""
     today = request.profile.local_day()
     protocol, page = queries.overview(request.user)
-    upcoming = []
+    upcoming, running, running_upcoming = [], None, []
+    fortnight = today + dt.timedelta(days=13)
     if protocol:
-        upcoming = schedule.planned_days(
-            protocol.plan, today, today + dt.timedelta(days=13)
+        upcoming = schedule.planned_days(protocol.plan, today, fortnight)
+    if protocol and protocol.start_date > today:
+        # It begins later: the protocol it ended holds until then (the latest
+        # begun by today, as in the dosing calendar).
+        running = next(
+            (p for p in page.history if queries.protocol_on([p], today)), None
         )
+    if running:
+        running_upcoming = schedule.planned_days(running.plan, today, fortnight)
     feed = page.feed or services.feed_for(request.user)
     long_without_break = protocol is not None and safety.runs_long_without_break(
         protocol.on_weeks,
@@ -88,9 +95,12 @@ def _index(
     )
     context = {
         "protocol": protocol,
+        "today": today,
         "upcoming": upcoming,
+        "running": running,
+        "running_upcoming": running_upcoming,
         "heart_valve_note": safety.HEART_VALVE_NOTE if long_without_break else "",
-        "history": page.history,
+        "history": [past for past in page.history if past != running],
         "doses": page.doses,
         "screened": page.screened,
         "feed": feed,

@@ -267,6 +267,17 @@ def test_the_running_protocol_holds_until_the_next_one_begins(owner_client, owne
     dose = DoseLog.objects.get(user=owner)
     assert (dose.protocol, dose.amount) == (running, Decimal("100"))
     assert begun_later.active
+    # The protocol page says which holds until when, and not as a past one.
+    page = owner_client.get("/protocol/").content.decode()
+    card = page.split('id="active-heading"')[1].split("</section>")[0]
+    assert f"Begins {begun_later.start_date:%-d %B %Y}" in card
+    assert (
+        f'Until then, <a href="/protocol/{running.pk}/edit/">Fadiman</a> holds, to '
+        f"its last day on {running.end_date:%-d %B}. Its next planned days: "
+        f'<time datetime="{today}">' in card
+    )
+    assert "Then planned days:" in card
+    assert "Past protocols" not in page
 
 
 def test_today_names_the_next_protocols_first_day_once_the_running_plan_is_over(
