@@ -131,6 +131,36 @@ def protocol_end(*, protocol: Protocol, today: dt.date) -> None:
     _end(protocol, today)
 
 
+@transaction.atomic
+def protocol_cancel(*, protocol: Protocol) -> Protocol | None:
+    """Take back a protocol saved to begin later: it goes, and the protocol
+    it ended (the day before it was to begin) runs on, active again with no
+    last day, as before it was saved; that one is returned, or None. Refused
+    (ValidationError) once a dose is logged under it: ended instead, it
+    would leave a planned day of its own, and deleted, those doses would
+    lose it."""
+    if DoseLog.objects.filter(protocol=protocol).exists():
+        raise ValidationError(
+            "Doses are logged under this protocol: change its dates with Edit, "
+            "or move those doses to another protocol first."
+        )
+    ended = (
+        Protocol.objects.select_for_update()
+        .filter(
+            user=protocol.user_id,
+            active=False,
+            end_date=protocol.start_date - dt.timedelta(days=1),
+        )
+        .order_by("-start_date", "-id")
+        .first()
+    )
+    protocol.delete()
+    if ended is not None:
+        ended.active, ended.end_date = True, None
+        ended.save(update_fields=["active", "end_date", "updated_at"])
+    return ended
+
+
 # --- Doses -------------------------------------------------------------------
 
 

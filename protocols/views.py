@@ -221,8 +221,18 @@ def protocol_edit(request: SignedInRequest, protocol_id: int) -> HttpResponse:
 @require_POST
 def protocol_end(request: SignedInRequest, protocol_id: int) -> HttpResponse:
     protocol = get_protocol_for_user(request, protocol_id)
-    if protocol.active:
-        services.protocol_end(protocol=protocol, today=request.profile.local_day())
+    today = request.profile.local_day()
+    if protocol.active and protocol.start_date > today:
+        # Not begun: taken back rather than ended on a day still to come.
+        try:
+            running = services.protocol_cancel(protocol=protocol)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            again = f" {running.name} runs on." if running else ""
+            messages.success(request, f"{protocol.name} will not begin.{again}")
+    elif protocol.active:
+        services.protocol_end(protocol=protocol, today=today)
         messages.success(
             request, f"{protocol.name} has ended and is kept in your history."
         )

@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from protocols.models import DoseLog, Substance
+from protocols.models import DoseLog, Protocol, Substance
 from tests.factories import make_dose, make_protocol
 from tests.markup import input_value, new_tab_links
 
@@ -278,6 +278,55 @@ def test_the_running_protocol_holds_until_the_next_one_begins(owner_client, owne
     )
     assert "Then planned days:" in card
     assert "Past protocols" not in page
+
+
+def test_a_protocol_not_yet_begun_can_be_taken_back_and_the_running_one_runs_on(
+    owner_client, owner
+):
+    from django.contrib.messages import get_messages
+
+    from protocols.queries import calendar_days
+
+    today = owner.profile.local_day()
+    running = make_protocol(owner, start_date=today - dt.timedelta(days=30))
+    upcoming = begin_next_in(owner, 7)
+    page = owner_client.get("/protocol/").content.decode()
+    assert "Do not begin it</button>" in page and "End this protocol" not in page
+    response = owner_client.post(f"/protocol/{upcoming.pk}/end/")
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Next will not begin. Fadiman runs on."
+    ]
+    assert not Protocol.objects.filter(pk=upcoming.pk).exists()
+    running.refresh_from_db()
+    assert (running.active, running.end_date) == (True, None)
+    # No day of the one taken back is planned; the running one's plan goes on.
+    later = calendar_days(
+        owner, today + dt.timedelta(days=7), today + dt.timedelta(days=9), today
+    )
+    assert {day.protocol for day in later} == {running}
+    # Sent twice (a double tap), the second finds nothing to take back.
+    again = owner_client.post(f"/protocol/{upcoming.pk}/end/")
+    assert again.status_code == 404
+    running.refresh_from_db()
+    assert running.active
+
+
+def test_a_protocol_not_yet_begun_with_a_dose_under_it_is_not_taken_back(
+    owner_client, owner
+):
+    from django.contrib.messages import get_messages
+
+    running = make_protocol(owner)
+    upcoming = begin_next_in(owner, 7)
+    make_dose(owner, protocol=upcoming)
+    response = owner_client.post(f"/protocol/{upcoming.pk}/end/")
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Doses are logged under this protocol: change its dates with Edit, or move "
+        "those doses to another protocol first."
+    ]
+    upcoming.refresh_from_db()
+    running.refresh_from_db()
+    assert (upcoming.active, running.active) == (True, False)
 
 
 def test_today_names_the_next_protocols_first_day_once_the_running_plan_is_over(
