@@ -14,7 +14,7 @@ from accounts.http import SignedInRequest
 from journal import questionnaire_queries, services
 from journal.models import QuestionnaireResponse
 from journal.questionnaires import INSTRUMENTS, Instrument, change_words
-from protocols.queries import active_protocol
+from protocols.queries import protocol_in_effect
 
 
 class StepForm(forms.Form):
@@ -76,7 +76,8 @@ def _carried(instrument, step, token, answers: list[int], current=None) -> StepF
 @login_required
 def questionnaire_index(request: SignedInRequest) -> HttpResponse:
     today = request.profile.local_day()
-    due = questionnaire_queries.due(request.user, today, active_protocol(request.user))
+    protocol = protocol_in_effect(request.user, today)  # as Today has it
+    due = questionnaire_queries.due(request.user, today, protocol)
     return render(
         request,
         "journal/questionnaires.html",

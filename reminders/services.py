@@ -156,7 +156,7 @@ def _still_needed(delivery: Delivery) -> bool:
         )
         if recent.exists():
             return False
-        protocol = protocol_queries.active_protocol(user)
+        protocol = protocol_queries.protocol_in_effect(user, day)
         return bool(questionnaire_queries.due(user, day, protocol))
     return True
 

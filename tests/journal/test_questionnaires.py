@@ -198,6 +198,35 @@ def test_today_says_when_one_is_due(owner_client, owner):
     assert "questionnaire is due" not in owner_client.get("/").content.decode()
 
 
+def test_today_and_the_questionnaires_agree_as_the_running_protocol_ends(
+    owner_client, owner
+):
+    from decimal import Decimal
+
+    from protocols import services
+    from protocols.models import Substance
+
+    today = owner.profile.local_day()
+    running = make_protocol(owner, start_date=today - dt.timedelta(days=60))
+    for key in ("who5", "phq9", "gad7"):
+        make_response(owner, key, day=today - dt.timedelta(days=3))
+    # Another protocol begins tomorrow: the running one's last day is today.
+    services.protocol_create(
+        user=owner,
+        name="Next",
+        substance=Substance.objects.get(user=owner, name="LSD"),
+        amount=Decimal("10"),
+        unit="µg",
+        kind="stamets",
+        start_date=today + dt.timedelta(days=1),
+    )
+    running.refresh_from_db()
+    assert running.end_date == today
+    assert "A 2-minute questionnaire is due" in owner_client.get("/").content.decode()
+    page = owner_client.get("/questionnaires/").content.decode()
+    assert page.count("as your protocol ends") == 3
+
+
 def test_the_check_in_still_says_so_after_a_save_through_htmx(owner_client):
     """The note is part of the check-in that a save swaps in again."""
     response = owner_client.post(
