@@ -41,7 +41,12 @@ from journal.services import (
 from portability.export import FORMAT, SCHEMA_VERSION
 from protocols.models import Protocol, SafetyScreen, Substance
 from protocols.safety import QUESTIONS
-from protocols.services import DoseDraft, DoseProblem, doses_add_many
+from protocols.services import (
+    DoseDraft,
+    DoseProblem,
+    doses_add_many,
+    protocol_keep_as_history,
+)
 from reminders.models import ReminderSettings
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -394,20 +399,10 @@ def _import_protocols(
 def _give_last_days(
     user, protocols: list[tuple[Protocol, bool]], today: dt.date, report
 ) -> None:
-    """Give each imported protocol kept as history a last day: the day before
-    the next of the person's protocols starts, or today, or the one it has if
-    earlier. With none, an ended protocol's plan would run on in the dosing
-    calendar. The report names each one given."""
-    starts = sorted(
-        set(Protocol.objects.filter(user=user).values_list("start_date", flat=True))
-    )
+    """Give each imported protocol kept as history a last day
+    (protocols.services.protocol_keep_as_history); the report names each."""
     for protocol, was_active in protocols:
-        later = [start for start in starts if start > protocol.start_date]
-        last = min(later[0] - dt.timedelta(days=1), today) if later else today
-        if protocol.end_date is not None:
-            last = min(last, protocol.end_date)
-        protocol.end_date = max(last, protocol.start_date)
-        protocol.save(update_fields=["end_date", "updated_at"])
+        protocol_keep_as_history(protocol=protocol, today=today)
         why = (
             "was active in the file; your own active protocol stays, so it"
             if was_active

@@ -131,6 +131,27 @@ def protocol_end(*, protocol: Protocol, today: dt.date) -> None:
     _end(protocol, today)
 
 
+def protocol_keep_as_history(*, protocol: Protocol, today: dt.date) -> None:
+    """Give a protocol kept as history (not active) a last day: the day before
+    the next of the person's protocols begins, or today, or the one it has
+    if earlier. With none, an ended protocol's plan would run on in the
+    dosing calendar and on Today. (Migration 0009 gave the rows there were
+    theirs by the same rule.)"""
+    later = (
+        Protocol.objects.filter(
+            user=protocol.user_id, start_date__gt=protocol.start_date
+        )
+        .order_by("start_date")
+        .values_list("start_date", flat=True)
+        .first()
+    )
+    last = min(later - dt.timedelta(days=1), today) if later else today
+    if protocol.end_date is not None:
+        last = min(last, protocol.end_date)
+    protocol.end_date = max(last, protocol.start_date)
+    protocol.save(update_fields=["end_date", "updated_at"])
+
+
 @transaction.atomic
 def protocol_cancel(*, protocol: Protocol) -> Protocol | None:
     """Take back a protocol saved to begin later: it goes, and the protocol

@@ -393,6 +393,28 @@ def test_an_ended_protocol_keeps_a_last_day_set_after_today_by_the_next_one(
     )
 
 
+def test_the_migration_gives_each_ended_protocol_without_one_a_last_day(owner):
+    import importlib
+
+    migration = importlib.import_module("protocols.migrations.0009_protocol_last_days")
+    today = dt.date(2026, 12, 7)
+    first = make_protocol(owner, name="First", start_date=dt.date(2026, 1, 5))
+    later = make_protocol(owner, name="Later", start_date=dt.date(2026, 3, 2))
+    latest = make_protocol(owner, name="Latest", start_date=dt.date(2026, 6, 1))
+    make_protocol(owner, name="Running", start_date=dt.date(2026, 5, 1))
+    Protocol.objects.filter(pk__in=[first.pk, later.pk, latest.pk]).update(active=False)
+    Protocol.objects.filter(pk=later.pk).update(end_date=dt.date(2026, 4, 1))
+    assert migration.give_last_days(Protocol.objects, today) == 2
+    ends = dict(Protocol.objects.values_list("name", "end_date"))
+    assert ends == {
+        "First": dt.date(2026, 3, 1),  # the day before the next began
+        "Later": dt.date(2026, 4, 1),  # its own, kept
+        "Latest": today,  # none began after it
+        "Running": None,  # active
+    }
+    assert migration.give_last_days(Protocol.objects, today) == 0
+
+
 def test_ending_a_protocol_keeps_it_as_history(owner_client, owner):
     protocol = make_protocol(owner)
     owner_client.post(f"/protocol/{protocol.pk}/end/")
