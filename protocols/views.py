@@ -193,11 +193,9 @@ def protocol_new(request: SignedInRequest) -> HttpResponse:
 def protocol_edit(request: SignedInRequest, protocol_id: int) -> HttpResponse:
     protocol = get_protocol_for_user(request, protocol_id)
     profile = request.profile
+    today = profile.local_day()
     form = ProtocolForm(
-        post_or_none(request),
-        instance=protocol,
-        user=request.user,
-        today=profile.local_day(),
+        post_or_none(request), instance=protocol, user=request.user, today=today
     )
     status = 422 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
@@ -213,7 +211,12 @@ def protocol_edit(request: SignedInRequest, protocol_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Saved {saved.name}.")
             return redirect("protocols:index")
-    context = {"form": form, "protocol": protocol, "saved_elsewhere": status == 409}
+    context = {
+        "form": form,
+        "protocol": protocol,
+        "today": today,
+        "saved_elsewhere": status == 409,
+    }
     return render(request, "protocols/protocol_form.html", context, status=status)
 
 

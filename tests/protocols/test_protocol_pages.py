@@ -269,7 +269,10 @@ def test_a_protocol_saved_elsewhere_since_its_page_opened_is_not_overwritten(
 ):
     protocol = make_protocol(owner)
     url = f"/protocol/{protocol.pk}/edit/"
-    assert "This protocol has ended" not in owner_client.get(url).content.decode()
+    page = owner_client.get(url).content.decode()
+    assert "This protocol has ended" not in page
+    # Begun a month ago: an edit rewrites its past days, and the page says so.
+    assert "its past days too" in page and 'href="/protocol/new/"' in page
     laptop, phone = (seen_on_page(owner_client, url) for _ in range(2))
     data = protocol_data(
         protocol.substance, name="Fadiman", start_date=protocol.start_date.isoformat()
