@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from accounts.edits import SavedElsewhere
 from accounts.models import Profile, User
 from accounts.sends import once
+from accounts.services import profile_for
 from protocols import queries, safety, schedule
 from protocols.models import (
     SUBSTANCE_NAME_TAKEN,
@@ -75,17 +76,37 @@ def safety_screen_save(*, user: User, answers: dict[str, bool]) -> SafetyScreen:
 
 @transaction.atomic
 def protocol_create(
-    *, user: User, client_token: uuid.UUID | None = None, **fields
+    *,
+    user: User,
+    client_token: uuid.UUID | None = None,
+    today: dt.date | None = None,
+    **fields,
 ) -> Protocol:
     """Start a protocol; the one running before it ends and stays as history.
     A form sent again with the same token gets the protocol it started
-    (accounts.sends)."""
+    (accounts.sends). Refused (ValidationError, by field) when the active
+    protocol has not begun by `today` (the person's) and would begin on or
+    after the new one's first day: ended then, it would keep a single
+    planned day of a protocol that never ran."""
     protocol = Protocol(user=user, active=True, client_token=client_token, **fields)
+    today = today or profile_for(user).local_day()
 
     def check() -> None:
         # Ended first: a person has one active protocol at a time.
         running = Protocol.objects.select_for_update().filter(user=user, active=True)
         for previous in running:
+            if (
+                today < previous.start_date
+                and fields["start_date"] <= previous.start_date
+            ):
+                raise ValidationError(
+                    {
+                        "start_date": f"{previous.name} is to begin on "
+                        f"{previous.start_date:%-d %B %Y} and has not begun: choose "
+                        "a later first day, or take it back first (the protocol "
+                        'page\'s "Do not begin it").'
+                    }
+                )
             _end(previous, fields["start_date"] - dt.timedelta(days=1))
         protocol.full_clean(exclude=["client_token"])
 

@@ -172,13 +172,18 @@ def protocol_new(request: SignedInRequest) -> HttpResponse:
     }
     form = ProtocolForm(post_or_none(request), initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
-        protocol = services.protocol_create(
-            user=request.user,
-            client_token=form.cleaned_data["token"],
-            **form.protocol_fields(),
-        )
-        messages.success(request, f"{protocol.name} is your protocol now.")
-        return redirect("protocols:index")
+        try:
+            protocol = services.protocol_create(
+                user=request.user,
+                client_token=form.cleaned_data["token"],
+                today=request.profile.local_day(),
+                **form.protocol_fields(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{protocol.name} is your protocol now.")
+            return redirect("protocols:index")
     status = 422 if request.method == "POST" else 200
     return render(
         request,

@@ -329,6 +329,35 @@ def test_a_protocol_not_yet_begun_with_a_dose_under_it_is_not_taken_back(
     assert (upcoming.active, running.active) == (True, False)
 
 
+def test_a_protocol_before_one_not_yet_begun_is_refused_next_to_its_first_day(
+    owner_client, owner, screened
+):
+    from tests.protocols.test_protocol_pages import protocol_data
+
+    today = owner.profile.local_day()
+    make_protocol(owner, start_date=today - dt.timedelta(days=30))
+    upcoming = begin_next_in(owner, 7)
+    data = protocol_data(
+        upcoming.substance, name="Sooner", start_date=str(today + dt.timedelta(3))
+    )
+    response = owner_client.post("/protocol/new/", {**data, "token": uuid.uuid4()})
+    assert response.status_code == 422
+    html = unescape(response.content.decode())
+    assert (
+        f"Next is to begin on {upcoming.start_date:%-d %B %Y} and has not begun: "
+        "choose a later first day, or take it back first" in html
+    )
+    assert not Protocol.objects.filter(name="Sooner").exists()
+    upcoming.refresh_from_db()
+    assert (upcoming.active, upcoming.end_date) == (True, None)
+    # After it begins, a later one ends it the day before, as any.
+    later = {**data, "name": "Later", "start_date": str(today + dt.timedelta(9))}
+    response = owner_client.post("/protocol/new/", {**later, "token": uuid.uuid4()})
+    assert response.status_code == 302
+    upcoming.refresh_from_db()
+    assert upcoming.end_date == today + dt.timedelta(days=8)
+
+
 def test_today_names_the_next_protocols_first_day_once_the_running_plan_is_over(
     owner_client, owner
 ):
