@@ -110,6 +110,13 @@ class Experiment(models.Model):
         """Still under way: envelopes can be opened and guesses made."""
         return self.status in (self.Status.RUNNING, self.Status.PAUSED)
 
+    def holds_doses_on(self, day: dt.date) -> bool:
+        """Whether the experiment's capsules take the place of the protocol's
+        planned doses on `day`: it is under way and the day is one of its
+        weeks. A protocol's dose offered beside a capsule, or on a day
+        between two, would be taken unblinded into the comparison."""
+        return self.is_open and self.start_date <= day <= self.end_date
+
     @property
     def revealed(self) -> bool:
         """May pages show which envelope was which?"""

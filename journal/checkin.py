@@ -6,7 +6,11 @@ its Jinja2 template. The check-in sends the parts' reads with its own, in one
 round trip (config.prepared.ahead()); inside that block each part makes its
 values from the rows sent ahead, and the check-in's template includes the
 part's template with them, as `card`, above the check-in's form. The journal
-never imports the app."""
+never imports the app.
+
+A card whose values say `holds_dose_plan` (an experiment under way: its
+capsules are the day's doses) keeps the check-in from offering the protocol's
+planned dose that day (holds_dose_plan())."""
 
 from __future__ import annotations
 
@@ -40,6 +44,11 @@ def add_part(part: Part) -> None:
 
 def part_reads(user: User, day: dt.date) -> list[Read | None]:
     return [read for part in _parts for read in part.reads(user, day)]
+
+
+def holds_dose_plan(cards: list[tuple[str, dict]]) -> bool:
+    """Whether one of the day's cards holds the protocol's planned dose."""
+    return any(values.get("holds_dose_plan") for _, values in cards)
 
 
 def part_cards(user: User, day: dt.date) -> list[tuple[str, dict]]:

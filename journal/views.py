@@ -105,8 +105,12 @@ def _checkin(request: SignedInRequest, form: EntryForm | None = None) -> Iterato
         # Among the check-in, so that the check-in that tips the week shows it.
         mood_fell = queries.mood_fell_sharply(user, today, metrics)
         parts = checkin.part_cards(user, today)
+        held = checkin.holds_dose_plan(parts)
         yield {
             **dose_context,
+            # An experiment under way: its capsule, not the protocol's dose.
+            "planned_today": dose_context["planned_today"] and not held,
+            "plan_held": held,
             "prompt": prompt,
             "swap_allowed": True,
             "remember_sections": True,

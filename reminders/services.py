@@ -126,7 +126,7 @@ def _morning_kinds(user: User, reminders: ReminderSettings, day: dt.date) -> lis
                 and experiment.week_of(opened.day) == experiment.week_of(day)
             )
             kinds.append(Kind.CAPSULE if this_week else Kind.ENVELOPE)
-        else:
+        elif experiment is None or not experiment.holds_doses_on(day):
             protocol = protocol_queries.protocol_in_effect(user, day)
             if protocol and (
                 protocol_schedule.plan_phase(protocol.plan, day) == PlanPhase.DOSE

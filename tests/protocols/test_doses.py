@@ -372,6 +372,26 @@ def test_today_names_the_next_protocols_first_day_once_the_running_plan_is_over(
     assert f"No dose planned today. Next planned: {first:%A, %-d %B}." in card
 
 
+def test_an_experiment_under_way_holds_the_protocols_planned_dose_on_today(
+    owner_client, owner
+):
+    from tests.factories import make_experiment
+
+    today = owner.profile.local_day()
+    make_protocol(owner, start_date=today)  # Fadiman: a dose today
+    make_experiment(
+        owner, design="dose_days", weekdays=[today.weekday()], start_date=today
+    )
+    html = owner_client.get("/").content.decode()
+    card = html.split('id="today-dose"')[1].split("</section>")[0]
+    assert "plans a dose today" not in card and "Took it" not in card
+    assert (
+        "While your experiment runs, its capsules take the place of Fadiman's "
+        "planned doses: no other dose is planned." in unescape(card)
+    )
+    assert "A capsule day: open today" in html
+
+
 def test_one_tap_can_skip(owner_client, owner):
     make_protocol(owner, start_date=owner.profile.local_day())
     response = owner_client.post("/protocol/doses/planned/", {"action": "skip"})

@@ -142,6 +142,27 @@ def test_the_running_protocols_dose_days_are_reminded_until_the_next_begins(berl
 
 
 @pytest.mark.django_db
+def test_no_protocol_dose_is_reminded_in_an_experiments_weeks(berlin):
+    services.settings_update(user=berlin, dose_day=True, by_email=True, by_push=False)
+    start = berlin.profile.local_day()
+    # A dose every day, and an experiment of capsules on Mondays and Thursdays.
+    make_protocol(
+        berlin, kind="custom", pattern="1", start_date=start - dt.timedelta(30)
+    )
+    experiment = make_experiment(
+        berlin, design="dose_days", weekdays=(0, 3), start_date=start
+    )
+    between = next(
+        start + dt.timedelta(days=i)
+        for i in range(7)
+        if (start + dt.timedelta(days=i)).weekday() not in (0, 3)
+    )
+    assert services.find_due(at(between, 8, 0)) == []
+    after = experiment.end_date + dt.timedelta(days=1)
+    assert kinds(services.find_due(at(after, 8, 0))) == [("dose_day", "email")]
+
+
+@pytest.mark.django_db
 def test_an_experiment_day_asks_to_open_the_envelope_instead(berlin):
     services.settings_update(user=berlin, dose_day=True, by_email=True, by_push=False)
     start = berlin.profile.local_day()
