@@ -72,6 +72,22 @@ def make_protocol(user, **fields) -> Protocol:
     )
 
 
+def begin_next_protocol(user, days: int) -> Protocol:
+    """A Stamets protocol of LSD, started through the service to begin `days`
+    days from the person's today: the one running ends the day before it."""
+    from protocols import services
+
+    return services.protocol_create(
+        user=user,
+        name="Next",
+        substance=Substance.objects.get(user=user, name="LSD"),
+        amount=Decimal("10"),
+        unit="µg",
+        kind="stamets",
+        start_date=user.profile.local_day() + dt.timedelta(days=days),
+    )
+
+
 def make_dose(
     user,
     *,

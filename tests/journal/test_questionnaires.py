@@ -12,7 +12,7 @@ import pytest
 from journal.models import QuestionnaireResponse
 from journal.questionnaire_queries import due
 from journal.questionnaires import GAD7, PHQ9, WHO5, change_words
-from tests.factories import make_protocol, make_response
+from tests.factories import begin_next_protocol, make_protocol, make_response
 
 pytestmark = pytest.mark.django_db
 
@@ -201,25 +201,12 @@ def test_today_says_when_one_is_due(owner_client, owner):
 def test_today_and_the_questionnaires_agree_as_the_running_protocol_ends(
     owner_client, owner
 ):
-    from decimal import Decimal
-
-    from protocols import services
-    from protocols.models import Substance
-
     today = owner.profile.local_day()
     running = make_protocol(owner, start_date=today - dt.timedelta(days=60))
     for key in ("who5", "phq9", "gad7"):
         make_response(owner, key, day=today - dt.timedelta(days=3))
     # Another protocol begins tomorrow: the running one's last day is today.
-    services.protocol_create(
-        user=owner,
-        name="Next",
-        substance=Substance.objects.get(user=owner, name="LSD"),
-        amount=Decimal("10"),
-        unit="µg",
-        kind="stamets",
-        start_date=today + dt.timedelta(days=1),
-    )
+    begin_next_protocol(owner, 1)
     running.refresh_from_db()
     assert running.end_date == today
     assert "A 2-minute questionnaire is due" in owner_client.get("/").content.decode()

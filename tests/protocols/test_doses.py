@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 
 from protocols.models import DoseLog, Protocol, Substance
-from tests.factories import make_dose, make_protocol
+from tests.factories import begin_next_protocol, make_dose, make_protocol
 from tests.markup import input_value, new_tab_links
 
 pytestmark = pytest.mark.django_db
@@ -228,29 +228,12 @@ def test_one_tap_logs_the_planned_dose_once(owner_client, owner):
     )
 
 
-def begin_next_in(owner, days: int, **fields):
-    """Start a Stamets protocol that begins `days` days from today, while the
-    one running ends the day before it."""
-    from protocols import services
-
-    return services.protocol_create(
-        user=owner,
-        name="Next",
-        substance=Substance.objects.get(user=owner, name="LSD"),
-        amount=Decimal("10"),
-        unit="µg",
-        kind="stamets",
-        start_date=owner.profile.local_day() + dt.timedelta(days=days),
-        **fields,
-    )
-
-
 def test_the_running_protocol_holds_until_the_next_one_begins(owner_client, owner):
     from protocols.queries import calendar_days
 
     today = owner.profile.local_day()
     running = make_protocol(owner, kind="every_other_day", start_date=today)
-    begun_later = begin_next_in(owner, 7)
+    begun_later = begin_next_protocol(owner, 7)
     running.refresh_from_db()
     assert (running.active, running.end_date) == (False, today + dt.timedelta(6))
     # The calendar and Today agree: today is the running protocol's dose day.
@@ -289,7 +272,7 @@ def test_a_protocol_not_yet_begun_can_be_taken_back_and_the_running_one_runs_on(
 
     today = owner.profile.local_day()
     running = make_protocol(owner, start_date=today - dt.timedelta(days=30))
-    upcoming = begin_next_in(owner, 7)
+    upcoming = begin_next_protocol(owner, 7)
     page = owner_client.get("/protocol/").content.decode()
     assert "Do not begin it</button>" in page and "End this protocol" not in page
     response = owner_client.post(f"/protocol/{upcoming.pk}/end/")
@@ -317,7 +300,7 @@ def test_a_protocol_not_yet_begun_with_a_dose_under_it_is_not_taken_back(
     from django.contrib.messages import get_messages
 
     running = make_protocol(owner)
-    upcoming = begin_next_in(owner, 7)
+    upcoming = begin_next_protocol(owner, 7)
     make_dose(owner, protocol=upcoming)
     response = owner_client.post(f"/protocol/{upcoming.pk}/end/")
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
@@ -336,7 +319,7 @@ def test_a_protocol_before_one_not_yet_begun_is_refused_next_to_its_first_day(
 
     today = owner.profile.local_day()
     make_protocol(owner, start_date=today - dt.timedelta(days=30))
-    upcoming = begin_next_in(owner, 7)
+    upcoming = begin_next_protocol(owner, 7)
     data = protocol_data(
         upcoming.substance, name="Sooner", start_date=str(today + dt.timedelta(3))
     )
@@ -365,7 +348,7 @@ def test_today_names_the_next_protocols_first_day_once_the_running_plan_is_over(
     # Every other day from yesterday: today is off, and its last day.
     yesterday = today - dt.timedelta(days=1)
     make_protocol(owner, kind="every_other_day", start_date=yesterday)
-    begin_next_in(owner, 1)
+    begin_next_protocol(owner, 1)
     html = owner_client.get("/").content.decode()
     card = html.split('id="today-dose"')[1].split("</section>")[0]
     first = today + dt.timedelta(days=1)
