@@ -153,11 +153,11 @@ def protocol_end(*, protocol: Protocol, today: dt.date) -> None:
 
 
 def protocol_keep_as_history(*, protocol: Protocol, today: dt.date) -> None:
-    """Give a protocol kept as history (not active) a last day: the day before
-    the next of the person's protocols begins, or today, or the one it has
-    if earlier. With none, an ended protocol's plan would run on in the
-    dosing calendar and on Today. (Migration 0009 gave the rows there were
-    theirs by the same rule.)"""
+    """End a protocol kept as history (`_end`, as any protocol ends): its last
+    day the day before the next of the person's protocols begins, or today,
+    or the one it has if earlier. With none, an ended protocol's plan would
+    run on in the dosing calendar and on Today. (Migration 0009 gave the rows
+    there were theirs by the same rule.)"""
     later = (
         Protocol.objects.filter(
             user=protocol.user_id, start_date__gt=protocol.start_date
@@ -166,11 +166,7 @@ def protocol_keep_as_history(*, protocol: Protocol, today: dt.date) -> None:
         .values_list("start_date", flat=True)
         .first()
     )
-    last = min(later - dt.timedelta(days=1), today) if later else today
-    if protocol.end_date is not None:
-        last = min(last, protocol.end_date)
-    protocol.end_date = max(last, protocol.start_date)
-    protocol.save(update_fields=["end_date", "updated_at"])
+    _end(protocol, min(later - dt.timedelta(days=1), today) if later else today)
 
 
 @transaction.atomic
