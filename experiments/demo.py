@@ -12,7 +12,8 @@ from accounts.models import Profile, User
 from experiments import services
 from experiments.models import Envelope, Experiment, Guess
 from journal.models import Metric
-from protocols.models import Substance
+from protocols import services as dose_services
+from protocols.models import DoseLog, Substance
 
 GUESSES = ("active", "placebo", "unsure")
 
@@ -42,6 +43,7 @@ def seed_experiments(*, user: User, profile: Profile, rng: random.Random) -> Non
     )
     services.experiment_start(finished, {"power": 0.3})
     _open(finished, [start + dt.timedelta(days=7 * w) for w in range(8)], profile, rng)
+    _kept(finished, profile, today)
     services.experiment_unblind(finished)
     # Running: dose days, four weeks, ten days in.
     start = today - dt.timedelta(days=10)
@@ -57,6 +59,29 @@ def seed_experiments(*, user: User, profile: Profile, rng: random.Random) -> Non
     )
     services.experiment_start(running, {"power": 0.05})
     _open(running, [d for d in running.dose_days() if d < today], profile, rng)
+    _kept(running, profile, today)
+
+
+def _kept(experiment: Experiment, profile: Profile, today: dt.date) -> None:
+    """Its weeks as a person keeps them: a capsule on each dose day before
+    today, and none of the protocol's planned doses (protocols.held)."""
+    user = experiment.user
+    last = min(experiment.end_date, today)
+    DoseLog.objects.filter(
+        user=user, day__range=(experiment.start_date, last), blinded=False
+    ).delete()
+    opened = {e.day: e for e in experiment.envelopes.exclude(day=None)}
+    for day in experiment.dose_days():
+        if day >= today:
+            break
+        moment = timezone.make_aware(
+            dt.datetime.combine(day, dt.time(8, 30)), profile.tzinfo
+        )
+        dose, _ = dose_services.dose_log_blinded(
+            user=user, profile=profile, taken_at=moment, substance=experiment.substance
+        )
+        if day in opened:
+            Envelope.objects.filter(pk=opened[day].pk).update(dose=dose)
 
 
 def _open(

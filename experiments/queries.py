@@ -11,10 +11,10 @@ from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import User
+from accounts.models import Profile, User
 from config.prepared import Read, prepared
 from experiments import analysis, power
-from experiments.models import Envelope, Experiment, Guess
+from experiments.models import WEEKS, Envelope, Experiment, Guess
 from insights import stats
 from journal import queries as journal_queries
 from journal.models import Metric
@@ -165,12 +165,54 @@ def _openings(experiment: Experiment) -> list[analysis.Opening]:
     return result
 
 
-def last_day(experiment: Experiment, today: dt.date) -> dt.date:
-    """The last day the analysis covers."""
+def final_day(experiment: Experiment, profile: Profile) -> dt.date:
+    """Its last day: the last of its weeks, or the day it was stopped."""
     end = experiment.end_date
     if experiment.status == Experiment.Status.STOPPED and experiment.ended_at:
-        end = min(end, experiment.user.profile.local_day(experiment.ended_at))
-    return min(end, today)
+        end = min(end, profile.local_day(experiment.ended_at))
+    return end
+
+
+def last_day(experiment: Experiment, today: dt.date) -> dt.date:
+    """The last day the analysis covers."""
+    return min(final_day(experiment, experiment.user.profile), today)
+
+
+# --- The days an experiment holds (protocols.held) ----------------------------
+
+# The most days an experiment lasts: one begun this long before a span ends
+# before it.
+LONGEST = dt.timedelta(weeks=max(WEEKS))
+
+
+def held_reads(user: User, first: dt.date, last: dt.date) -> list[Read | None]:
+    return [_begun.read(user.pk, first - LONGEST, last)]
+
+
+def held_spans(
+    user: User, first: dt.date, last: dt.date
+) -> list[tuple[dt.date, dt.date]]:
+    """The days whose doses were or are an experiment's capsules, from its first
+    day to its last (the day it was stopped, if it was): those of each
+    experiment begun, under way or over, that meet the span."""
+    spans = []
+    for experiment in _begun(user.pk, first - LONGEST, last):
+        end = final_day(experiment, user.profile)
+        if end >= first:
+            spans.append((experiment.start_date, end))
+    return spans
+
+
+@prepared
+def _begun(user_id: int, since: dt.date, last: dt.date) -> QuerySet[Experiment]:
+    # Begun: one planned and never started (or stopped before it was) holds
+    # nothing.
+    return Experiment.objects.filter(
+        user=user_id,
+        started_at__isnull=False,
+        start_date__gt=since,
+        start_date__lte=last,
+    )
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from journal.prompt_library import WEEKLY_REVIEW
 from journal.prompts import pool
 from journal.queries import day_means
 from protocols import schedule
+from protocols.held import held_days
 from protocols.queries import doses_by_day, protocol_on, protocols_overlapping
 
 WEEK = dt.timedelta(days=7)
@@ -111,10 +112,12 @@ def summarise(user: User, start: dt.date, today: dt.date) -> WeekSummary:
     end = start + WEEK - dt.timedelta(days=1)
     doses = doses_by_day(user, start, end)
     protocols = protocols_overlapping(user, start, end)
+    # An experiment's weeks plan its capsules, not the protocol's doses.
+    held = held_days(user, start, end)
     planned_days = set()
     for day in schedule.days_between(start, end):
         protocol = protocol_on(protocols, day)
-        if protocol and schedule.is_planned(protocol.plan, day):
+        if protocol and day not in held and schedule.is_planned(protocol.plan, day):
             planned_days.add(day)
     taken_days = {d for d, ds in doses.items() if any(not x.skipped for x in ds)}
     # A planned day still to come is not a dose missed.

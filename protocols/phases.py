@@ -53,6 +53,10 @@ class DayState(Labelled):
     BREAK = "break", "Break"  # a break between cycles
     OFF = "off", "Off day"  # nothing planned, nothing taken
     NONE = "none", "No protocol"
+    # An experiment's weeks (protocols.held): its capsules take the place of
+    # the protocol's planned doses.
+    CAPSULE = "capsule", "Experiment capsule"  # active or placebo, unknown
+    HELD = "held", "Experiment day"  # its capsules, not the protocol's doses
 
 
 class PromptPhase(Labelled):

@@ -13,6 +13,7 @@ from django.db.models import Case, Q, QuerySet, Subquery, Value, When
 from accounts.models import User
 from config.prepared import Read, ahead, prepared
 from protocols import schedule
+from protocols.held import held_days, held_reads
 from protocols.models import (
     CalendarFeed,
     DoseEffect,
@@ -154,12 +155,14 @@ def _with_effects(doses: list[DoseLog], effects: Iterable[DoseEffect]) -> list[D
 class Overview:
     """What the protocol page shows besides the active protocol: the past
     protocols, the latest doses with their effects, whether the safety
-    questions were answered, and the calendar feed (None until it is made)."""
+    questions were answered, the calendar feed (None until it is made), and
+    the coming days an experiment holds (protocols.held)."""
 
     history: list[Protocol]
     doses: list[DoseLog]
     screened: bool
     feed: CalendarFeed | None
+    held: set[dt.date]
 
 
 # The protocol page's past protocols and latest doses: as many as it lists.
@@ -167,10 +170,13 @@ HISTORY_SHOWN = 20
 DOSES_SHOWN = 10
 
 
-def overview(user: User) -> tuple[Protocol | None, Overview]:
-    """The active protocol and the rest of the protocol page, read in one
-    round trip (config.prepared.ahead()) where the page asked five
-    queries, built each time, one after another."""
+def overview(
+    user: User, first: dt.date, last: dt.date
+) -> tuple[Protocol | None, Overview]:
+    """The active protocol and the rest of the protocol page, with the days
+    from `first` to `last` an experiment holds, read in one round trip
+    (config.prepared.ahead()) where the page asked five queries, built each
+    time, one after another."""
     with ahead(
         [
             _active_protocol.read(user.pk),
@@ -179,6 +185,7 @@ def overview(user: User) -> tuple[Protocol | None, Overview]:
             _recent_effects.read(user.pk),
             _screen.read(user.pk),
             _feed.read(user.pk),
+            *held_reads(user, first, last),
         ]
     ):
         protocol = active_protocol(user)
@@ -187,6 +194,7 @@ def overview(user: User) -> tuple[Protocol | None, Overview]:
             doses=_with_effects(_recent_doses(user.pk), _recent_effects(user.pk)),
             screened=_screen.first(user.pk) is not None,
             feed=_feed.first(user.pk),
+            held=held_days(user, first, last),
         )
     return protocol, page
 
@@ -317,8 +325,16 @@ def day_state(
     doses: list[DoseLog],
     day: dt.date,
     today: dt.date,
+    held: bool = False,
 ) -> str:
+    """The day's state; `held`: an experiment's capsules take the place of the
+    protocol's planned doses that day (protocols.held)."""
     taken = [d for d in doses if not d.skipped]
+    # A capsule is the experiment's, never a protocol's dose taken as planned.
+    if any(d.blinded for d in taken):
+        return DayState.CAPSULE
+    if held:
+        return DayState.UNPLANNED if taken else DayState.HELD
     planned = plan_phase == schedule.PlanPhase.DOSE
     if taken:
         return DayState.TAKEN if planned else DayState.UNPLANNED
@@ -336,16 +352,19 @@ def day_state(
 def calendar_days(
     user: User, first: dt.date, last: dt.date, today: dt.date
 ) -> list[CalendarDay]:
-    # The protocols, the doses and their effects in one round trip.
+    # The protocols, the doses and their effects, and the days an experiment
+    # holds, in one round trip.
     with ahead(
         [
             overlapping_read(user, first, last),
             _doses.read(user.pk, first, last),
             _effects.read(user.pk, first, last),
+            *held_reads(user, first, last),
         ]
     ):
         protocols = protocols_overlapping(user, first, last)
         doses = doses_by_day(user, first, last, effects=True)
+        held = held_days(user, first, last)
     days = []
     for day in schedule.days_between(first, last):
         protocol = protocol_on(protocols, day)
@@ -354,7 +373,7 @@ def calendar_days(
             CalendarDay(
                 day=day,
                 in_month=True,
-                state=day_state(phase, doses.get(day, []), day, today),
+                state=day_state(phase, doses.get(day, []), day, today, day in held),
                 protocol=protocol,
                 doses=doses.get(day, []),
             )

@@ -34,6 +34,7 @@ from protocols.forms import (
     SafetyScreenForm,
     SubstanceForm,
 )
+from protocols.held import held_days
 from protocols.models import CalendarFeed, DoseLog, Protocol, SafetyScreen, Substance
 from protocols.phases import DayState
 from protocols.today import today_dose_context
@@ -74,11 +75,17 @@ def _index(
     """The protocol page; with the alarm's form as it was sent when it was
     refused (422), its error next to the field."""
     today = request.profile.local_day()
-    protocol, page = queries.overview(request.user)
-    upcoming, running, running_upcoming = [], None, []
     fortnight = today + dt.timedelta(days=13)
+    protocol, page = queries.overview(request.user, today, fortnight)
+    upcoming, running, running_upcoming = [], None, []
+
+    def planned(plan: schedule.Plan) -> list[dt.date]:
+        # Not the days of an experiment's weeks: its capsules take their place.
+        days = schedule.planned_days(plan, today, fortnight)
+        return [day for day in days if day not in page.held]
+
     if protocol:
-        upcoming = schedule.planned_days(protocol.plan, today, fortnight)
+        upcoming = planned(protocol.plan)
     if protocol and protocol.start_date > today:
         # It begins later: the protocol it ended holds until then (the latest
         # begun by today, as in the dosing calendar).
@@ -86,7 +93,7 @@ def _index(
             (p for p in page.history if queries.protocol_on([p], today)), None
         )
     if running:
-        running_upcoming = schedule.planned_days(running.plan, today, fortnight)
+        running_upcoming = planned(running.plan)
     feed = page.feed or services.feed_for(request.user)
     long_without_break = protocol is not None and safety.runs_long_without_break(
         protocol.on_weeks,
@@ -99,6 +106,7 @@ def _index(
         "upcoming": upcoming,
         "running": running,
         "running_upcoming": running_upcoming,
+        "held": bool(page.held),
         "heart_valve_note": safety.HEART_VALVE_NOTE if long_without_break else "",
         "history": [past for past in page.history if past != running],
         "doses": page.doses,
@@ -462,6 +470,9 @@ def substance_delete(request: SignedInRequest, substance_id: int) -> HttpRespons
 # --- Dosing calendar ---------------------------------------------------------
 
 
+EXPERIMENT_STATES = (DayState.CAPSULE, DayState.HELD)
+
+
 @login_required
 @require_safe
 def dosing_calendar(
@@ -486,7 +497,13 @@ def dosing_calendar(
         "month_days": [cell for week in weeks for cell in week if cell.in_month],
         "previous": (previous.year, previous.month),
         "following": (following.year, following.month),
-        "legend": [(state.value, state.label) for state in DayState],
+        # An experiment's states only in a month that has them.
+        "legend": [
+            (state.value, state.label)
+            for state in DayState
+            if state not in EXPERIMENT_STATES
+            or any(cell.state == state for week in weeks for cell in week)
+        ],
         "weekday_names": weekday_names(request.profile.week_start),
     }
     return render(
@@ -516,12 +533,14 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     today = user.profile.local_day()
     first, last = today - FEED_PAST, today + FEED_AHEAD
     protocols = queries.protocols_overlapping(user, first, last)
+    # An experiment's weeks plan no protocol dose: no alarm to take one.
+    held = held_days(user, first, last)
     events = []
     # One protocol governs each day, as in the dosing calendar: a replaced or
     # backdated protocol never lists a day twice.
     for protocol in protocols:
         for day in schedule.planned_days(protocol.plan, first, last):
-            if queries.protocol_on(protocols, day) is not protocol:
+            if day in held or queries.protocol_on(protocols, day) is not protocol:
                 continue
             if feed.show_details:
                 amount = protocol.amount.normalize()

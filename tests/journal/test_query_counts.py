@@ -196,7 +196,8 @@ def test_a_journal_page_reads_what_waits_for_its_days_together(
     ("path", "tables"),
     [
         # The active protocol, the past ones, the latest doses and their
-        # effects, the safety answers, the calendar feed.
+        # effects, the safety answers, the calendar feed, the experiments
+        # begun whose weeks may hold the coming fortnight's planned days.
         (
             "/protocol/",
             [
@@ -206,12 +207,19 @@ def test_a_journal_page_reads_what_waits_for_its_days_together(
                 '"protocols_doseeffect"',
                 '"protocols_safetyscreen"',
                 '"protocols_calendarfeed"',
+                '"experiments_experiment"',
             ],
         ),
-        # The month's protocols, its doses and their effects.
+        # The month's protocols, its doses and their effects, the experiments
+        # begun whose weeks may hold its days.
         (
             "/protocol/calendar/",
-            ['"protocols_protocol"', '"protocols_doselog"', '"protocols_doseeffect"'],
+            [
+                '"protocols_protocol"',
+                '"protocols_doselog"',
+                '"protocols_doseeffect"',
+                '"experiments_experiment"',
+            ],
         ),
     ],
 )

@@ -119,6 +119,18 @@ def test_the_demo_has_a_finished_experiment_and_a_running_one(anon_client):
     finished = experiments.get(status="finished")
     html = anon_client.get(f"/experiments/{finished.pk}/").content.decode()
     assert "Mood on active weeks was" in html
+    # Their weeks as a person keeps them: capsules on their dose days so far,
+    # and no protocol dose planned, taken or missed (protocols.held).
+    from protocols.queries import calendar_days
+
+    user = finished.user
+    today = user.profile.local_day()
+    for experiment in experiments:
+        last = min(experiment.end_date, today)
+        days = calendar_days(user, experiment.start_date, last, today)
+        capsule_days = {d for d in experiment.dose_days() if d < today}
+        assert {c.day for c in days if c.state == "capsule"} == capsule_days
+        assert {c.state for c in days if c.day not in capsule_days} == {"held"}
 
 
 @pytest.mark.django_db

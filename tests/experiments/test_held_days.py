@@ -1,0 +1,187 @@
+"""An experiment's weeks hold the protocol's planned doses everywhere a plan
+is shown (protocols.held): the dosing calendar, the calendar feed, the
+protocol page's coming days and the weekly review's count of planned doses.
+Today and the reminders: tests/protocols/test_doses.py, tests/reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import unescape
+
+import icalendar
+import pytest
+from django.utils import timezone
+
+from experiments import services
+from experiments.models import Experiment
+from journal.weekly import summarise
+from protocols.held import held_days
+from protocols.queries import calendar_days
+from protocols.services import dose_log_blinded, feed_for
+from tests.factories import make_dose, make_experiment, make_protocol
+
+pytestmark = pytest.mark.django_db
+
+WEEK = dt.timedelta(days=7)
+
+
+def every_other_day(user, start: dt.date):
+    """A protocol with a planned dose every other day from `start`."""
+    return make_protocol(user, kind="every_other_day", start_date=start)
+
+
+def states(user, first: dt.date, last: dt.date, today: dt.date) -> dict:
+    return {c.day: c.state for c in calendar_days(user, first, last, today)}
+
+
+def capsule(user, day: dt.date):
+    moment = dt.datetime.combine(day, dt.time(9), tzinfo=user.profile.tzinfo)
+    dose, _ = dose_log_blinded(
+        user=user,
+        profile=user.profile,
+        taken_at=moment,
+        substance=user.substances.first(),
+    )
+    return dose
+
+
+def test_the_calendar_shows_an_experiments_weeks_not_the_protocols_doses(owner):
+    today = owner.profile.local_day()
+    start = today - dt.timedelta(days=20)
+    every_other_day(owner, start - 4 * WEEK)
+    experiment = make_experiment(owner, weeks=4, start_date=start)
+    capsule(owner, start)
+    make_dose(owner, day=start + dt.timedelta(days=3))  # a protocol's dose in it
+    got = states(owner, start - WEEK, experiment.end_date + WEEK, today)
+
+    # Before and after its weeks, the protocol's plan as ever.
+    before = [got[start - dt.timedelta(days=i)] for i in range(1, 7)]
+    assert "missed" in before and "off" in before
+    after = [got[experiment.end_date + dt.timedelta(days=i)] for i in range(1, 7)]
+    assert "planned" in after and "off" in after
+    # In them: a capsule, the dose taken outside the plan, and no planned or
+    # missed day of the protocol's, past or to come.
+    inside = [start + dt.timedelta(days=i) for i in range(28)]
+    assert got[start] == "capsule"
+    assert got[start + dt.timedelta(days=3)] == "unplanned"
+    rest = {got[day] for day in inside[1:3] + inside[4:]}
+    assert rest == {"held"}
+
+
+def test_a_capsule_is_never_a_protocol_dose_taken_as_planned(owner):
+    # The experiment is over and the protocol plans the day: still a capsule.
+    today = owner.profile.local_day()
+    every_other_day(owner, today - 10 * WEEK)
+    experiment = make_experiment(owner, weeks=4, start_date=today - 8 * WEEK)
+    capsule(owner, today - 2 * WEEK)  # logged after its weeks
+    got = states(owner, today - 3 * WEEK, today, today)
+    assert got[today - 2 * WEEK] == "capsule"
+    assert experiment.end_date < today - 2 * WEEK
+
+
+def test_a_stopped_experiment_holds_its_days_to_the_day_it_stopped(owner):
+    today = owner.profile.local_day()
+    start = today - 3 * WEEK
+    experiment = make_experiment(owner, weeks=8, start_date=start)
+    stopped = timezone.now() - WEEK
+    services.experiment_stop(experiment, "moving")
+    Experiment.objects.filter(pk=experiment.pk).update(ended_at=stopped)
+    held = held_days(owner, start - WEEK, today + 10 * WEEK)
+    stop_day = owner.profile.local_day(stopped)
+    assert min(held) == start and max(held) == stop_day
+    assert len(held) == (stop_day - start).days + 1
+
+
+def test_an_experiment_planned_and_not_begun_holds_nothing(owner, other_user):
+    today = owner.profile.local_day()
+    make_experiment(owner, start_date=today, start=False)
+    planned_then_stopped = make_experiment(owner, start_date=today, start=False)
+    services.experiment_stop(planned_then_stopped, "")
+    assert held_days(owner, today - WEEK, today + 10 * WEEK) == set()
+    # Another person's experiment holds nothing of this person's.
+    make_experiment(other_user, start_date=today)
+    assert held_days(owner, today - WEEK, today + 10 * WEEK) == set()
+    assert len(held_days(other_user, today, today + 10 * WEEK)) == 28
+
+
+def test_the_calendar_page_names_the_experiments_states_only_when_shown(
+    owner_client, owner
+):
+    today = owner.profile.local_day()
+    every_other_day(owner, today - 8 * WEEK)
+    html = unescape(owner_client.get("/protocol/calendar/").content.decode())
+    assert "Experiment day" not in html
+    make_experiment(owner, weeks=4, start_date=today)
+    capsule(owner, today)
+    html = unescape(owner_client.get("/protocol/calendar/").content.decode())
+    legend = html.split('aria-label="Legend"')[1].split("</ul>")[0]
+    assert "Experiment capsule" in legend and "Experiment day" in legend
+    tomorrow = today + dt.timedelta(days=1)
+    label = f"{tomorrow:%A} {tomorrow.day} {tomorrow:%B}: Experiment day"
+    if tomorrow.month == today.month:
+        assert label in html
+    assert f"{today.day} {today:%B}: Experiment capsule, today" in html
+
+
+def test_the_feed_lists_no_planned_day_of_an_experiments_weeks(anon_client, owner):
+    today = owner.profile.local_day()
+    every_other_day(owner, today - 8 * WEEK)
+    token = feed_for(owner).token
+
+    def listed() -> set[dt.date]:
+        response = anon_client.get(f"/protocol/feed/{token}.ics")
+        calendar = icalendar.Calendar.from_ical(response.content)
+        return {event["DTSTART"].dt for event in calendar.walk("VEVENT")}
+
+    before = listed()
+    experiment = make_experiment(owner, weeks=4, start_date=today)
+    after = listed()
+    weeks = {today + dt.timedelta(days=i) for i in range(28)}
+    assert before & weeks and not after & weeks
+    assert after == before - weeks
+    assert experiment.end_date + dt.timedelta(days=1) in after | {
+        experiment.end_date + dt.timedelta(days=2)
+    }
+
+
+def test_the_protocol_page_leaves_the_experiments_days_out(owner_client, owner):
+    today = owner.profile.local_day()
+    every_other_day(owner, today - 8 * WEEK)
+    html = unescape(owner_client.get("/protocol/").content.decode())
+    assert "Next planned days:" in html
+    assert "its capsules take the place of the planned doses" not in html
+
+    make_experiment(owner, weeks=4, start_date=today)
+    html = unescape(owner_client.get("/protocol/").content.decode())
+    assert "Next planned days:" not in html
+    assert "No planned days in the next two weeks." in html
+    assert (
+        "In your experiment's weeks its capsules take the place of the planned "
+        "doses: those days are left out here, in the dosing calendar and in the "
+        "calendar feed." in html
+    )
+
+
+def test_the_protocol_page_lists_the_days_after_an_experiment_ends(owner_client, owner):
+    today = owner.profile.local_day()
+    every_other_day(owner, today - 8 * WEEK)
+    experiment = make_experiment(owner, weeks=4, start_date=today - 3 * WEEK)
+    html = unescape(owner_client.get("/protocol/").content.decode())
+    listed = html.split("Next planned days:")[1].split("</p>")[0]
+    first = experiment.end_date + dt.timedelta(days=1)
+    shown = {first, first + dt.timedelta(days=1)}
+    assert any(f"{day:%Y-%m-%d}" in listed for day in shown)
+    assert all(
+        f"{today + dt.timedelta(days=i):%Y-%m-%d}" not in listed
+        for i in range((experiment.end_date - today).days + 1)
+    )
+
+
+def test_the_weekly_review_counts_no_planned_dose_in_an_experiments_week(owner):
+    today = owner.profile.local_day()
+    monday = today - dt.timedelta(days=today.weekday()) - 2 * WEEK
+    every_other_day(owner, monday - 8 * WEEK)
+    assert summarise(owner, monday, today).planned >= 3
+    make_experiment(owner, weeks=4, start_date=monday - WEEK)
+    summary = summarise(owner, monday, today)
+    assert summary.planned == 0 and summary.planned_taken == 0
