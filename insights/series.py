@@ -120,10 +120,11 @@ _first_entry_day = _earliest_day(Entry)
 _first_dose_day = _earliest_day(DoseLog)
 
 
-def default_substance(user: User) -> Substance | None:
-    """What Insights analyses unless told: the active protocol's substance,
+def default_substance(user: User, today: dt.date) -> Substance | None:
+    """What Insights analyses unless told: the substance of the protocol in
+    effect today (not that of one saved to begin later, with no dose yet),
     else the one taken most often."""
-    protocol = protocol_queries.active_protocol(user)
+    protocol = protocol_queries.protocol_in_effect(user, today)
     if protocol is not None:
         return protocol.substance
     return (

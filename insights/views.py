@@ -61,13 +61,14 @@ def _range(request: SignedInRequest, form: RangeForm) -> tuple[dt.date, dt.date,
 
 def _substance(request: SignedInRequest, form: RangeForm) -> Substance | None:
     """The substance whose doses make dose days: the one asked for (if it is
-    the person's own), else the active protocol's or the one taken most."""
+    the person's own), else that of the protocol in effect today or the one
+    taken most."""
     wanted = form.cleaned_data.get("substance") if form.is_valid() else None
     if wanted is not None:
         chosen = Substance.objects.filter(user=request.user, pk=wanted).first()
         if chosen is not None:
             return chosen
-    return series.default_substance(request.user)
+    return series.default_substance(request.user, request.profile.local_day())
 
 
 def _report(request: SignedInRequest, charts=report.CHARTS):
@@ -84,13 +85,13 @@ def _report(request: SignedInRequest, charts=report.CHARTS):
 
 def _first_reads(request: SignedInRequest):
     """The page's reads that wait for no other, sent together (ahead()):
-    where the journal begins, the active protocol, and the metrics and the
-    substances to choose from. The report's own come together next."""
+    where the journal begins, the protocol in effect today, and the metrics
+    and the substances to choose from. The report's own come together next."""
     user = request.user
     return ahead(
         [
             *series.first_day_reads(user),
-            protocol_queries.active_protocol_read(user),
+            protocol_queries.protocol_in_effect_read(user, request.profile.local_day()),
             protocol_queries.substances_read(user),
             journal_queries.visible_metrics_read(user),
         ]

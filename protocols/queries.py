@@ -91,9 +91,9 @@ def _substances(user_id: int) -> QuerySet[Substance]:
     return Substance.objects.filter(user=user_id)
 
 
-def active_protocol_read(user: User) -> Read | None:
-    """active_protocol()'s read, for config.prepared.ahead()."""
-    return _active_protocol.read(user.pk)
+def protocol_in_effect_read(user: User, day: dt.date) -> Read | None:
+    """protocol_in_effect()'s read, for config.prepared.ahead()."""
+    return _protocol_in_effect.read(user.pk, day)
 
 
 def substances_read(user: User) -> Read | None:
@@ -111,7 +111,7 @@ def today_dose_reads(user: User, day: dt.date) -> list[Read | None]:
     active protocol, the day's doses and their effects, for
     config.prepared.ahead()."""
     return [
-        _protocol_in_effect.read(user.pk, day),
+        protocol_in_effect_read(user, day),
         _day_doses.read(user.pk, day),
         _effects.read(user.pk, day, day),
     ]

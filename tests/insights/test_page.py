@@ -207,6 +207,13 @@ def twelve_days(owner) -> None:
             make_dose(owner, day=day, amount="0.1", felt=back % 4)
 
 
+def outer_table(sql: str) -> str:
+    """The table a statement reads from, not one of its subqueries'."""
+    while (bare := re.sub(r"\([^()]*\)", "", sql)) != sql:
+        sql = bare
+    return sql.split(" FROM ")[1].split()[0]
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL's pipeline mode"
 )
@@ -219,13 +226,13 @@ def test_insights_send_their_reads_in_two_round_trips(
     html = owner_client.get("/insights/?range=all").content.decode()
     assert "figure-timeline" in html and "walk" in html
     sent = [inside for inside, _ in sent_queries]
-    # After the session and the user: where the journal begins, the active
-    # protocol, the substances and the metrics to choose from; then the
+    # After the session and the user: where the journal begins, the protocol
+    # in effect, the substances and the metrics to choose from; then the
     # report's: metrics, doses, day totals, the check-ins before doses, the
     # first dose, tags and their days, protocols, questionnaires, capsules
     # and amounts. Nothing after them.
     assert sent == [False, False] + [True] * 5 + [True] * 11
-    reads = [sql.split(" FROM ")[1].split()[0] for _, sql in sent_queries[2:]]
+    reads = [outer_table(sql) for _, sql in sent_queries[2:]]
     assert reads[:5] == [
         '"journal_entry"', '"protocols_doselog"', '"protocols_protocol"',
         '"protocols_substance"', '"journal_metric"',
@@ -347,6 +354,26 @@ def test_dose_days_follow_the_substance_chosen(owner_client, owner, other_user):
     response = owner_client.get(f"/insights/?range=30d&substance={theirs.pk}")
     assert response.status_code == 200
     assert "10 dose days in this range" in response.content.decode()
+
+
+def test_the_default_substance_is_the_running_protocols_until_the_next_begins(
+    owner_client, owner
+):
+    from protocols.models import Substance
+    from tests.factories import begin_next_protocol
+
+    today = owner.profile.local_day()
+    running = make_protocol(owner, start_date=today - dt.timedelta(days=20))
+    for offset in range(20):
+        make_entry(owner, day=today - dt.timedelta(days=offset))
+        if offset % 3 == 0:
+            make_dose(owner, day=today - dt.timedelta(days=offset))
+    lsd = Substance.objects.get(user=owner, name="LSD")
+    assert running.substance != lsd
+    begin_next_protocol(owner, days=7)  # LSD, from next week: not yet taken
+    html = owner_client.get("/insights/?range=30d").content.decode()
+    assert f'<option value="{running.substance.pk}" selected>' in html
+    assert "7 dose days in this range" in html
 
 
 def test_long_tables_come_when_opened_short_ones_with_the_page(owner_client, owner):
