@@ -107,6 +107,7 @@ def protocol_create(
                         'page\'s "Do not begin it").'
                     }
                 )
+            protocol.ended, protocol.ended_last_day = previous, previous.end_date
             _end(previous, fields["start_date"] - dt.timedelta(days=1))
         protocol.full_clean(exclude=["client_token"])
 
@@ -172,29 +173,34 @@ def protocol_keep_as_history(*, protocol: Protocol, today: dt.date) -> None:
 @transaction.atomic
 def protocol_cancel(*, protocol: Protocol) -> Protocol | None:
     """Take back a protocol saved to begin later: it goes, and the protocol
-    it ended (the day before it was to begin) runs on, active again with no
-    last day, as before it was saved; that one is returned, or None. Refused
-    (ValidationError) once a dose is logged under it: ended instead, it
-    would leave a planned day of its own, and deleted, those doses would
-    lose it."""
+    it ended runs on, active again with the last day it had before (unless it
+    was given another since), as before it was saved; that one is returned,
+    or None. Refused (ValidationError) once a dose is logged under it: ended
+    instead, it would leave a planned day of its own, and deleted, those
+    doses would lose it."""
     if DoseLog.objects.filter(protocol=protocol).exists():
         raise ValidationError(
             "Doses are logged under this protocol: change its dates with Edit, "
             "or move those doses to another protocol first."
         )
-    ended = (
-        Protocol.objects.select_for_update()
-        .filter(
-            user=protocol.user_id,
-            active=False,
-            end_date=protocol.start_date - dt.timedelta(days=1),
-        )
-        .order_by("-start_date", "-id")
-        .first()
+    cut = protocol.start_date - dt.timedelta(days=1)
+    ended = Protocol.objects.select_for_update().filter(
+        user=protocol.user_id, active=False
     )
+    if protocol.ended_id is not None:
+        ended, last_day = ended.filter(pk=protocol.ended_id).first(), None
+        if ended is not None:
+            last_day = protocol.ended_last_day
+    else:
+        # Saved before protocols kept what they ended: the one that ends the
+        # day before this one begins, which had no last day of its own.
+        ended = ended.filter(end_date=cut).order_by("-start_date", "-id").first()
+        last_day = None
     protocol.delete()
     if ended is not None:
-        ended.active, ended.end_date = True, None
+        ended.active = True
+        if ended.end_date == cut:  # as this one ended it, not edited since
+            ended.end_date = last_day
         ended.save(update_fields=["active", "end_date", "updated_at"])
     return ended
 

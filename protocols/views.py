@@ -245,7 +245,12 @@ def protocol_end(request: SignedInRequest, protocol_id: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
-            again = f" {running.name} runs on." if running else ""
+            again = ""
+            if running is not None:
+                until = (
+                    running.end_date and f" to its last day, {running.end_date:%-d %B}"
+                )
+                again = f" {running.name} runs on{until or ''}."
             messages.success(request, f"{protocol.name} will not begin.{again}")
     elif protocol.active:
         services.protocol_end(protocol=protocol, today=today)

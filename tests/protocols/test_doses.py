@@ -6,6 +6,7 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
+from django.contrib.messages import get_messages
 
 from protocols.models import DoseLog, Protocol, Substance
 from tests.factories import begin_next_protocol, make_dose, make_protocol
@@ -292,6 +293,41 @@ def test_a_protocol_not_yet_begun_can_be_taken_back_and_the_running_one_runs_on(
     assert again.status_code == 404
     running.refresh_from_db()
     assert running.active
+
+
+@pytest.mark.parametrize("last", [60, 3])
+def test_taking_back_a_protocol_not_yet_begun_gives_the_other_its_last_day_again(
+    owner_client, owner, last
+):
+    # The running one was to end in 60 days (cut to the day before the new
+    # one begins), or in 3 (before it: left as it was, active again).
+    today = owner.profile.local_day()
+    last_day = today + dt.timedelta(days=last)
+    running = make_protocol(
+        owner, start_date=today - dt.timedelta(days=30), end_date=last_day
+    )
+    upcoming = begin_next_protocol(owner, 7)
+    running.refresh_from_db()
+    assert running.end_date == min(last_day, today + dt.timedelta(days=6))
+    response = owner_client.post(f"/protocol/{upcoming.pk}/end/")
+    running.refresh_from_db()
+    assert (running.active, running.end_date) == (True, last_day)
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        f"Next will not begin. Fadiman runs on to its last day, {last_day:%-d %B}."
+    ]
+
+
+def test_taking_back_keeps_a_last_day_given_since_to_the_one_it_ended(
+    owner_client, owner
+):
+    today = owner.profile.local_day()
+    running = make_protocol(owner, start_date=today - dt.timedelta(days=30))
+    upcoming = begin_next_protocol(owner, 7)
+    # Given another last day after the new one was saved: that one stays.
+    Protocol.objects.filter(pk=running.pk).update(end_date=today + dt.timedelta(days=2))
+    owner_client.post(f"/protocol/{upcoming.pk}/end/")
+    running.refresh_from_db()
+    assert (running.active, running.end_date) == (True, today + dt.timedelta(days=2))
 
 
 def test_a_protocol_not_yet_begun_with_a_dose_under_it_is_not_taken_back(
