@@ -2,18 +2,22 @@
 opened (another tab, another device): the moment an edit page read, as its
 form sends it back, and the refusal when the row was saved again since.
 
-The journal's entries and weekly reviews and the protocols' protocols and
-doses use it; it lives here, below both apps."""
+The journal's entries, weekly reviews, metrics and prompts and the
+protocols' protocols and doses use it; it lives here, below both apps."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
+
+Row = TypeVar("Row", bound=Model)
 
 
 class SavedElsewhere(Exception):
@@ -23,6 +27,21 @@ class SavedElsewhere(Exception):
     def __init__(self, updated_at: dt.datetime):
         super().__init__(f"Saved elsewhere at {updated_at.isoformat()}.")
         self.updated_at = updated_at
+
+
+def as_seen(row: Row, seen: dt.datetime | None, fields: dict) -> tuple[Row, bool]:
+    """The row as saved now, locked until the edit commits (no other edit
+    slips in between), and whether the edit `fields` is still to write.
+    `seen` is when the row was last saved as its edit page showed it (None:
+    not sent): saved again since, the row either holds exactly this edit
+    already (the same form sent twice: nothing to write) or SavedElsewhere is
+    raised."""
+    saved = type(row).objects.select_for_update().get(pk=row.pk)
+    if seen is None or saved.updated_at == seen:
+        return saved, True
+    if all(getattr(saved, name) == value for name, value in fields.items()):
+        return saved, False
+    raise SavedElsewhere(saved.updated_at)
 
 
 class SeenField(forms.CharField):

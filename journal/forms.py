@@ -338,9 +338,21 @@ class MetricForm(forms.ModelForm):
         }
         help_texts = {"scale_max": "Scales run from 0 up to 100."}
 
+    # An edit's: when the metric was last saved as the page showed it
+    # (accounts.edits).
+    seen = SeenField()
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if self.instance.pk:
+            self.initial["seen"] = self.instance.updated_at.isoformat()
+        else:
+            del self.fields["seen"]
+
+    def metric_fields(self) -> dict:
+        """What journal.services.metric_create and metric_update write."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "seen"}
 
     def clean_name(self) -> str:
         name = visible(self.cleaned_data["name"])
@@ -420,10 +432,17 @@ class PromptForm(forms.ModelForm):
         # The field strips what is sent: spaces alone are no prompt either.
         error_messages = {"text": {"required": "Write the prompt."}}
 
+    # An edit's: when the prompt was last saved as the page showed it
+    # (accounts.edits).
+    seen = SeenField()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["phase_choices"] = self.instance.phase_list
+            self.initial["seen"] = self.instance.updated_at.isoformat()
+        else:
+            del self.fields["seen"]
 
     def prompt_fields(self) -> dict:
         """What journal.services.prompt_save writes."""

@@ -44,6 +44,9 @@ class Metric(models.Model):
     position = models.PositiveIntegerField(default=0)
     hidden = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # So that an edit never overwrites unseen a save made elsewhere since its
+    # page was opened (accounts.edits). Moving or hiding it is no such save.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -130,6 +133,9 @@ class Prompt(models.Model):
     # a resend) adds one prompt.
     client_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # So that an edit never overwrites unseen a save made elsewhere since its
+    # page was opened (accounts.edits).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["id"]

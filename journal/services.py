@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from accounts.edits import SavedElsewhere
+from accounts.edits import SavedElsewhere, as_seen
 from accounts.models import Profile, User
 from accounts.sends import once
 from accounts.text import visible
@@ -427,9 +427,18 @@ def metric_move(*, metric: Metric, direction: str) -> None:
     Metric.objects.bulk_update(siblings, ["position"])
 
 
-def metric_update(*, metric: Metric, **fields) -> Metric:
+@transaction.atomic
+def metric_update(
+    *, metric: Metric, seen: dt.datetime | None = None, **fields
+) -> Metric:
     """Change a metric's name, scale, labels or direction. Ratings outside a
-    narrowed scale stay as they are until their entry is edited."""
+    narrowed scale stay as they are until their entry is edited. `seen` is
+    when the metric was last saved as the editor read it: if it was saved
+    again since, SavedElsewhere is raised and nothing is written, unless it
+    already holds exactly this edit (the same form sent twice)."""
+    saved, to_write = as_seen(metric, seen, fields)
+    if not to_write:
+        return saved
     for name, value in fields.items():
         setattr(metric, name, value)
     _metric_save(metric)
@@ -441,14 +450,28 @@ def metric_set_hidden(*, metric: Metric, hidden: bool) -> None:
     metric.save(update_fields=["hidden"])
 
 
+@transaction.atomic
 def prompt_save(
-    *, prompt: Prompt, text: str, kind: str, phases: Iterable[str]
+    *,
+    prompt: Prompt,
+    text: str,
+    kind: str,
+    phases: Iterable[str],
+    seen: dt.datetime | None = None,
 ) -> Prompt:
     """Write a person's own prompt, new (its owner set) or changed. A new
     prompt's form sent again with the same token (a double tap, a resend)
-    gets the prompt it added, not a second one."""
-    prompt.text, prompt.kind = text, kind
-    prompt.phases = Prompt.encode_phases(phases)
+    gets the prompt it added, not a second one. A change's `seen` is when
+    the prompt was last saved as the editor read it: if it was saved again
+    since, SavedElsewhere is raised and nothing is written, unless it
+    already holds exactly this change (the same form sent twice)."""
+    fields = {"text": text, "kind": kind, "phases": Prompt.encode_phases(phases)}
+    if prompt.pk is not None:
+        saved, to_write = as_seen(prompt, seen, fields)
+        if not to_write:
+            return saved
+    for name, value in fields.items():
+        setattr(prompt, name, value)
     if prompt.pk is not None:
         prompt.full_clean(exclude=["client_token"])
         prompt.save()

@@ -397,7 +397,9 @@ def metric_list(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                metric = services.metric_create(user=request.user, **form.cleaned_data)
+                metric = services.metric_create(
+                    user=request.user, **form.metric_fields()
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -420,19 +422,26 @@ def metric_edit(request: SignedInRequest, metric_id: int) -> HttpResponse:
     form = MetricForm(post_or_none(request), instance=metric, user=request.user)
     status = 200
     if request.method == "POST":
+        status = 422
         if form.is_valid():
             try:
-                services.metric_update(metric=metric, **form.cleaned_data)
+                services.metric_update(
+                    metric=metric,
+                    seen=form.cleaned_data["seen"],
+                    **form.metric_fields(),
+                )
+            except SavedElsewhere as changed:
+                form.add_error(None, refusal("metric", changed, request.profile.tzinfo))
+                status = 409
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, f"Saved {metric.name}.")
                 return redirect("journal:metrics")
-        status = 422
     return render(
         request,
         "journal/metric_form.html",
-        {"metric": metric, "form": form},
+        {"metric": metric, "form": form, "saved_elsewhere": status == 409},
         status=status,
     )
 
@@ -551,15 +560,22 @@ def prompt_list(request: SignedInRequest) -> HttpResponse:
 def prompt_edit(request: SignedInRequest, prompt_id: int) -> HttpResponse:
     prompt = get_own_prompt_for_user(request, prompt_id)
     form = PromptForm(post_or_none(request), instance=prompt)
-    if request.method == "POST" and form.is_valid():
-        services.prompt_save(prompt=prompt, **form.prompt_fields())
-        messages.success(request, "Prompt saved.")
-        return redirect("journal:prompts")
     status = 422 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.prompt_save(
+                prompt=prompt, seen=form.cleaned_data["seen"], **form.prompt_fields()
+            )
+        except SavedElsewhere as changed:
+            form.add_error(None, refusal("prompt", changed, request.profile.tzinfo))
+            status = 409
+        else:
+            messages.success(request, "Prompt saved.")
+            return redirect("journal:prompts")
     return render(
         request,
         "journal/prompt_form.html",
-        {"form": form, "prompt": prompt},
+        {"form": form, "prompt": prompt, "saved_elsewhere": status == 409},
         status=status,
     )
 

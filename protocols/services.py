@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from accounts.edits import SavedElsewhere
+from accounts.edits import as_seen
 from accounts.models import Profile, User
 from accounts.sends import once
 from accounts.services import profile_for
@@ -136,12 +136,9 @@ def protocol_update(
     the editor read it: if it was saved again since (edited or ended
     elsewhere), SavedElsewhere is raised and nothing is written, unless the
     protocol already holds exactly this edit (the same form sent twice)."""
-    # Locked until this edit commits, so no other edit slips in between.
-    saved = Protocol.objects.select_for_update().get(pk=protocol.pk)
-    if seen is not None and saved.updated_at != seen:
-        if all(getattr(saved, name) == value for name, value in fields.items()):
-            return saved
-        raise SavedElsewhere(saved.updated_at)
+    saved, to_write = as_seen(protocol, seen, fields)
+    if not to_write:
+        return saved
     for name, value in fields.items():
         setattr(saved, name, value)
     saved.full_clean()
@@ -440,13 +437,9 @@ def dose_update(
     saved as the editor read it: if it was saved again since, SavedElsewhere
     is raised and nothing is written, unless the dose already holds exactly
     this edit (the same form sent twice)."""
-    if seen is not None:
-        # Locked until this edit commits, so no other edit slips in between.
-        saved = DoseLog.objects.select_for_update().get(pk=dose.pk)
-        if saved.updated_at != seen:
-            if all(getattr(saved, name) == value for name, value in fields.items()):
-                return saved
-            raise SavedElsewhere(saved.updated_at)
+    saved, to_write = as_seen(dose, seen, fields)
+    if not to_write:
+        return saved
     moved = fields.get("taken_at", dose.taken_at) != dose.taken_at
     for name, value in fields.items():
         setattr(dose, name, value)
