@@ -87,10 +87,11 @@ class Protocol(models.Model):
     # Set by the new protocol's form, so that a form sent twice (a double
     # tap, a resend) starts one protocol.
     client_token = models.UUIDField(null=True, blank=True, editable=False)
-    # The protocol this one ended when it was saved, and that one's last day
-    # before (None: it had none), so that taking this one back before it
-    # begins puts that one back as it was (services.protocol_cancel).
-    ended = models.ForeignKey(
+    # The protocol this one follows (the one it ended when it was saved), and
+    # that one's last day before (None: it had none), so that taking this one
+    # back before it begins puts that one back as it was
+    # (services.protocol_cancel).
+    follows = models.ForeignKey(
         "self",
         null=True,
         blank=True,
@@ -98,7 +99,7 @@ class Protocol(models.Model):
         related_name="+",
         editable=False,
     )
-    ended_last_day = models.DateField(null=True, blank=True, editable=False)
+    follows_last_day = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # So that an edit never overwrites unseen a save made elsewhere since its
     # page was opened, its ending among them (accounts.edits).

@@ -107,7 +107,7 @@ def protocol_create(
                         'page\'s "Do not begin it").'
                     }
                 )
-            protocol.ended, protocol.ended_last_day = previous, previous.end_date
+            protocol.follows, protocol.follows_last_day = previous, previous.end_date
             _end(previous, fields["start_date"] - dt.timedelta(days=1))
         protocol.full_clean(exclude=["client_token"])
 
@@ -184,12 +184,11 @@ def protocol_cancel(*, protocol: Protocol) -> Protocol | None:
     ended = Protocol.objects.select_for_update().filter(
         user=protocol.user_id, active=False
     )
-    if protocol.ended_id is not None:
-        ended, last_day = ended.filter(pk=protocol.ended_id).first(), None
-        if ended is not None:
-            last_day = protocol.ended_last_day
+    if protocol.follows_id is not None:
+        ended = ended.filter(pk=protocol.follows_id).first()
+        last_day = protocol.follows_last_day
     else:
-        # Saved before protocols kept what they ended: the one that ends the
+        # Saved before protocols kept whom they follow: the one that ends the
         # day before this one begins, which had no last day of its own.
         ended = ended.filter(end_date=cut).order_by("-start_date", "-id").first()
         last_day = None

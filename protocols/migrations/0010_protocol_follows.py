@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name="protocol",
-            name="ended",
+            name="follows",
             field=models.ForeignKey(
                 blank=True,
                 editable=False,
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="protocol",
-            name="ended_last_day",
+            name="follows_last_day",
             field=models.DateField(blank=True, editable=False, null=True),
         ),
     ]
