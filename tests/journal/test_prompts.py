@@ -11,8 +11,9 @@ from journal.builtin_prompts import sync_builtin_prompts
 from journal.models import Entry, Prompt, PromptShown, PromptSwitchedOff
 from journal.prompts import phase_for_day, pool, prompt_for_day, swap_prompt
 from protocols import queries as protocol_queries
+from tests.edits import check_saved_elsewhere_is_kept
 from tests.factories import make_dose, make_prompt, make_protocol
-from tests.markup import input_value, new_tab_links, start_tags
+from tests.markup import input_value, start_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -517,35 +518,8 @@ def test_a_prompt_saved_elsewhere_since_its_page_opened_is_not_overwritten(
 ):
     prompt = make_prompt(owner, text="Before")
     url = f"/settings/prompts/{prompt.pk}/"
-
-    def seen() -> str:
-        return input_value(owner_client.get(url).content.decode(), "seen")
-
-    laptop, phone = seen(), seen()
     data = {"kind": "reflection", "phase_choices": ["off_day"]}
-    sent = owner_client.post(url, {**data, "text": "From the phone", "seen": phone})
-    assert sent.status_code == 302
-    refused = owner_client.post(
-        url, {**data, "text": "From the laptop", "seen": laptop}
-    )
-    assert refused.status_code == 409
-    html = unescape(refused.content.decode())
-    assert "This prompt was saved elsewhere (another tab or device)" in html
-    assert "From the laptop</textarea>" in html
-    assert new_tab_links(html) == [url]
-    prompt.refresh_from_db()
-    assert prompt.text == "From the phone"
-    # The same change sent twice is saved once, without a refusal.
-    again = {**data, "text": "Both", "seen": seen()}
-    for _ in range(2):
-        assert owner_client.post(url, again).status_code == 302
-    prompt.refresh_from_db()
-    assert prompt.text == "Both"
-    # An unreadable moment saves nothing.
-    bad = owner_client.post(url, {**data, "text": "Bad", "seen": "soon"})
-    assert bad.status_code == 422
-    prompt.refresh_from_db()
-    assert prompt.text == "Both"
+    check_saved_elsewhere_is_kept(owner_client, url, data, prompt, "text", "prompt")
 
 
 def test_another_persons_prompt_cannot_be_edited(owner_client, other_user):

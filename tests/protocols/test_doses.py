@@ -9,8 +9,9 @@ import pytest
 from django.contrib.messages import get_messages
 
 from protocols.models import DoseLog, Protocol, Substance
+from tests.edits import check_saved_elsewhere_is_kept
+from tests.edits import seen_on_page as edit_seen
 from tests.factories import begin_next_protocol, make_dose, make_protocol
-from tests.markup import input_value, new_tab_links
 
 pytestmark = pytest.mark.django_db
 
@@ -540,8 +541,7 @@ def test_a_dose_edited_after_a_move_abroad_keeps_its_day(owner_client, owner):
 
 
 def seen_on_page(client, dose) -> str:
-    html = client.get(f"/protocol/doses/{dose.pk}/edit/").content.decode()
-    return input_value(html, "seen")
+    return edit_seen(client, f"/protocol/doses/{dose.pk}/edit/")
 
 
 def test_a_dose_saved_elsewhere_since_its_page_opened_is_not_overwritten(
@@ -549,32 +549,8 @@ def test_a_dose_saved_elsewhere_since_its_page_opened_is_not_overwritten(
 ):
     dose = make_dose(owner, day=dt.date(2026, 2, 10))
     url = f"/protocol/doses/{dose.pk}/edit/"
-    laptop, phone = seen_on_page(owner_client, dose), seen_on_page(owner_client, dose)
     data = dose_data(substances["Psilocybin"], date="2026-02-10", time="09:00")
-    assert (
-        owner_client.post(url, {**data, "notes": "phone", "seen": phone}).status_code
-        == 302
-    )
-    refused = owner_client.post(url, {**data, "notes": "laptop", "seen": laptop})
-    assert refused.status_code == 409
-    html = unescape(refused.content.decode())
-    assert "This dose was saved elsewhere (another tab or device)" in html
-    assert "laptop</textarea>" in html
-    assert new_tab_links(html) == [url]  # the saved version, beside it
-    assert new_tab_links(owner_client.get(url).content.decode()) == []
-    dose.refresh_from_db()
-    assert dose.notes == "phone"
-    # The same edit sent twice is saved without a refusal.
-    again = {**data, "notes": "both", "seen": seen_on_page(owner_client, dose)}
-    for _ in range(2):
-        assert owner_client.post(url, again).status_code == 302
-    dose.refresh_from_db()
-    assert dose.notes == "both"
-    # An unreadable moment saves nothing.
-    bad = owner_client.post(url, {**data, "notes": "bad", "seen": "soon"})
-    assert bad.status_code == 422
-    dose.refresh_from_db()
-    assert dose.notes == "both"
+    check_saved_elsewhere_is_kept(owner_client, url, data, dose, "notes", "dose")
 
 
 def test_doses_show_in_the_journal(owner_client, owner):

@@ -11,8 +11,9 @@ from django.db import IntegrityError
 
 from protocols import services
 from protocols.models import Protocol, SafetyScreen, Substance
+from tests.edits import check_saved_elsewhere_is_kept, seen_on_page
 from tests.factories import make_protocol
-from tests.markup import input_value, new_tab_links
+from tests.markup import input_value
 
 pytestmark = pytest.mark.django_db
 
@@ -273,36 +274,12 @@ def test_a_protocol_saved_elsewhere_since_its_page_opened_is_not_overwritten(
     assert "This protocol has ended" not in page
     # Begun a month ago: an edit rewrites its past days, and the page says so.
     assert "its past days too" in page and 'href="/protocol/new/"' in page
-    laptop, phone = (seen_on_page(owner_client, url) for _ in range(2))
     data = protocol_data(
         protocol.substance, name="Fadiman", start_date=protocol.start_date.isoformat()
     )
-    sent = owner_client.post(url, {**data, "notes": "phone", "seen": phone})
-    assert sent.status_code == 302
-    refused = owner_client.post(url, {**data, "notes": "laptop", "seen": laptop})
-    assert refused.status_code == 409
-    html = unescape(refused.content.decode())
-    assert "This protocol was saved elsewhere (another tab or device)" in html
-    assert "laptop</textarea>" in html
-    assert new_tab_links(html) == [url]  # the saved version, beside it
-    assert new_tab_links(owner_client.get(url).content.decode()) == []
-    protocol.refresh_from_db()
-    assert protocol.notes == "phone"
-    # The same edit sent twice is saved without a refusal.
-    again = {**data, "notes": "both", "seen": seen_on_page(owner_client, url)}
-    for _ in range(2):
-        assert owner_client.post(url, again).status_code == 302
-    protocol.refresh_from_db()
-    assert protocol.notes == "both"
-    # An unreadable moment saves nothing.
-    bad = owner_client.post(url, {**data, "notes": "bad", "seen": "soon"})
-    assert bad.status_code == 422
-    protocol.refresh_from_db()
-    assert protocol.notes == "both"
-
-
-def seen_on_page(client, url: str) -> str:
-    return input_value(client.get(url).content.decode(), "seen")
+    check_saved_elsewhere_is_kept(
+        owner_client, url, data, protocol, "notes", "protocol"
+    )
 
 
 def test_an_edit_opened_before_the_protocol_ended_elsewhere_does_not_reopen_it(
