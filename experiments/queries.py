@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import Profile, User
+from accounts.models import User
 from config.prepared import Read, prepared
 from experiments import analysis, power
 from experiments.models import WEEKS, Envelope, Experiment, Guess
@@ -165,17 +165,12 @@ def _openings(experiment: Experiment) -> list[analysis.Opening]:
     return result
 
 
-def final_day(experiment: Experiment, profile: Profile) -> dt.date:
-    """Its last day: the last of its weeks, or the day it was stopped."""
-    end = experiment.end_date
-    if experiment.status == Experiment.Status.STOPPED and experiment.ended_at:
-        end = min(end, profile.local_day(experiment.ended_at))
-    return end
-
-
 def last_day(experiment: Experiment, today: dt.date) -> dt.date:
     """The last day the analysis covers."""
-    return min(final_day(experiment, experiment.user.profile), today)
+    end = experiment.end_date
+    if experiment.status == Experiment.Status.STOPPED and experiment.ended_at:
+        end = min(end, experiment.user.profile.local_day(experiment.ended_at))
+    return min(end, today)
 
 
 # --- The days an experiment holds (protocols.held) ----------------------------
@@ -193,11 +188,15 @@ def held_spans(
     user: User, first: dt.date, last: dt.date
 ) -> list[tuple[dt.date, dt.date]]:
     """The days whose doses were or are an experiment's capsules, from its first
-    day to its last (the day it was stopped, if it was): those of each
-    experiment begun, under way or over, that meet the span."""
+    day to its last, of each experiment begun, under way or over, that meets
+    the span. One stopped early holds its days to the day before: from the
+    moment it stops, Today offers the protocol's dose again."""
     spans = []
     for experiment in _begun(user.pk, first - LONGEST, last):
-        end = final_day(experiment, user.profile)
+        end = experiment.end_date
+        if experiment.status == Experiment.Status.STOPPED and experiment.ended_at:
+            stopped = user.profile.local_day(experiment.ended_at)
+            end = min(end, stopped - dt.timedelta(days=1))
         if end >= first:
             spans.append((experiment.start_date, end))
     return spans

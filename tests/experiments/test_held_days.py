@@ -79,7 +79,8 @@ def test_a_capsule_is_never_a_protocol_dose_taken_as_planned(owner):
     assert experiment.end_date < today - 2 * WEEK
 
 
-def test_a_stopped_experiment_holds_its_days_to_the_day_it_stopped(owner):
+def test_a_stopped_experiment_holds_its_days_to_the_day_before_it_stopped(owner):
+    # From the moment it stops, Today offers the protocol's dose again.
     today = owner.profile.local_day()
     start = today - 3 * WEEK
     experiment = make_experiment(owner, weeks=8, start_date=start)
@@ -88,8 +89,13 @@ def test_a_stopped_experiment_holds_its_days_to_the_day_it_stopped(owner):
     Experiment.objects.filter(pk=experiment.pk).update(ended_at=stopped)
     held = held_days(owner, start - WEEK, today + 10 * WEEK)
     stop_day = owner.profile.local_day(stopped)
-    assert min(held) == start and max(held) == stop_day
-    assert len(held) == (stop_day - start).days + 1
+    assert min(held) == start and max(held) == stop_day - dt.timedelta(days=1)
+    assert len(held) == (stop_day - start).days
+    # Stopped after its planned weeks (before unblinding): every one of its days.
+    experiment.start_date = today - 10 * WEEK
+    experiment.save()
+    held = held_days(owner, today - 11 * WEEK, today)
+    assert min(held) == experiment.start_date and max(held) == experiment.end_date
 
 
 def test_an_experiment_planned_and_not_begun_holds_nothing(owner, other_user):
