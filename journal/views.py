@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from copy import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -419,7 +420,9 @@ def metric_list(request: SignedInRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def metric_edit(request: SignedInRequest, metric_id: int) -> HttpResponse:
     metric = get_metric_for_user(request, metric_id)
-    form = MetricForm(post_or_none(request), instance=metric, user=request.user)
+    # The form fills a copy with what was sent: the page names the metric as
+    # it is saved, not as typed in a refused edit.
+    form = MetricForm(post_or_none(request), instance=copy(metric), user=request.user)
     status = 200
     if request.method == "POST":
         status = 422

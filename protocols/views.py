@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from copy import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -207,8 +208,11 @@ def protocol_edit(request: SignedInRequest, protocol_id: int) -> HttpResponse:
     protocol = get_protocol_for_user(request, protocol_id)
     profile = request.profile
     today = profile.local_day()
+    # The form fills a copy with what was sent: the page names the protocol,
+    # and says whether an edit changes its past days, as it is saved, not as
+    # typed in a refused edit.
     form = ProtocolForm(
-        post_or_none(request), instance=protocol, user=request.user, today=today
+        post_or_none(request), instance=copy(protocol), user=request.user, today=today
     )
     status = 422 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():

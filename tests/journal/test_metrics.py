@@ -141,6 +141,10 @@ def test_a_metric_saved_elsewhere_since_its_page_opened_is_not_overwritten(
     url = f"/settings/metrics/{mood.pk}/"
     data = {"scale_min": "1", "scale_max": "10"}
     check_saved_elsewhere_is_kept(owner_client, url, data, mood, "name", "metric")
+    # A refused edit's page names the metric as it is saved, not as typed.
+    refused = owner_client.post(url, {**data, "name": "Outlook", "scale_max": "900"})
+    assert refused.status_code == 422
+    assert "<h1>Edit sent twice</h1>" in refused.content.decode()
     # Moving it saves no change of it: a page opened before still saves.
     seen = seen_on_page(owner_client, url)
     owner_client.post(f"/settings/metrics/{mood.pk}/move/", {"direction": "down"})

@@ -280,6 +280,15 @@ def test_a_protocol_saved_elsewhere_since_its_page_opened_is_not_overwritten(
     check_saved_elsewhere_is_kept(
         owner_client, url, data, protocol, "notes", "protocol"
     )
+    # A refused edit's page names the protocol, and says whether its past days
+    # change with an edit, as it is saved, not as typed.
+    later = (protocol.start_date + dt.timedelta(days=60)).isoformat()
+    typed = {**data, "name": "Typed", "start_date": later, "end_date": "2000-01-01"}
+    response = owner_client.post(url, typed)
+    assert response.status_code == 422
+    refused = unescape(response.content.decode())
+    assert "<h1>Edit Fadiman</h1>" in refused
+    assert "its past days too" in refused
 
 
 def test_an_edit_opened_before_the_protocol_ended_elsewhere_does_not_reopen_it(
