@@ -29,8 +29,9 @@ def today_card(user: User, today: dt.date) -> dict | None:
         "experiment": experiment,
         "envelope": envelope,
         "dose_day": experiment.is_dose_day(today),
-        # Read by the check-in (journal.checkin): no protocol's dose offered.
-        "holds_dose_plan": experiment.holds_doses_on(today),
+        # Read by the check-in (journal.checkin): its weeks' doses are the
+        # capsules, and no protocol's dose is offered or named in them.
+        "holds_doses": (experiment.start_date, experiment.end_date),
         "guessed": envelope is not None and envelope.guesses.filter(day=today).exists(),
     }
 

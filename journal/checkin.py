@@ -8,9 +8,10 @@ values from the rows sent ahead, and the check-in's template includes the
 part's template with them, as `card`, above the check-in's form. The journal
 never imports the app.
 
-A card whose values say `holds_dose_plan` (an experiment under way: its
-capsules are the day's doses) keeps the check-in from offering the protocol's
-planned dose that day (holds_dose_plan())."""
+A card whose values give `holds_doses`, a first and a last day (an
+experiment under way: its weeks' doses are its capsules), keeps Today from
+offering or naming the protocol's planned doses on those days (held_spans(),
+given to protocols.today.today_dose_context())."""
 
 from __future__ import annotations
 
@@ -46,9 +47,9 @@ def part_reads(user: User, day: dt.date) -> list[Read | None]:
     return [read for part in _parts for read in part.reads(user, day)]
 
 
-def holds_dose_plan(cards: list[tuple[str, dict]]) -> bool:
-    """Whether one of the day's cards holds the protocol's planned dose."""
-    return any(values.get("holds_dose_plan") for _, values in cards)
+def held_spans(cards: list[tuple[str, dict]]) -> list[tuple[dt.date, dt.date]]:
+    """The spans of days whose planned doses one of the day's cards holds."""
+    return [values["holds_doses"] for _, values in cards if values.get("holds_doses")]
 
 
 def part_cards(user: User, day: dt.date) -> list[tuple[str, dict]]:

@@ -81,7 +81,8 @@ def _checkin(request: SignedInRequest, form: EntryForm | None = None) -> Iterato
     ]
     with ahead(reads):
         metrics = queries.visible_metrics(user)
-        dose_context = today_dose_context(request)
+        parts = checkin.part_cards(user, today)
+        dose_context = today_dose_context(request, checkin.held_spans(parts))
         protocol = dose_context["dose_protocol"]
         prompt, phase = prompt_for_day(
             user,
@@ -105,13 +106,8 @@ def _checkin(request: SignedInRequest, form: EntryForm | None = None) -> Iterato
         due = questionnaire_queries.due(user, today, protocol)
         # Among the check-in, so that the check-in that tips the week shows it.
         mood_fell = queries.mood_fell_sharply(user, today, metrics)
-        parts = checkin.part_cards(user, today)
-        held = checkin.holds_dose_plan(parts)
         yield {
             **dose_context,
-            # An experiment under way: its capsule, not the protocol's dose.
-            "planned_today": dose_context["planned_today"] and not held,
-            "plan_held": held,
             "prompt": prompt,
             "swap_allowed": True,
             "remember_sections": True,

@@ -191,3 +191,17 @@ def test_the_weekly_review_counts_no_planned_dose_in_an_experiments_week(owner):
     make_experiment(owner, weeks=4, start_date=monday - WEEK)
     summary = summarise(owner, monday, today)
     assert summary.planned == 0 and summary.planned_taken == 0
+
+
+def test_today_names_no_planned_day_of_an_experiment_to_begin(owner_client, owner):
+    # Started to begin tomorrow: today is the protocol's, its next planned day
+    # the first after the experiment's weeks (those are the capsules').
+    today = owner.profile.local_day()
+    every_other_day(owner, today - dt.timedelta(days=1))  # today an off day
+    experiment = make_experiment(owner, weeks=4, start_date=today + dt.timedelta(1))
+    html = unescape(owner_client.get("/").content.decode())
+    card = html.split('id="today-dose"')[1].split("</section>")[0]
+    after = experiment.end_date + dt.timedelta(days=1)
+    first = after if (after - today).days % 2 == 1 else after + dt.timedelta(days=1)
+    named = f"{first:%A}, {first.day} {first:%B}"
+    assert f"No dose planned today. Next planned: {named}." in card
