@@ -170,7 +170,7 @@ def person(rng: np.random.Generator, scenario: Scenario) -> Page:
         end,
         metrics=[METRIC],
         totals=rows,
-        doses=[(d, False) for d in taken] + [(d, True) for d in skipped],
+        doses=[(d, False, False) for d in taken] + [(d, True, False) for d in skipped],
         first_dose=min(taken, default=None),
         tags=tags,
         courses=[series.Course("Simulated", plan)],

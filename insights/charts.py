@@ -108,53 +108,67 @@ def timeline(
     skipped_days: Sequence[dt.date],
     bands: Sequence[tuple[dt.date, dt.date, str]],
     scale: tuple[int, int],
+    capsule_days: Sequence[dt.date] = (),
 ) -> dict:
-    """Daily values, their 7-day mean, doses as markers, protocol phases as bands."""
+    """Daily values, their 7-day mean, doses as markers (a blinded experiment's
+    capsules apart: active or placebo), protocol phases as bands."""
     name = plain(name)
     low, high = scale
     marker_y = high + (high - low) * 0.06
     x = _daily_x(days)  # the same for both traces
+    traces = [
+        _trace(
+            "scatter",
+            **x,
+            y=_rounded(values),
+            mode="markers",
+            name=f"{name} (daily)",
+            marker={"color": BLUE, "size": 5, "opacity": 0.55},
+        ),
+        _trace(
+            "scatter",
+            **x,
+            y=_rounded(rolling),
+            mode="lines",
+            name="7-day mean",
+            line={"color": BLUE, "width": 2.5},
+            connectgaps=False,
+        ),
+        _trace(
+            "scatter",
+            x=list(dose_days),
+            y=[marker_y] * len(dose_days),
+            mode="markers",
+            name="Dose taken",
+            marker={"symbol": "triangle-down", "color": VERMILION, "size": 9},
+        ),
+        _trace(
+            "scatter",
+            x=list(skipped_days),
+            y=[marker_y] * len(skipped_days),
+            mode="markers",
+            name="Planned dose skipped",
+            marker={
+                "symbol": "triangle-down-open",
+                "color": VERMILION,
+                "size": 9,
+                "line": {"width": 1.5},
+            },
+        ),
+    ]
+    if capsule_days:
+        traces.append(
+            _trace(
+                "scatter",
+                x=list(capsule_days),
+                y=[marker_y] * len(capsule_days),
+                mode="markers",
+                name="Experiment capsule (active or placebo)",
+                marker={"symbol": "triangle-down", "color": GREY, "size": 9},
+            )
+        )
     figure = _fig(
-        [
-            _trace(
-                "scatter",
-                **x,
-                y=_rounded(values),
-                mode="markers",
-                name=f"{name} (daily)",
-                marker={"color": BLUE, "size": 5, "opacity": 0.55},
-            ),
-            _trace(
-                "scatter",
-                **x,
-                y=_rounded(rolling),
-                mode="lines",
-                name="7-day mean",
-                line={"color": BLUE, "width": 2.5},
-                connectgaps=False,
-            ),
-            _trace(
-                "scatter",
-                x=list(dose_days),
-                y=[marker_y] * len(dose_days),
-                mode="markers",
-                name="Dose taken",
-                marker={"symbol": "triangle-down", "color": VERMILION, "size": 9},
-            ),
-            _trace(
-                "scatter",
-                x=list(skipped_days),
-                y=[marker_y] * len(skipped_days),
-                mode="markers",
-                name="Planned dose skipped",
-                marker={
-                    "symbol": "triangle-down-open",
-                    "color": VERMILION,
-                    "size": 9,
-                    "line": {"width": 1.5},
-                },
-            ),
-        ],  # fmt: skip
+        traces,
         layout=_layout(
             yaxis={"range": [low - 0.5, marker_y + 0.5], "title": {"text": name}},
             xaxis={"type": "date"},

@@ -391,6 +391,14 @@ def _comparisons(data: series.Series, metric: Metric, analysis: Analysis) -> Sec
             "Against the days before your first dose (open to drift, seasons and "
             "regression to the mean): " + baseline.verdict(metric)
         )
+    left_out = len(data.blinded_days & data.values.get(metric.pk, {}).keys())
+    if left_out:
+        section.findings.append(
+            f"{left_out} rated {'day' if left_out == 1 else 'days'} of a blinded "
+            "experiment (after a capsule, active or placebo) are left out of these "
+            "comparisons: whether a dose came before them is not known here. The "
+            "experiment’s own page compares them once it is unblinded."
+        )
     tested = [f for f in exploratory + analysis.tags if f.comparison.enough_data]
     claimed = [f for f in tested if f.comparison.claim]
     section.findings += ["Exploratory: " + f.verdict(metric) for f in claimed]
@@ -603,7 +611,10 @@ def _timeline(data: series.Series, metric: Metric, values: dict) -> Section:
     shown = [
         i
         for i, (d, v) in enumerate(zip(days, daily, strict=True))
-        if v is not None or d in data.dose_days or d in data.skipped_days
+        if v is not None
+        or d in data.dose_days
+        or d in data.skipped_days
+        or d in data.capsule_days
     ]
     section.rows = LazyRows(
         len(shown),
@@ -624,14 +635,23 @@ def _timeline(data: series.Series, metric: Metric, values: dict) -> Section:
             rolling=rolling,
             dose_days=sorted(data.dose_days),
             skipped_days=sorted(data.skipped_days),
+            capsule_days=sorted(data.capsule_days),
             bands=[(b.start, b.end, b.kind) for b in data.bands],
             scale=(metric.scale_min, metric.scale_max),
         )
     )
+    doses = len(data.dose_days)
+    capsules = len(data.capsule_days)
     section.findings = [
         f"{len(values)} days with a {metric.name.lower()} rating; "
-        f"{len(data.dose_days)} {PHASE_DAYS[DayPhase.DOSE_DAY].of(len(data.dose_days))}"
-        " in this range."
+        f"{doses} {PHASE_DAYS[DayPhase.DOSE_DAY].of(doses)}"
+        + (
+            f" and {capsules} {'day' if capsules == 1 else 'days'} of a blinded "
+            "experiment’s capsules"
+            if capsules
+            else ""
+        )
+        + " in this range."
     ]
     return section
 
@@ -841,6 +861,8 @@ def _titration(user: User, data: series.Series, metric: Metric, values) -> Secti
 def _dose_state(data: series.Series, day: dt.date) -> str:
     if day in data.dose_days:
         return "taken"
+    if day in data.capsule_days:
+        return "capsule"
     if day in data.skipped_days:
         return "skipped"
     return ""
@@ -850,13 +872,16 @@ def _calendar(data: series.Series, metric: Metric, values: dict) -> Section:
     cutoff = data.end - dt.timedelta(days=365)
     last_year = [d for d in data.days if d > cutoff]
     section = Section("calendar", f"{metric.name}, day by day", None)
-    section.header = ["date", metric.name, "dose taken"]
-    shown = [d for d in last_year if d in values or d in data.dose_days]
+    section.header = ["date", metric.name, "dose"]
+    shown = [
+        d
+        for d in last_year
+        if d in values or d in data.dose_days or d in data.capsule_days
+    ]
     section.rows = LazyRows(
         len(shown),
         lambda: [
-            [d.isoformat(), _fmt(values.get(d)), "yes" if d in data.dose_days else ""]
-            for d in shown
+            [d.isoformat(), _fmt(values.get(d)), _dose_state(data, d)] for d in shown
         ],
     )
     if not any(d in values for d in last_year):

@@ -70,12 +70,17 @@ class Series:
     phase_values: dict[int, dict[dt.date, float]]
     # metric id -> how many check-ins were left out for that reason
     before_dose: dict[int, int]
-    dose_days: set[dt.date]
+    dose_days: set[dt.date]  # open doses: what was taken is known
     skipped_days: set[dt.date]
     phases: dict[dt.date, DayPhase]
     tags: dict[str, set[dt.date]]  # each tag's days
     bands: list[Band] = field(default_factory=list)
     substance: Substance | None = None
+    # A blinded experiment's capsules taken (active or placebo), and the days
+    # whose phase follows one: left out of phase_values, since whether they
+    # came after a dose is not known here (the experiment's page compares them).
+    capsule_days: set[dt.date] = field(default_factory=set)
+    blinded_days: set[dt.date] = field(default_factory=set)
 
     @cached_property
     def days(self) -> list[dt.date]:
@@ -150,7 +155,7 @@ def _dose_days(
     return (
         _doses_of(user_id, substance_id)
         .filter(day__range=(first, last))
-        .values_list("day", "skipped")
+        .values_list("day", "skipped", "blinded")
     )
 
 
@@ -345,7 +350,7 @@ def assemble(
     metrics: list[Metric],
     totals: Iterable[tuple[dt.date, int, float, int]],
     early: Iterable[tuple[dt.date, int, float, int]] = (),
-    doses: Iterable[tuple[dt.date, bool]],
+    doses: Iterable[tuple[dt.date, bool, bool]],
     first_dose: dt.date | None,
     tags: Mapping[str, set[dt.date]],
     courses: Sequence[Course],
@@ -355,7 +360,8 @@ def assemble(
 
     totals: (day, metric id, sum, count) of each day's ratings of a metric.
     early: the same of only the check-ins made before the day's first dose.
-    doses: (day, skipped) from LOOKBACK before `start` to `end`.
+    doses: (day, skipped, blinded) from LOOKBACK before `start` to `end`;
+        blinded: a capsule of a blinded experiment, active or placebo.
     courses: the protocols touching the range, latest start first.
     """
     early = list(early)
@@ -380,10 +386,19 @@ def assemble(
         else:
             later.pop(day, None)
     doses = list(doses)
-    taken = {day for day, skipped in doses if not skipped}
-    skipped = {day for day, was_skipped in doses if was_skipped} - taken
+    taken = {day for day, skipped, _ in doses if not skipped}
+    opened = {day for day, skipped, blinded in doses if not (skipped or blinded)}
+    capsules = {day for day, skipped, blinded in doses if blinded and not skipped}
+    skipped = {day for day, was_skipped, _ in doses if was_skipped} - taken
     days = list(schedule.days_between(start, end))
+    # A capsule is a dose for the days' rhythm (it may be active), but the
+    # days that follow it are no dose day, day after or later day of a known
+    # dose: they stay out of the comparisons.
     phases = day_phases(days, taken, first_dose, courses)
+    blinded = _after_capsules(phases, taken, capsules)
+    for later in phase_values.values():
+        for day in blinded & later.keys():
+            del later[day]
     return Series(
         start=start,
         end=end,
@@ -391,13 +406,40 @@ def assemble(
         values=dict(values),
         phase_values={m: later for m, later in phase_values.items() if later},
         before_dose=dict(before_dose),
-        dose_days={d for d in taken if start <= d <= end},
+        dose_days={d for d in opened if start <= d <= end},
         skipped_days={d for d in skipped if start <= d <= end},
         phases=phases,
         tags=dict(tags),
         bands=_bands(courses, start, end),
         substance=substance,
+        capsule_days={d for d in capsules if start <= d <= end},
+        blinded_days=blinded,
     )
+
+
+# The phases that tell how long ago the last dose was.
+_SINCE_A_DOSE = (DayPhase.DOSE_DAY, DayPhase.AFTER_1, DayPhase.AFTER_2, DayPhase.LATER)
+
+
+def _after_capsules(
+    phases: dict[dt.date, DayPhase], taken: set[dt.date], capsules: set[dt.date]
+) -> set[dt.date]:
+    """The days whose last dose was a capsule of a blinded experiment: one of
+    its capsule days, or a day after one before the next open dose and before
+    a break (a break is a break whatever the capsules held)."""
+    if not capsules or not phases:
+        return set()
+    days = sorted(phases)
+    # The last dose before the range decides its first days.
+    before = max((d for d in taken if d < days[0]), default=None)
+    last_was_capsule = before in capsules
+    blinded = set()
+    for day in days:
+        if day in taken:
+            last_was_capsule = day in capsules
+        if last_was_capsule and phases[day] in _SINCE_A_DOSE:
+            blinded.add(day)
+    return blinded
 
 
 def day_phases(

@@ -487,3 +487,18 @@ def test_a_long_table_is_linked_with_its_rows_and_address(owner):
     )
     assert link is not None and int(link.group(1)) > report.INLINE_ROWS
     assert '<a href="/insights/timeline.csv?range=1y" download>' in html
+
+
+def test_a_blinded_experiments_days_are_named_and_left_out(owner_client, owner):
+    today = owner.profile.local_day()
+    for offset in range(30):
+        make_entry(owner, day=today - dt.timedelta(days=offset), mood=5)
+    make_dose(owner, day=today - dt.timedelta(days=20))
+    make_dose(owner, day=today - dt.timedelta(days=10), blinded=True)
+    make_dose(owner, day=today - dt.timedelta(days=8), blinded=True)
+    html = unescape(owner_client.get("/insights/?range=30d").content.decode())
+    assert "1 dose day and 2 days of a blinded experiment’s capsules" in html
+    # The capsule days and the days after them to today: 11 rated days.
+    assert "11 rated days of a blinded experiment" in html
+    names = [t["name"] for t in figures(html)["timeline"]["data"]]
+    assert "Experiment capsule (active or placebo)" in names

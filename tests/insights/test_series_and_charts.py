@@ -427,3 +427,100 @@ def test_chart_values_are_rounded_as_round_would_round_them():
     assert [repr(v) for v in got] == [repr(v) for v in want]
     assert [type(v) for v in got] == [type(v) for v in want]
     assert math.isnan(charts._rounded([float("nan")])[0])
+
+
+def _assembled_with_capsules(doses, days=40):
+    """A range of `days` days from 1 March, rated every day."""
+    start = D(2026, 3, 1)
+    end = start + dt.timedelta(days=days - 1)
+    metric_id = 1
+    return series.assemble(
+        start,
+        end,
+        metrics=[],
+        totals=[(day, metric_id, 5.0, 1) for day in schedule.days_between(start, end)],
+        doses=doses,
+        first_dose=min(day for day, skipped, _ in doses if not skipped),
+        tags={},
+        courses=[],
+    )
+
+
+def test_days_after_a_blinded_capsule_are_left_out_of_the_comparisons():
+    # An open dose on 1 March, capsules (active or placebo) on 8 and 10 March,
+    # an open dose again on 20 March.
+    doses = [
+        (D(2026, 3, 1), False, False),
+        (D(2026, 3, 8), False, True),
+        (D(2026, 3, 10), False, True),
+        (D(2026, 3, 12), True, True),  # a capsule skipped: no capsule taken
+        (D(2026, 3, 20), False, False),
+    ]
+    data = _assembled_with_capsules(doses)
+    assert data.dose_days == {D(2026, 3, 1), D(2026, 3, 20)}
+    assert data.capsule_days == {D(2026, 3, 8), D(2026, 3, 10)}
+    blinded = {D(2026, 3, day) for day in range(8, 20)}
+    assert data.blinded_days == blinded
+    compared = data.phase_values[1]
+    assert not blinded & compared.keys()
+    # The days before the capsules and from the next open dose on are kept.
+    assert {D(2026, 3, d) for d in (1, 2, 7, 20, 21)} <= compared.keys()
+    # A capsule still keeps the rhythm: the phases of the days themselves.
+    assert data.phases[D(2026, 3, 8)] == DayPhase.DOSE_DAY
+    assert data.phases[D(2026, 3, 11)] == DayPhase.AFTER_1
+
+
+def test_a_break_after_a_capsule_is_a_break_whatever_it_held():
+    # With no protocol, more than 14 days without a dose is a break.
+    doses = [(D(2026, 3, 1), False, True), (D(2026, 4, 5), False, False)]
+    data = _assembled_with_capsules(doses)
+    assert data.blinded_days == {D(2026, 3, day) for day in range(1, 16)}
+    assert data.phases[D(2026, 3, 16)] == DayPhase.BREAK
+    assert D(2026, 3, 16) in data.phase_values[1]
+    assert D(2026, 4, 5) in data.phase_values[1]
+
+
+def test_a_capsule_before_the_range_decides_its_first_days():
+    doses = [(D(2026, 2, 27), False, True), (D(2026, 3, 3), False, False)]
+    data = _assembled_with_capsules(doses, days=5)
+    assert data.capsule_days == set()
+    assert data.blinded_days == {D(2026, 3, 1), D(2026, 3, 2)}
+    assert set(data.phase_values[1]) == {D(2026, 3, 3), D(2026, 3, 4), D(2026, 3, 5)}
+
+
+def test_with_no_capsule_every_rated_day_is_compared():
+    doses = [(D(2026, 3, 1), False, False), (D(2026, 3, 5), True, False)]
+    data = _assembled_with_capsules(doses, days=10)
+    assert data.blinded_days == set()
+    assert len(data.phase_values[1]) == 10
+
+
+@pytest.mark.django_db
+def test_the_series_reads_capsules_apart_from_open_doses(owner, metrics):
+    make_dose(owner, day=D(2026, 3, 2))
+    make_dose(owner, day=D(2026, 3, 4), blinded=True)
+    for day in range(1, 7):
+        make_entry(owner, day=D(2026, 3, day), mood=5)
+    data = series.load(owner, D(2026, 3, 1), D(2026, 3, 6))
+    assert data.dose_days == {D(2026, 3, 2)}
+    assert data.capsule_days == {D(2026, 3, 4)}
+    mood = data.phase_values[metrics["mood"].pk]
+    assert set(mood) == {D(2026, 3, day) for day in (1, 2, 3)}
+
+
+def test_the_timeline_draws_capsules_apart_and_only_when_there_are_some():
+    common = dict(
+        name="Mood",
+        days=[D(2026, 3, 1), D(2026, 3, 2)],
+        values=[5, 6],
+        rolling=[None, None],
+        dose_days=[D(2026, 3, 1)],
+        skipped_days=[],
+        bands=[],
+        scale=(1, 10),
+    )
+    names = [t["name"] for t in charts.timeline(**common)["data"]]
+    assert not any("capsule" in name for name in names)
+    figure = charts.timeline(**common, capsule_days=[D(2026, 3, 2)])
+    capsules = [t for t in figure["data"] if "capsule" in t["name"]]
+    assert [t["x"] for t in capsules] == [[D(2026, 3, 2)]]
