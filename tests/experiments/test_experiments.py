@@ -289,10 +289,16 @@ def test_deleting_an_experiment_asks_first_and_only_its_owner(
     page = owner_client.get(f"/experiments/{experiment.pk}/delete/")
     assert page.status_code == 200
     assert f'action="/experiments/{experiment.pk}/delete/"' in page.content.decode()
+    assert "Its weeks go back to your protocol’s plan" in page.content.decode()
+    planned = make_experiment(owner, start=False)
+    page = owner_client.get(f"/experiments/{planned.pk}/delete/").content.decode()
+    assert "the capsules you took stay" in page
+    assert "Its weeks go back" not in page
     theirs = make_experiment(other_user)
     for send in (owner_client.get, owner_client.post):
         assert send(f"/experiments/{theirs.pk}/delete/").status_code == 404
     assert Experiment.objects.filter(pk__in=[experiment.pk, theirs.pk]).count() == 2
+    assert Experiment.objects.filter(pk=planned.pk).exists()
 
 
 def test_a_bad_guess_is_refused(owner_client, owner):
