@@ -13,4 +13,4 @@ class ExperimentsConfig(AppConfig):
         # Today's experiment card, read and shown with the check-in.
         add_part(TODAY_CARD)
         # An experiment's weeks hold the protocol's planned doses.
-        add_holder(Holder(reads=queries.held_reads, spans=queries.held_spans))
+        add_holder(Holder(reads=queries.held_reads, weeks=queries.held_weeks))

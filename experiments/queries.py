@@ -18,6 +18,7 @@ from experiments.models import WEEKS, Envelope, Experiment, Guess
 from insights import stats
 from journal import queries as journal_queries
 from journal.models import Metric
+from protocols.held import Weeks
 
 BLINDED = [Experiment.Design.WEEKLY, Experiment.Design.DOSE_DAYS]
 NOISE_DAYS = 120  # the recent days the person's spread is measured on
@@ -184,13 +185,12 @@ def held_reads(user: User, first: dt.date, last: dt.date) -> list[Read | None]:
     return [_begun.read(user.pk, first - LONGEST, last)]
 
 
-def held_spans(
-    user: User, first: dt.date, last: dt.date
-) -> list[tuple[dt.date, dt.date]]:
+def held_weeks(user: User, first: dt.date, last: dt.date) -> list[Weeks]:
     """The days whose doses were or are an experiment's capsules, from its first
-    day to its last, of each experiment begun, under way or over, that meets
-    the span. One stopped early holds its days to the day before: from the
-    moment it stops, Today offers the protocol's dose again."""
+    day to its last, with its capsule weekdays, of each experiment begun, under
+    way or over, that meets the span. One stopped early holds its days to the
+    day before: from the moment it stops, Today offers the protocol's dose
+    again."""
     spans = []
     for experiment in _begun(user.pk, first - LONGEST, last):
         end = experiment.end_date
@@ -198,7 +198,10 @@ def held_spans(
             stopped = user.profile.local_day(experiment.ended_at)
             end = min(end, stopped - dt.timedelta(days=1))
         if end >= first:
-            spans.append((experiment.start_date, end))
+            # Open weeks plan no capsule: the week's envelope says whether
+            # to take the dose, on its days, logged as any other.
+            capsules = experiment.weekdays if experiment.blinded else ()
+            spans.append(Weeks(experiment.start_date, end, frozenset(capsules)))
     return spans
 
 

@@ -2,7 +2,8 @@
 experiment's weeks, whose capsules are the days' doses.
 
 An app above the protocols adds a holder here, from its ready(): what it reads
-for a person and a span of days, and the spans of days it holds. The dosing
+for a person and a span of days, and the weeks it holds, with the weekdays on
+which it plans its own dose (a capsule) in them. The dosing
 calendar, the calendar feed, the protocol page's coming days and the weekly
 review's count of planned doses read them, so that a held day is never shown
 as a planned dose, sent to a person's calendar with its alarm, or counted as
@@ -22,11 +23,27 @@ Span = tuple[dt.date, dt.date]  # first and last day, both held
 
 
 @dataclass(frozen=True)
+class Weeks:
+    """Days held, from `first` to `last`, with a capsule planned on each of
+    `weekdays` (Monday = 0) among them."""
+
+    first: dt.date
+    last: dt.date
+    weekdays: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
 class Holder:
     # For a person and a span of days: the reads (None: not prepared) it makes.
     reads: Callable[[User, dt.date, dt.date], Iterable[Read | None]]
-    # For a person and a span of days: the spans it holds that meet it.
-    spans: Callable[[User, dt.date, dt.date], Iterable[Span]]
+    # For a person and a span of days: the weeks it holds that meet it.
+    weeks: Callable[[User, dt.date, dt.date], Iterable[Weeks]]
+
+
+@dataclass(frozen=True)
+class Held:
+    days: set[dt.date]  # no protocol's dose planned
+    capsules: set[dt.date]  # among them, the days a capsule is planned
 
 
 _holders: list[Holder] = []
@@ -44,13 +61,21 @@ def held_reads(user: User, first: dt.date, last: dt.date) -> list[Read | None]:
     return [read for holder in _holders for read in holder.reads(user, first, last)]
 
 
-def held_days(user: User, first: dt.date, last: dt.date) -> set[dt.date]:
-    """The days from `first` to `last` on which no protocol's dose is planned."""
-    days = set()
+def held(user: User, first: dt.date, last: dt.date) -> Held:
+    """The days from `first` to `last` on which no protocol's dose is planned,
+    and those among them on which a capsule is."""
+    days, capsules = set(), set()
     for holder in _holders:
-        for start, end in holder.spans(user, first, last):
-            day, end = max(start, first), min(end, last)
+        for weeks in holder.weeks(user, first, last):
+            day, end = max(weeks.first, first), min(weeks.last, last)
             while day <= end:
                 days.add(day)
+                if day.weekday() in weeks.weekdays:
+                    capsules.add(day)
                 day += dt.timedelta(days=1)
-    return days
+    return Held(days, capsules)
+
+
+def held_days(user: User, first: dt.date, last: dt.date) -> set[dt.date]:
+    """The days from `first` to `last` on which no protocol's dose is planned."""
+    return held(user, first, last).days

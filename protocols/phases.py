@@ -56,6 +56,8 @@ class DayState(Labelled):
     # An experiment's weeks (protocols.held): its capsules take the place of
     # the protocol's planned doses.
     CAPSULE = "capsule", "Experiment capsule"  # active or placebo, unknown
+    CAPSULE_DUE = "capsule_due", "Capsule day"  # a capsule planned, to come
+    CAPSULE_MISSED = "capsule_missed", "Capsule day, none logged"  # past
     HELD = "held", "Experiment day"  # its capsules, not the protocol's doses
 
 

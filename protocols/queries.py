@@ -13,7 +13,7 @@ from django.db.models import Case, Q, QuerySet, Subquery, Value, When
 from accounts.models import User
 from config.prepared import Read, ahead, prepared
 from protocols import schedule
-from protocols.held import held_days, held_reads
+from protocols.held import held, held_days, held_reads
 from protocols.models import (
     CalendarFeed,
     DoseEffect,
@@ -326,15 +326,21 @@ def day_state(
     day: dt.date,
     today: dt.date,
     held: bool = False,
+    capsule: bool = False,
 ) -> str:
     """The day's state; `held`: an experiment's capsules take the place of the
-    protocol's planned doses that day (protocols.held)."""
+    protocol's planned doses that day (protocols.held), `capsule`: and one of
+    them is planned on it."""
     taken = [d for d in doses if not d.skipped]
     # A capsule is the experiment's, never a protocol's dose taken as planned.
     if any(d.blinded for d in taken):
         return DayState.CAPSULE
     if held:
-        return DayState.UNPLANNED if taken else DayState.HELD
+        if taken:
+            return DayState.UNPLANNED
+        if capsule:
+            return DayState.CAPSULE_MISSED if day < today else DayState.CAPSULE_DUE
+        return DayState.HELD
     planned = plan_phase == schedule.PlanPhase.DOSE
     if taken:
         return DayState.TAKEN if planned else DayState.UNPLANNED
@@ -364,7 +370,7 @@ def calendar_days(
     ):
         protocols = protocols_overlapping(user, first, last)
         doses = doses_by_day(user, first, last, effects=True)
-        held = held_days(user, first, last)
+        kept = held(user, first, last)
     days = []
     for day in schedule.days_between(first, last):
         protocol = protocol_on(protocols, day)
@@ -373,7 +379,14 @@ def calendar_days(
             CalendarDay(
                 day=day,
                 in_month=True,
-                state=day_state(phase, doses.get(day, []), day, today, day in held),
+                state=day_state(
+                    phase,
+                    doses.get(day, []),
+                    day,
+                    today,
+                    held=day in kept.days,
+                    capsule=day in kept.capsules,
+                ),
                 protocol=protocol,
                 doses=doses.get(day, []),
             )

@@ -479,7 +479,12 @@ def substance_delete(request: SignedInRequest, substance_id: int) -> HttpRespons
 # --- Dosing calendar ---------------------------------------------------------
 
 
-EXPERIMENT_STATES = (DayState.CAPSULE, DayState.HELD)
+EXPERIMENT_STATES = (
+    DayState.CAPSULE,
+    DayState.CAPSULE_DUE,
+    DayState.CAPSULE_MISSED,
+    DayState.HELD,
+)
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.utils import timezone
 from experiments import services
 from experiments.models import Experiment
 from journal.weekly import summarise
-from protocols.held import held_days
+from protocols.held import Held, held, held_days
 from protocols.queries import calendar_days
 from protocols.services import dose_log_blinded, feed_for
 from tests.factories import make_dose, make_experiment, make_protocol
@@ -59,13 +59,19 @@ def test_the_calendar_shows_an_experiments_weeks_not_the_protocols_doses(owner):
     assert "missed" in before and "off" in before
     after = [got[experiment.end_date + dt.timedelta(days=i)] for i in range(1, 7)]
     assert "planned" in after and "off" in after
-    # In them: a capsule, the dose taken outside the plan, and no planned or
-    # missed day of the protocol's, past or to come.
+    # In them: a capsule, the dose taken outside the plan, the capsule days
+    # (Mondays and Thursdays) past with none logged and to come, and no planned
+    # or missed day of the protocol's.
     inside = [start + dt.timedelta(days=i) for i in range(28)]
     assert got[start] == "capsule"
     assert got[start + dt.timedelta(days=3)] == "unplanned"
-    rest = {got[day] for day in inside[1:3] + inside[4:]}
-    assert rest == {"held"}
+    for day in inside[1:3] + inside[4:]:
+        if day.weekday() not in (0, 3):
+            expected = "held"
+        else:
+            expected = "capsule_missed" if day < today else "capsule_due"
+        assert got[day] == expected, day
+    assert {got[day] for day in inside} >= {"capsule_missed", "capsule_due", "held"}
 
 
 def test_a_capsule_is_never_a_protocol_dose_taken_as_planned(owner):
@@ -104,6 +110,7 @@ def test_an_experiment_planned_and_not_begun_holds_nothing(owner, other_user):
     planned_then_stopped = make_experiment(owner, start_date=today, start=False)
     services.experiment_stop(planned_then_stopped, "")
     assert held_days(owner, today - WEEK, today + 10 * WEEK) == set()
+    assert held(owner, today - WEEK, today + 10 * WEEK) == Held(set(), set())
     # Another person's experiment holds nothing of this person's.
     make_experiment(other_user, start_date=today)
     assert held_days(owner, today - WEEK, today + 10 * WEEK) == set()
@@ -123,7 +130,8 @@ def test_the_calendar_page_names_the_experiments_states_only_when_shown(
     legend = html.split('aria-label="Legend"')[1].split("</ul>")[0]
     assert "Experiment capsule" in legend and "Experiment day" in legend
     tomorrow = today + dt.timedelta(days=1)
-    label = f"{tomorrow:%A} {tomorrow.day} {tomorrow:%B}: Experiment day"
+    state = "Capsule day" if tomorrow.weekday() in (0, 3) else "Experiment day"
+    label = f"{tomorrow:%A} {tomorrow.day} {tomorrow:%B}: {state}"
     if tomorrow.month == today.month:
         assert label in html
     assert f"{today.day} {today:%B}: Experiment capsule, today" in html
@@ -205,3 +213,26 @@ def test_today_names_no_planned_day_of_an_experiment_to_begin(owner_client, owne
     first = after if (after - today).days % 2 == 1 else after + dt.timedelta(days=1)
     named = f"{first:%A}, {first.day} {first:%B}"
     assert f"No dose planned today. Next planned: {named}." in card
+
+
+def test_the_capsule_days_are_the_blinded_designs_weekdays_in_its_weeks(owner):
+    today = owner.profile.local_day()
+    monday = today - dt.timedelta(days=today.weekday())
+    make_experiment(
+        owner, design="dose_days", weeks=4, weekdays=(1, 4), start_date=monday
+    )
+    kept = held(owner, monday - WEEK, monday + 6 * WEEK)
+    assert min(kept.days) == monday and len(kept.days) == 28
+    assert kept.capsules <= kept.days and len(kept.capsules) == 8
+    assert {day.weekday() for day in kept.capsules} == {1, 4}
+
+
+def test_open_weeks_plan_no_capsule_and_show_no_capsule_day(owner):
+    # The week's envelope says whether to dose: its days are not capsule days.
+    today = owner.profile.local_day()
+    start = today - 2 * WEEK
+    make_experiment(owner, design="open_weeks", weeks=4, start_date=start)
+    kept = held(owner, start, start + 4 * WEEK)
+    assert len(kept.days) == 28 and kept.capsules == set()
+    got = states(owner, start, start + 4 * WEEK - dt.timedelta(days=1), today)
+    assert set(got.values()) == {"held"}
