@@ -16,7 +16,7 @@ from journal.prompt_library import WEEKLY_REVIEW
 from journal.prompts import pool
 from journal.queries import day_means
 from protocols import schedule
-from protocols.held import held_days
+from protocols.held import held
 from protocols.queries import doses_by_day, protocol_on, protocols_overlapping
 
 WEEK = dt.timedelta(days=7)
@@ -88,6 +88,11 @@ class WeekSummary:
     planned_taken: int
     planned_ahead: int  # planned days still to come this week
     answers: list[Entry]
+    # A blinded experiment's capsule days up to today, those with a capsule
+    # taken, and those still to come this week (protocols.held).
+    capsule_days: int = 0
+    capsules_taken: int = 0
+    capsules_ahead: int = 0
 
 
 def _mean(values: list[float]) -> float | None:
@@ -113,16 +118,24 @@ def summarise(user: User, start: dt.date, today: dt.date) -> WeekSummary:
     doses = doses_by_day(user, start, end)
     protocols = protocols_overlapping(user, start, end)
     # An experiment's weeks plan its capsules, not the protocol's doses.
-    held = held_days(user, start, end)
+    kept = held(user, start, end)
     planned_days = set()
     for day in schedule.days_between(start, end):
         protocol = protocol_on(protocols, day)
-        if protocol and day not in held and schedule.is_planned(protocol.plan, day):
+        if (
+            protocol
+            and day not in kept.days
+            and schedule.is_planned(protocol.plan, day)
+        ):
             planned_days.add(day)
     taken_days = {d for d, ds in doses.items() if any(not x.skipped for x in ds)}
+    capsule_days = {
+        d for d, ds in doses.items() if any(x.blinded and not x.skipped for x in ds)
+    }
     # A planned day still to come is not a dose missed.
     ahead = {day for day in planned_days if day > today}
     planned_days -= ahead
+    capsules_ahead = {day for day in kept.capsules if day > today}
     return WeekSummary(
         start=start,
         metrics=metrics,
@@ -131,6 +144,9 @@ def summarise(user: User, start: dt.date, today: dt.date) -> WeekSummary:
         planned=len(planned_days),
         planned_taken=len(planned_days & taken_days),
         planned_ahead=len(ahead),
+        capsule_days=len(kept.capsules) - len(capsules_ahead),
+        capsules_taken=len((kept.capsules - capsules_ahead) & capsule_days),
+        capsules_ahead=len(capsules_ahead),
         answers=list(
             Entry.objects.filter(user=user, day__range=(start, end))
             .exclude(prompt_answer="")

@@ -199,6 +199,32 @@ def test_the_weekly_review_counts_no_planned_dose_in_an_experiments_week(owner):
     make_experiment(owner, weeks=4, start_date=monday - WEEK)
     summary = summarise(owner, monday, today)
     assert summary.planned == 0 and summary.planned_taken == 0
+    # Its capsule days instead: Mondays and Thursdays, none taken.
+    assert (summary.capsule_days, summary.capsules_taken) == (2, 0)
+    assert summary.capsules_ahead == 0
+
+
+def test_the_weekly_review_counts_the_capsules_of_an_experiments_week(
+    owner_client, owner
+):
+    today = owner.profile.local_day()
+    monday = today - dt.timedelta(days=today.weekday())
+    make_experiment(owner, weeks=4, start_date=monday - WEEK)
+    capsule(owner, monday - WEEK)  # last week's
+    if today.weekday() >= 3:
+        capsule(owner, monday + dt.timedelta(days=3))
+    summary = summarise(owner, monday, today)
+    due = 1 + (today.weekday() >= 3)
+    assert (summary.capsule_days, summary.capsules_taken) == (due, due - 1)
+    assert summary.capsules_ahead == 2 - due
+    url = f"/journal/week/{monday.year}/{monday.month}/{monday.day}/"
+    html = unescape(owner_client.get(url).content.decode())
+    assert f"{due - 1} of {due} capsule day" in html
+    if due == 1:
+        assert "1 more to come" in html
+    # Outside an experiment's weeks, no word of capsules.
+    url = f"/journal/week/{(monday - 3 * WEEK):%Y/%-m/%-d}/"
+    assert "capsule" not in owner_client.get(url).content.decode()
 
 
 def test_today_names_no_planned_day_of_an_experiment_to_begin(owner_client, owner):
