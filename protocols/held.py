@@ -3,12 +3,13 @@ experiment's weeks, whose capsules are the days' doses.
 
 An app above the protocols adds a holder here, from its ready(): what it reads
 for a person and a span of days, and the weeks it holds, with the weekdays on
-which it plans its own dose (a capsule) in them. The dosing
-calendar, the calendar feed, the protocol page's coming days and the weekly
-review's count of planned doses read them, so that a held day is never shown
-as a planned dose, sent to a person's calendar with its alarm, or counted as
-missed. Today and the dose-day reminder ask the experiment under way itself
-(journal.checkin, reminders). The protocols never import the app."""
+which it plans its own dose (a capsule) in them. The dosing calendar, the
+calendar feed, the protocol page's coming days and the weekly review read
+them, so that a held day is never shown as a protocol's planned dose, sent to
+a person's calendar as one, or counted as missed, and a capsule day is shown,
+sent and counted as the capsule's. Today and the dose-day reminder ask the
+experiment under way itself (journal.checkin, reminders). The protocols never
+import the app."""
 
 from __future__ import annotations
 

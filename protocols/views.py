@@ -35,7 +35,7 @@ from protocols.forms import (
     SafetyScreenForm,
     SubstanceForm,
 )
-from protocols.held import held_days
+from protocols.held import held
 from protocols.models import CalendarFeed, DoseLog, Protocol, SafetyScreen, Substance
 from protocols.phases import DayState
 from protocols.today import today_dose_context
@@ -547,14 +547,23 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     today = user.profile.local_day()
     first, last = today - FEED_PAST, today + FEED_AHEAD
     protocols = queries.protocols_overlapping(user, first, last)
-    # An experiment's weeks plan no protocol dose: no alarm to take one.
-    held = held_days(user, first, last)
-    events = []
+    # An experiment's weeks plan no protocol dose: no alarm to take one, but
+    # one on each of its capsule days.
+    kept = held(user, first, last)
+    events = [
+        ical.Event(
+            uid=f"capsule-{user.pk}-{day:%Y%m%d}@titrate",
+            day=day,
+            # As neutral as a protocol's day unless details are asked for.
+            summary="Experiment capsule" if feed.show_details else "Planned day",
+        )
+        for day in kept.capsules
+    ]
     # One protocol governs each day, as in the dosing calendar: a replaced or
     # backdated protocol never lists a day twice.
     for protocol in protocols:
         for day in schedule.planned_days(protocol.plan, first, last):
-            if day in held or queries.protocol_on(protocols, day) is not protocol:
+            if day in kept.days or queries.protocol_on(protocols, day) is not protocol:
                 continue
             if feed.show_details:
                 amount = protocol.amount.normalize()

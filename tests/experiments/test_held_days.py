@@ -17,7 +17,7 @@ from experiments.models import Experiment
 from journal.weekly import summarise
 from protocols.held import Held, held, held_days
 from protocols.queries import calendar_days
-from protocols.services import dose_log_blinded, feed_for
+from protocols.services import dose_log_blinded, feed_for, feed_set_details
 from tests.factories import make_dose, make_experiment, make_protocol
 
 pytestmark = pytest.mark.django_db
@@ -142,17 +142,26 @@ def test_the_feed_lists_no_planned_day_of_an_experiments_weeks(anon_client, owne
     every_other_day(owner, today - 8 * WEEK)
     token = feed_for(owner).token
 
-    def listed() -> set[dt.date]:
+    def listed(kind: str = "planned", summary: str = "Planned day") -> set:
         response = anon_client.get(f"/protocol/feed/{token}.ics")
         calendar = icalendar.Calendar.from_ical(response.content)
-        return {event["DTSTART"].dt for event in calendar.walk("VEVENT")}
+        events = [e for e in calendar.walk("VEVENT") if e["UID"].startswith(kind)]
+        assert {event["SUMMARY"] for event in events} <= {summary}
+        return {event["DTSTART"].dt for event in events}
 
     before = listed()
+    assert listed("capsule") == set()
     experiment = make_experiment(owner, weeks=4, start_date=today)
     after = listed()
     weeks = {today + dt.timedelta(days=i) for i in range(28)}
     assert before & weeks and not after & weeks
     assert after == before - weeks
+    # Its capsule days instead, Mondays and Thursdays, with the feed's alarm,
+    # titled as neutrally as the rest unless details are asked for.
+    capsules = {day for day in weeks if day.weekday() in (0, 3)}
+    assert listed("capsule") == capsules
+    feed_set_details(user=owner, show_details=True)
+    assert listed("capsule", "Experiment capsule") == capsules
     assert experiment.end_date + dt.timedelta(days=1) in after | {
         experiment.end_date + dt.timedelta(days=2)
     }
