@@ -13,7 +13,7 @@ from django.db.models import Case, Q, QuerySet, Subquery, Value, When
 from accounts.models import User
 from config.prepared import Read, ahead, prepared
 from protocols import schedule
-from protocols.held import held, held_days, held_reads
+from protocols.held import Held, held, held_reads
 from protocols.models import (
     CalendarFeed,
     DoseEffect,
@@ -162,7 +162,7 @@ class Overview:
     doses: list[DoseLog]
     screened: bool
     feed: CalendarFeed | None
-    held: set[dt.date]
+    held: Held
 
 
 # The protocol page's past protocols and latest doses: as many as it lists.
@@ -194,7 +194,7 @@ def overview(
             doses=_with_effects(_recent_doses(user.pk), _recent_effects(user.pk)),
             screened=_screen.first(user.pk) is not None,
             feed=_feed.first(user.pk),
-            held=held_days(user, first, last),
+            held=held(user, first, last),
         )
     return protocol, page
 

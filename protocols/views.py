@@ -83,7 +83,7 @@ def _index(
     def planned(plan: schedule.Plan) -> list[dt.date]:
         # Not the days of an experiment's weeks: its capsules take their place.
         days = schedule.planned_days(plan, today, fortnight)
-        return [day for day in days if day not in page.held]
+        return [day for day in days if day not in page.held.days]
 
     if protocol:
         upcoming = planned(protocol.plan)
@@ -107,7 +107,8 @@ def _index(
         "upcoming": upcoming,
         "running": running,
         "running_upcoming": running_upcoming,
-        "held": bool(page.held),
+        "held": bool(page.held.days),
+        "capsules_ahead": sorted(page.held.capsules),
         "heart_valve_note": safety.HEART_VALVE_NOTE if long_without_break else "",
         "history": [past for past in page.history if past != running],
         "doses": page.doses,

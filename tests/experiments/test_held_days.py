@@ -180,9 +180,15 @@ def test_the_protocol_page_leaves_the_experiments_days_out(owner_client, owner):
     assert "No planned days in the next two weeks." in html
     assert (
         "In your experiment's weeks its capsules take the place of the planned "
-        "doses: those days are left out here, in the dosing calendar and in the "
-        "calendar feed." in html
+        "doses: those days are left out here, and the dosing calendar and the "
+        "calendar feed show its capsule days instead. Next capsule days: " in html
     )
+    # Its first five capsule days (Mondays and Thursdays) from today.
+    days = [today + dt.timedelta(days=i) for i in range(14)]
+    capsules = [day for day in days if day.weekday() in (0, 3)]
+    listed = html.split("Next capsule days: ")[1].split("</p>")[0]
+    assert listed.count("<time") == len(capsules)
+    assert f'<time datetime="{capsules[0]:%Y-%m-%d}">' in listed
 
 
 def test_the_protocol_page_lists_the_days_after_an_experiment_ends(owner_client, owner):
