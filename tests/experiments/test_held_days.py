@@ -235,6 +235,7 @@ def test_the_weekly_review_counts_the_capsules_of_an_experiments_week(
     url = f"/journal/week/{monday.year}/{monday.month}/{monday.day}/"
     html = unescape(owner_client.get(url).content.decode())
     assert f"{due - 1} of {due} capsule day" in html
+    assert "No protocol doses planned; " in html
     if due == 1:
         assert "1 more to come" in html
     # Outside an experiment's weeks, no word of capsules.
