@@ -116,6 +116,18 @@ def timeline(
     low, high = scale
     marker_y = high + (high - low) * 0.06
     x = _daily_x(days)  # the same for both traces
+
+    def day_markers(marked: Sequence[dt.date], label: str, marker: dict) -> dict:
+        """A marker above the values on each of these days."""
+        return _trace(
+            "scatter",
+            x=list(marked),
+            y=[marker_y] * len(marked),
+            mode="markers",
+            name=label,
+            marker=marker,
+        )
+
     traces = [
         _trace(
             "scatter",
@@ -134,21 +146,15 @@ def timeline(
             line={"color": BLUE, "width": 2.5},
             connectgaps=False,
         ),
-        _trace(
-            "scatter",
-            x=list(dose_days),
-            y=[marker_y] * len(dose_days),
-            mode="markers",
-            name="Dose taken",
-            marker={"symbol": "triangle-down", "color": VERMILION, "size": 9},
+        day_markers(
+            dose_days,
+            "Dose taken",
+            {"symbol": "triangle-down", "color": VERMILION, "size": 9},
         ),
-        _trace(
-            "scatter",
-            x=list(skipped_days),
-            y=[marker_y] * len(skipped_days),
-            mode="markers",
-            name="Planned dose skipped",
-            marker={
+        day_markers(
+            skipped_days,
+            "Planned dose skipped",
+            {
                 "symbol": "triangle-down-open",
                 "color": VERMILION,
                 "size": 9,
@@ -158,13 +164,10 @@ def timeline(
     ]
     if capsule_days:
         traces.append(
-            _trace(
-                "scatter",
-                x=list(capsule_days),
-                y=[marker_y] * len(capsule_days),
-                mode="markers",
-                name="Experiment capsule (active or placebo)",
-                marker={"symbol": "triangle-down", "color": GREY, "size": 9},
+            day_markers(
+                capsule_days,
+                "Experiment capsule (active or placebo)",
+                {"symbol": "triangle-down", "color": GREY, "size": 9},
             )
         )
     figure = _fig(
