@@ -13,7 +13,7 @@ from django.test import Client
 
 from accounts.models import User
 from journal.models import Entry
-from tests.factories import make_entry, make_response
+from tests.factories import make_dose, make_entry, make_response
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,20 @@ def test_the_page_holds_what_was_chosen(owner_client, owner):
     assert "Shared: slept badly all week" in html
     assert "Private: not for anyone" not in html
     assert "Psilocybin" not in html  # substances only when ticked
+
+
+def test_a_blinded_experiments_days_are_said_to_be_left_out(owner_client, owner):
+    today = owner.profile.local_day()
+    for offset in range(20):
+        make_entry(owner, day=today - dt.timedelta(days=offset), mood=5)
+    query = {"start": (today - dt.timedelta(days=30)).isoformat()}
+    query["end"] = today.isoformat()
+    left_out = "The days of a blinded experiment"
+    assert left_out not in owner_client.get("/settings/report/", query).content.decode()
+    make_dose(owner, day=today - dt.timedelta(days=3), blinded=True)
+    html = owner_client.get("/settings/report/", query).content.decode()
+    assert "blinded experiment capsules (active or placebo): 1" in html
+    assert left_out in html
 
 
 @pytest.mark.parametrize(
