@@ -199,8 +199,10 @@ def held_weeks(user: User, first: dt.date, last: dt.date) -> list[Weeks]:
             end = min(end, stopped - dt.timedelta(days=1))
         if end >= first:
             # Open weeks plan no capsule: the week's envelope says whether
-            # to take the dose, on its days, logged as any other.
-            capsules = experiment.weekdays if experiment.blinded else ()
+            # to take the dose, on its days, logged as any other. A paused
+            # experiment plans none while it is paused (nor is one reminded).
+            planning = experiment.status != Experiment.Status.PAUSED
+            capsules = experiment.weekdays if experiment.blinded and planning else ()
             spans.append(Weeks(experiment.start_date, end, frozenset(capsules)))
     return spans
 

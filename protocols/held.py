@@ -58,7 +58,7 @@ def add_holder(holder: Holder) -> None:
 
 
 def held_reads(user: User, first: dt.date, last: dt.date) -> list[Read | None]:
-    """What held_days() reads, for config.prepared.ahead()."""
+    """What held() reads, for config.prepared.ahead()."""
     return [read for holder in _holders for read in holder.reads(user, first, last)]
 
 
@@ -75,8 +75,3 @@ def held(user: User, first: dt.date, last: dt.date) -> Held:
                     capsules.add(day)
                 day += dt.timedelta(days=1)
     return Held(days, capsules)
-
-
-def held_days(user: User, first: dt.date, last: dt.date) -> set[dt.date]:
-    """The days from `first` to `last` on which no protocol's dose is planned."""
-    return held(user, first, last).days

@@ -15,7 +15,7 @@ from django.utils import timezone
 from experiments import services
 from experiments.models import Experiment
 from journal.weekly import summarise
-from protocols.held import Held, held, held_days
+from protocols.held import Held, held
 from protocols.queries import calendar_days
 from protocols.services import dose_log_blinded, feed_for, feed_set_details
 from tests.factories import make_dose, make_experiment, make_protocol
@@ -93,15 +93,15 @@ def test_a_stopped_experiment_holds_its_days_to_the_day_before_it_stopped(owner)
     stopped = timezone.now() - WEEK
     services.experiment_stop(experiment, "moving")
     Experiment.objects.filter(pk=experiment.pk).update(ended_at=stopped)
-    held = held_days(owner, start - WEEK, today + 10 * WEEK)
+    days = held(owner, start - WEEK, today + 10 * WEEK).days
     stop_day = owner.profile.local_day(stopped)
-    assert min(held) == start and max(held) == stop_day - dt.timedelta(days=1)
-    assert len(held) == (stop_day - start).days
+    assert min(days) == start and max(days) == stop_day - dt.timedelta(days=1)
+    assert len(days) == (stop_day - start).days
     # Stopped after its planned weeks (before unblinding): every one of its days.
     experiment.start_date = today - 10 * WEEK
     experiment.save()
-    held = held_days(owner, today - 11 * WEEK, today)
-    assert min(held) == experiment.start_date and max(held) == experiment.end_date
+    days = held(owner, today - 11 * WEEK, today).days
+    assert min(days) == experiment.start_date and max(days) == experiment.end_date
 
 
 def test_an_experiment_planned_and_not_begun_holds_nothing(owner, other_user):
@@ -109,12 +109,12 @@ def test_an_experiment_planned_and_not_begun_holds_nothing(owner, other_user):
     make_experiment(owner, start_date=today, start=False)
     planned_then_stopped = make_experiment(owner, start_date=today, start=False)
     services.experiment_stop(planned_then_stopped, "")
-    assert held_days(owner, today - WEEK, today + 10 * WEEK) == set()
+    assert held(owner, today - WEEK, today + 10 * WEEK).days == set()
     assert held(owner, today - WEEK, today + 10 * WEEK) == Held(set(), set())
     # Another person's experiment holds nothing of this person's.
     make_experiment(other_user, start_date=today)
-    assert held_days(owner, today - WEEK, today + 10 * WEEK) == set()
-    assert len(held_days(other_user, today, today + 10 * WEEK)) == 28
+    assert held(owner, today - WEEK, today + 10 * WEEK).days == set()
+    assert len(held(other_user, today, today + 10 * WEEK).days) == 28
 
 
 def test_the_calendar_page_names_the_experiments_states_only_when_shown(
@@ -278,3 +278,15 @@ def test_open_weeks_plan_no_capsule_and_show_no_capsule_day(owner):
     assert len(kept.days) == 28 and kept.capsules == set()
     got = states(owner, start, start + 4 * WEEK - dt.timedelta(days=1), today)
     assert set(got.values()) == {"held"}
+
+
+def test_a_paused_experiment_plans_no_capsule_while_paused(owner):
+    # Its weeks stay its own; no capsule day is shown, sent or reminded.
+    today = owner.profile.local_day()
+    experiment = make_experiment(owner, weeks=4, start_date=today - WEEK)
+    assert held(owner, today, today + WEEK).capsules
+    services.experiment_pause(experiment)
+    kept = held(owner, today, today + WEEK)
+    assert len(kept.days) == 8 and kept.capsules == set()
+    services.experiment_resume(experiment)
+    assert held(owner, today, today + WEEK).capsules
