@@ -236,8 +236,10 @@ def calendar_heatmap(
     values: Sequence[float | None],
     dose_days: Sequence[dt.date],
     scale: tuple[int, int],
+    capsule_days: Sequence[dt.date] = (),
 ) -> dict:
-    """A year (or any range) of days as weeks by weekdays, coloured by value."""
+    """A year (or any range) of days as weeks by weekdays, coloured by value,
+    the doses (and a blinded experiment's capsules apart) ringed."""
     name = plain(name)
     if not days:
         return _fig(layout=_layout())
@@ -249,8 +251,26 @@ def calendar_heatmap(
         ).isoformat()
 
     weekday_names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-    doses = set(dose_days)
+
+    def rings(marked: Sequence[dt.date], label: str, colour: str) -> dict:
+        """A ring on each of these days of the range."""
+        ringed = set(marked)
+        return _trace(
+            "scatter",
+            x=[week(d) for d in days if d in ringed],
+            y=[weekday_names[d.weekday()] for d in days if d in ringed],
+            mode="markers",
+            name=label,
+            marker={"symbol": "circle-open", "color": colour, "size": 6},
+            hoverinfo="skip",
+        )
+
     rated = [(d, v) for d, v in zip(days, values, strict=True) if v is not None]
+    capsules = (
+        [rings(capsule_days, "Experiment capsule (active or placebo)", GREY)]
+        if capsule_days
+        else []
+    )
     # Square markers rather than a heatmap trace: plotly draws heatmaps and
     # colour bars with inline style attributes, which the CSP refuses.
     return _fig(
@@ -274,15 +294,8 @@ def calendar_heatmap(
                 hovertemplate="%{customdata[0]}: %{customdata[1]:.1f}<extra></extra>",
                 showlegend=False,
             ),
-            _trace(
-                "scatter",
-                x=[week(d) for d in days if d in doses],
-                y=[weekday_names[d.weekday()] for d in days if d in doses],
-                mode="markers",
-                name="Dose taken",
-                marker={"symbol": "circle-open", "color": VERMILION, "size": 6},
-                hoverinfo="skip",
-            ),
+            rings(dose_days, "Dose taken", VERMILION),
+            *capsules,
         ],
         layout=_layout(
             yaxis={

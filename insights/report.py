@@ -893,6 +893,7 @@ def _calendar(data: series.Series, metric: Metric, values: dict) -> Section:
             days=last_year,
             values=[values.get(d) for d in last_year],
             dose_days=sorted(data.dose_days),
+            capsule_days=sorted(data.capsule_days),
             scale=(metric.scale_min, metric.scale_max),
         )
     )

@@ -500,5 +500,11 @@ def test_a_blinded_experiments_days_are_named_and_left_out(owner_client, owner):
     assert "1 dose day and 2 days of a blinded experiment’s capsules" in html
     # The capsule days and the days after them to today: 11 rated days.
     assert "11 rated days of a blinded experiment" in html
-    names = [t["name"] for t in figures(html)["timeline"]["data"]]
-    assert "Experiment capsule (active or placebo)" in names
+    charts = figures(html)
+    for chart in ("timeline", "calendar"):
+        capsules = [
+            trace
+            for trace in charts[chart]["data"]
+            if trace["name"] == "Experiment capsule (active or placebo)"
+        ]
+        assert len(capsules) == 1 and len(capsules[0]["x"]) == 2, chart
