@@ -524,3 +524,34 @@ def test_the_timeline_draws_capsules_apart_and_only_when_there_are_some():
     figure = charts.timeline(**common, capsule_days=[D(2026, 3, 2)])
     capsules = [t for t in figure["data"] if "capsule" in t["name"]]
     assert [t["x"] for t in capsules] == [[D(2026, 3, 2)]]
+
+
+@given(
+    doses=st.lists(
+        st.tuples(st.integers(-30, 59), st.booleans(), st.booleans()), max_size=40
+    )
+)
+def test_a_day_is_left_out_exactly_when_its_last_dose_was_a_capsule(doses):
+    # Doses from 30 days before the range to its end: (day, skipped, blinded).
+    origin = D(2026, 3, 1)
+    rows = [(origin + dt.timedelta(days=d), s, b) for d, s, b in doses]
+    if not any(not skipped for _, skipped, _ in rows):
+        rows.append((origin - dt.timedelta(days=40), False, False))
+    data = _assembled_with_capsules(rows, days=60)
+    taken = {day for day, skipped, _ in rows if not skipped}
+    capsules = {day for day, skipped, blinded in rows if blinded and not skipped}
+    since_a_dose = {
+        DayPhase.DOSE_DAY,
+        DayPhase.AFTER_1,
+        DayPhase.AFTER_2,
+        DayPhase.LATER,
+    }
+    for day in data.days:
+        last = max((d for d in taken if d <= day), default=None)
+        expected = last in capsules and data.phases[day] in since_a_dose
+        assert (day in data.blinded_days) == expected, day
+        # Left out of the comparisons, and only those.
+        assert (day in data.phase_values.get(1, {})) == (not expected), day
+    assert data.capsule_days == {d for d in capsules if d >= origin}
+    opened = {day for day, skipped, blinded in rows if not (skipped or blinded)}
+    assert data.dose_days == {d for d in opened if d >= origin}
