@@ -67,6 +67,15 @@ class SeenField(forms.CharField):
         return moment
 
 
+def show_seen(form: forms.ModelForm) -> None:
+    """An edit form's `seen` (a SeenField) given the moment its row was last
+    saved, as the page shows it; a new row's form has no such field."""
+    if form.instance.pk:
+        form.initial["seen"] = form.instance.updated_at.isoformat()
+    else:
+        del form.fields["seen"]
+
+
 def refusal(what: str, changed: SavedElsewhere, tzinfo: dt.tzinfo) -> str:
     """The refusal of an edit made on a page older than the last save, in
     words for the person."""

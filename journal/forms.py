@@ -10,7 +10,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 
-from accounts.edits import SeenField
+from accounts.edits import SeenField, show_seen
 from accounts.models import Profile
 from accounts.moments import (
     EARLIEST_DAY,
@@ -345,10 +345,7 @@ class MetricForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        if self.instance.pk:
-            self.initial["seen"] = self.instance.updated_at.isoformat()
-        else:
-            del self.fields["seen"]
+        show_seen(self)
 
     def metric_fields(self) -> dict:
         """What journal.services.metric_create and metric_update write."""
@@ -440,9 +437,7 @@ class PromptForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["phase_choices"] = self.instance.phase_list
-            self.initial["seen"] = self.instance.updated_at.isoformat()
-        else:
-            del self.fields["seen"]
+        show_seen(self)
 
     def prompt_fields(self) -> dict:
         """What journal.services.prompt_save writes."""

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.edits import SeenField
+from accounts.edits import SeenField, show_seen
 from accounts.models import Profile
 from accounts.moments import (
     EARLIEST_DAY,
@@ -119,7 +119,7 @@ class ProtocolForm(forms.ModelForm):
             self.initial["weekdays"] = [
                 int(d) for d in self.instance.weekdays.split(",") if d
             ]
-            self.initial["seen"] = self.instance.updated_at.isoformat()
+        show_seen(self)
 
     def clean_pattern(self) -> str:
         text = self.cleaned_data["pattern"].strip()
