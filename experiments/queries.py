@@ -18,7 +18,7 @@ from experiments.models import WEEKS, Envelope, Experiment, Guess
 from insights import stats
 from journal import queries as journal_queries
 from journal.models import Metric
-from protocols.held import Weeks
+from protocols.held import OpenDose, Weeks
 
 BLINDED = [Experiment.Design.WEEKLY, Experiment.Design.DOSE_DAYS]
 NOISE_DAYS = 120  # the recent days the person's spread is measured on
@@ -182,28 +182,45 @@ LONGEST = dt.timedelta(weeks=max(WEEKS))
 
 
 def held_reads(user: User, first: dt.date, last: dt.date) -> list[Read | None]:
-    return [_begun.read(user.pk, first - LONGEST, last)]
+    since = first - LONGEST
+    return [_begun.read(user.pk, since, last), _on_weeks.read(user.pk, since, last)]
 
 
 def held_weeks(user: User, first: dt.date, last: dt.date) -> list[Weeks]:
-    """The days whose doses were or are an experiment's capsules, from its first
-    day to its last, with its capsule weekdays, of each experiment begun, under
-    way or over, that meets the span. One stopped early holds its days to the
-    day before: from the moment it stops, Today offers the protocol's dose
-    again."""
+    """The days whose doses were or are an experiment's, from its first day to
+    its last, of each experiment begun, under way or over, that meets the
+    span: a blinded one's with its capsule weekdays; open randomized weeks'
+    week by week, an "on" week's with its dose weekdays, on which the
+    experiment's dose is taken openly, an "off" week's with none. One stopped
+    early holds its days to the day before: from the moment it stops, Today
+    offers the protocol's dose again. A paused experiment plans nothing while
+    it is paused (nor is one reminded)."""
+    since = first - LONGEST
+    on_weeks = set(_on_weeks(user.pk, since, last))
     spans = []
-    for experiment in _begun(user.pk, first - LONGEST, last):
+    for experiment in _begun(user.pk, since, last):
         end = experiment.end_date
         if experiment.status == Experiment.Status.STOPPED and experiment.ended_at:
             stopped = user.profile.local_day(experiment.ended_at)
             end = min(end, stopped - dt.timedelta(days=1))
-        if end >= first:
-            # Open weeks plan no capsule: the week's envelope says whether
-            # to take the dose, on its days, logged as any other. A paused
-            # experiment plans none while it is paused (nor is one reminded).
-            planning = experiment.status != Experiment.Status.PAUSED
-            capsules = experiment.weekdays if experiment.blinded and planning else ()
-            spans.append(Weeks(experiment.start_date, end, frozenset(capsules)))
+        if end < first:
+            continue
+        planned = frozenset(
+            experiment.weekdays if experiment.status != Experiment.Status.PAUSED else ()
+        )
+        if experiment.blinded:
+            spans.append(Weeks(experiment.start_date, end, planned))
+            continue
+        dose = OpenDose(experiment.substance, experiment.amount)
+        for week in range(experiment.weeks):
+            week_first = experiment.start_date + dt.timedelta(weeks=week)
+            if week_first > end:
+                break
+            week_last = min(week_first + dt.timedelta(days=6), end)
+            on = (experiment.pk, week) in on_weeks
+            spans.append(
+                Weeks(week_first, week_last, planned if on else frozenset(), dose)
+            )
     return spans
 
 
@@ -216,7 +233,22 @@ def _begun(user_id: int, since: dt.date, last: dt.date) -> QuerySet[Experiment]:
         started_at__isnull=False,
         start_date__gt=since,
         start_date__lte=last,
-    )
+    ).select_related("substance")
+
+
+@prepared
+def _on_weeks(user_id: int, since: dt.date, last: dt.date) -> QuerySet[Envelope]:
+    """(experiment, week) of each "on" week of the person's open randomized
+    weeks begun in the span (_begun's): an open design's envelopes are its
+    weeks, drawn and shown from the start."""
+    return Envelope.objects.filter(
+        experiment__user=user_id,
+        experiment__started_at__isnull=False,
+        experiment__start_date__gt=since,
+        experiment__start_date__lte=last,
+        week__isnull=False,
+        active=True,
+    ).values_list("experiment_id", "week")
 
 
 @dataclass(frozen=True)

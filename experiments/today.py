@@ -11,6 +11,7 @@ from experiments import queries, services
 from experiments.models import Experiment
 from journal.checkin import Part
 from journal.models import QuestionnaireResponse
+from protocols.held import OpenDose
 
 # A questionnaire at an experiment's start (a baseline) and at its end.
 AROUND = 7
@@ -24,6 +25,17 @@ def today_card(user: User, today: dt.date) -> dict | None:
         return None
     candidates = queries.today_envelopes(user, today)
     envelope = services.current_envelope(experiment, today, candidates)
+    # An "on" week of open randomized weeks plans its dose on its days, which
+    # Today offers as a protocol's planned dose (journal.checkin).
+    open_dose = None
+    if (
+        not experiment.blinded
+        and experiment.status == Experiment.Status.RUNNING
+        and envelope is not None
+        and envelope.active
+        and experiment.is_dose_day(today)
+    ):
+        open_dose = OpenDose(experiment.substance, experiment.amount)
     return {
         "questionnaire": _questionnaire_due(experiment, today),
         "experiment": experiment,
@@ -32,6 +44,7 @@ def today_card(user: User, today: dt.date) -> dict | None:
         # Read by the check-in (journal.checkin): its weeks' doses are the
         # capsules, and no protocol's dose is offered or named in them.
         "holds_doses": (experiment.start_date, experiment.end_date),
+        "plans_dose": open_dose,
         "guessed": envelope is not None and envelope.guesses.filter(day=today).exists(),
     }
 

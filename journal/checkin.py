@@ -9,9 +9,11 @@ part's template with them, as `card`, above the check-in's form. The journal
 never imports the app.
 
 A card whose values give `holds_doses`, a first and a last day (an
-experiment under way: its weeks' doses are its capsules), keeps Today from
+experiment under way: its weeks' doses are its own), keeps Today from
 offering or naming the protocol's planned doses on those days (held_spans(),
-given to protocols.today.today_dose_context())."""
+given to protocols.today.today_dose_context()); one whose values give
+`plans_dose` (a protocols.held.OpenDose) has Today offer that dose as the
+day's planned one (open_dose())."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 
 from accounts.models import User
 from config.prepared import Read
+from protocols.held import OpenDose
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,11 @@ def part_reads(user: User, day: dt.date) -> list[Read | None]:
 def held_spans(cards: list[tuple[str, dict]]) -> list[tuple[dt.date, dt.date]]:
     """The spans of days whose planned doses one of the day's cards holds."""
     return [values["holds_doses"] for _, values in cards if values.get("holds_doses")]
+
+
+def open_dose(cards: list[tuple[str, dict]]) -> OpenDose | None:
+    """The dose one of the day's cards plans today, taken openly, if any."""
+    return next((v["plans_dose"] for _, v in cards if v.get("plans_dose")), None)
 
 
 def part_cards(user: User, day: dt.date) -> list[tuple[str, dict]]:

@@ -82,7 +82,9 @@ def _checkin(request: SignedInRequest, form: EntryForm | None = None) -> Iterato
     with ahead(reads):
         metrics = queries.visible_metrics(user)
         parts = checkin.part_cards(user, today)
-        dose_context = today_dose_context(request, checkin.held_spans(parts))
+        dose_context = today_dose_context(
+            request, checkin.held_spans(parts), checkin.open_dose(parts)
+        )
         protocol = dose_context["dose_protocol"]
         prompt, phase = prompt_for_day(
             user,

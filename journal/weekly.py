@@ -117,9 +117,10 @@ def summarise(user: User, start: dt.date, today: dt.date) -> WeekSummary:
     end = start + WEEK - dt.timedelta(days=1)
     doses = doses_by_day(user, start, end)
     protocols = protocols_overlapping(user, start, end)
-    # An experiment's weeks plan its capsules, not the protocol's doses.
+    # An experiment's weeks plan its capsules, not the protocol's doses; an
+    # open experiment's "on" week its own dose, counted as a planned one.
     kept = held(user, start, end)
-    planned_days = set()
+    planned_days = set(kept.doses)
     for day in schedule.days_between(start, end):
         protocol = protocol_on(protocols, day)
         if (

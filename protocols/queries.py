@@ -330,7 +330,8 @@ def day_state(
 ) -> str:
     """The day's state; `held`: an experiment's capsules take the place of the
     protocol's planned doses that day (protocols.held), `capsule`: and one of
-    them is planned on it."""
+    them is planned on it. A day an experiment plans an open dose on is a
+    planned day like a protocol's: `plan_phase` DOSE, not held."""
     taken = [d for d in doses if not d.skipped]
     # A capsule is the experiment's, never a protocol's dose taken as planned.
     if any(d.blinded for d in taken):
@@ -375,16 +376,18 @@ def calendar_days(
     for day in schedule.days_between(first, last):
         protocol = protocol_on(protocols, day)
         phase = schedule.plan_phase(protocol.plan, day) if protocol else None
+        # An open experiment's "on" week plans its dose as a protocol would.
+        open_dose = day in kept.doses
         days.append(
             CalendarDay(
                 day=day,
                 in_month=True,
                 state=day_state(
-                    phase,
+                    schedule.PlanPhase.DOSE if open_dose else phase,
                     doses.get(day, []),
                     day,
                     today,
-                    held=day in kept.days,
+                    held=day in kept.days and not open_dose,
                     capsule=day in kept.capsules,
                 ),
                 protocol=protocol,

@@ -16,6 +16,7 @@ from accounts.models import Profile, User
 from accounts.sends import once
 from accounts.services import profile_for
 from protocols import queries, safety, schedule
+from protocols.held import OpenDose
 from protocols.models import (
     SUBSTANCE_NAME_TAKEN,
     CalendarFeed,
@@ -308,6 +309,37 @@ def dose_log_planned(
         substance=protocol.substance,
         amount=protocol.amount,
         protocol=protocol,
+        skipped=skipped,
+    )
+
+
+def dose_log_open(
+    *,
+    user: User,
+    profile: Profile,
+    planned: OpenDose,
+    taken_at: dt.datetime,
+    skipped: bool,
+) -> tuple[DoseLog, bool]:
+    """One tap on Today: an experiment's open dose (an "on" week of open
+    randomized weeks) taken, or skipped, as planned. A day holds one such
+    record of its substance, so a double tap logs once."""
+    day = profile.local_day(taken_at)
+    existing = DoseLog.objects.filter(
+        user=user,
+        day=day,
+        substance=planned.substance,
+        protocol=None,
+        blinded=False,
+    ).first()
+    if existing:
+        return existing, False
+    return dose_log(
+        user=user,
+        profile=profile,
+        taken_at=taken_at,
+        substance=planned.substance,
+        amount=planned.amount,
         skipped=skipped,
     )
 

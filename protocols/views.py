@@ -38,7 +38,7 @@ from protocols.forms import (
 from protocols.held import held
 from protocols.models import CalendarFeed, DoseLog, Protocol, SafetyScreen, Substance
 from protocols.phases import DayState
-from protocols.today import today_dose_context
+from protocols.today import held_from_today, today_dose_context
 
 FEED_PAST = dt.timedelta(days=60)
 FEED_AHEAD = dt.timedelta(days=366)
@@ -109,6 +109,7 @@ def _index(
         "running_upcoming": running_upcoming,
         "held": bool(page.held.days),
         "capsules_ahead": sorted(page.held.capsules),
+        "open_doses_ahead": sorted(page.held.doses),
         "heart_valve_note": safety.HEART_VALVE_NOTE if long_without_break else "",
         "history": [past for past in page.history if past != running],
         "doses": page.doses,
@@ -315,10 +316,11 @@ def dose_planned(request: SignedInRequest) -> HttpResponse:
     if request.htmx:
         # A refusal is 422, so a tap sent later from this device's offline
         # queue is kept for the person to see rather than counted as saved.
+        spans, open_dose = held_from_today(request.user, request.profile.local_day())
         return render(
             request,
             "protocols/includes/today_dose.html#today-dose",
-            {**today_dose_context(request), "oob_messages": True},
+            {**today_dose_context(request, spans, open_dose), "oob_messages": True},
             status=422 if problem else 200,
         )
     return redirect("journal:today")
@@ -332,18 +334,34 @@ def _log_planned(request: SignedInRequest, form: PlannedDoseForm) -> str:
     skipped = form.cleaned_data["action"] == "skip"
     taken_at = form.cleaned_data["moment"]
     day = profile.local_day(taken_at)
+    # An experiment's weeks hold the day: its open dose, or none but its
+    # capsules, takes the place of the protocol's.
+    kept = held(request.user, day, day)
     protocol = queries.protocol_in_effect(request.user, day)
-    if protocol is None or not schedule.is_planned(protocol.plan, day):
+    if day in kept.doses:
+        dose, created = services.dose_log_open(
+            user=request.user,
+            profile=profile,
+            planned=kept.doses[day],
+            taken_at=taken_at,
+            skipped=skipped,
+        )
+    elif (
+        protocol is None
+        or not schedule.is_planned(protocol.plan, day)
+        or day in kept.days
+    ):
         if day == profile.local_day():
             return "No dose is planned for today."
         return f"No dose was planned for {day:%A %-d %B}."
-    dose, created = services.dose_log_planned(
-        user=request.user,
-        profile=profile,
-        protocol=protocol,
-        taken_at=taken_at,
-        skipped=skipped,
-    )
+    else:
+        dose, created = services.dose_log_planned(
+            user=request.user,
+            profile=profile,
+            protocol=protocol,
+            taken_at=taken_at,
+            skipped=skipped,
+        )
     if created:
         messages.success(
             request, "Marked as skipped." if skipped else "Planned dose logged."
@@ -549,16 +567,20 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     first, last = today - FEED_PAST, today + FEED_AHEAD
     protocols = queries.protocols_overlapping(user, first, last)
     # An experiment's weeks plan no protocol dose: no alarm to take one, but
-    # one on each of its capsule days.
+    # one on each of its capsule days and of its open dose days.
     kept = held(user, first, last)
+    # As neutral as a protocol's day unless details are asked for.
     events = [
         ical.Event(
-            uid=f"capsule-{user.pk}-{day:%Y%m%d}@titrate",
+            uid=f"{kind}-{user.pk}-{day:%Y%m%d}@titrate",
             day=day,
-            # As neutral as a protocol's day unless details are asked for.
-            summary="Experiment capsule" if feed.show_details else "Planned day",
+            summary=summary if feed.show_details else "Planned day",
         )
-        for day in kept.capsules
+        for kind, days, summary in (
+            ("capsule", kept.capsules, "Experiment capsule"),
+            ("dose", kept.doses, "Experiment dose (an on week)"),
+        )
+        for day in days
     ]
     # One protocol governs each day, as in the dosing calendar: a replaced or
     # backdated protocol never lists a day twice.

@@ -48,7 +48,7 @@ class ReminderSettingsForm(forms.ModelForm):
         ]
         labels = {
             "dose_day": "On the morning of planned days (and of an experiment's "
-            "envelope days)",
+            "capsule and dose days)",
             "questionnaire": "When a questionnaire is due (once a week at most)",
             "morning_time": "Morning reminders at",
             "quiet_start": "Quiet from",

@@ -101,6 +101,7 @@ class Delivery(models.Model):
         DOSE_DAY = "dose_day", "Planned day"
         ENVELOPE = "envelope", "Experiment envelope"
         CAPSULE = "capsule", "Experiment capsule"
+        OPEN_DOSE = "open_dose", "Experiment dose (an on week)"
         QUESTIONNAIRE = "questionnaire", "Questionnaire"
         TEST = "test", "Test"
 

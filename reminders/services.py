@@ -37,6 +37,7 @@ TEXTS = {
     Kind.DOSE_DAY: "Today is a planned day in your protocol",
     Kind.ENVELOPE: "Experiment day: time to open today's envelope",
     Kind.CAPSULE: "Experiment day: time for today's capsule",
+    Kind.OPEN_DOSE: "Experiment day: an on week's dose day",
     Kind.QUESTIONNAIRE: "A 2-minute questionnaire is due",
     Kind.TEST: "A test from Titrate: reminders reach you here",
 }
@@ -126,6 +127,16 @@ def _morning_kinds(user: User, reminders: ReminderSettings, day: dt.date) -> lis
                 and experiment.week_of(opened.day) == experiment.week_of(day)
             )
             kinds.append(Kind.CAPSULE if this_week else Kind.ENVELOPE)
+        elif (
+            experiment is not None
+            and experiment.status == Experiment.Status.RUNNING
+            and experiment.is_dose_day(day)
+        ):
+            # Open randomized weeks: the week's envelope, shown from the
+            # start, says whether this is an "on" week.
+            week = experiment_services.current_envelope(experiment, day)
+            if week is not None and week.active:
+                kinds.append(Kind.OPEN_DOSE)
         elif experiment is None or not experiment.holds_doses_on(day):
             protocol = protocol_queries.protocol_in_effect(user, day)
             if protocol and (
@@ -142,7 +153,7 @@ def _still_needed(delivery: Delivery) -> bool:
     user, day = delivery.user, delivery.day
     if delivery.kind == Kind.CHECKIN:
         return not Entry.objects.filter(user=user, day=day).exists()
-    if delivery.kind in (Kind.DOSE_DAY, Kind.ENVELOPE, Kind.CAPSULE):
+    if delivery.kind in (Kind.DOSE_DAY, Kind.ENVELOPE, Kind.CAPSULE, Kind.OPEN_DOSE):
         return not DoseLog.objects.filter(user=user, day=day).exists()
     if delivery.kind == Kind.QUESTIONNAIRE:
         # Once a week at most while one stays due: a reminder sent on one of

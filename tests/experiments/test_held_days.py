@@ -110,7 +110,7 @@ def test_an_experiment_planned_and_not_begun_holds_nothing(owner, other_user):
     planned_then_stopped = make_experiment(owner, start_date=today, start=False)
     services.experiment_stop(planned_then_stopped, "")
     assert held(owner, today - WEEK, today + 10 * WEEK).days == set()
-    assert held(owner, today - WEEK, today + 10 * WEEK) == Held(set(), set())
+    assert held(owner, today - WEEK, today + 10 * WEEK) == Held(set(), set(), {})
     # Another person's experiment holds nothing of this person's.
     make_experiment(other_user, start_date=today)
     assert held(owner, today - WEEK, today + 10 * WEEK).days == set()
@@ -172,17 +172,18 @@ def test_the_protocol_page_leaves_the_experiments_days_out(owner_client, owner):
     every_other_day(owner, today - 8 * WEEK)
     html = unescape(owner_client.get("/protocol/").content.decode())
     assert "Next planned days:" in html
-    assert "its capsules take the place of the planned doses" not in html
+    assert "its own plan takes the place of the planned doses" not in html
 
     make_experiment(owner, weeks=4, start_date=today)
     html = unescape(owner_client.get("/protocol/").content.decode())
     assert "Next planned days:" not in html
     assert "No planned days in the next two weeks." in html
     assert (
-        "In your experiment's weeks its capsules take the place of the planned "
+        "In your experiment's weeks its own plan takes the place of the planned "
         "doses: those days are left out here, and the dosing calendar and the "
-        "calendar feed show its capsule days instead. Next capsule days: " in html
+        "calendar feed show the experiment's days instead. Next capsule days: " in html
     )
+    assert "Next dose days" not in html
     # Its first five capsule days (Mondays and Thursdays) from today.
     days = [today + dt.timedelta(days=i) for i in range(14)]
     capsules = [day for day in days if day.weekday() in (0, 3)]
@@ -270,14 +271,16 @@ def test_the_capsule_days_are_the_blinded_designs_weekdays_in_its_weeks(owner):
 
 
 def test_open_weeks_plan_no_capsule_and_show_no_capsule_day(owner):
-    # The week's envelope says whether to dose: its days are not capsule days.
+    # The week's envelope says whether to dose, openly: its days are not
+    # capsule days (tests/experiments/test_open_weeks_plan.py).
     today = owner.profile.local_day()
     start = today - 2 * WEEK
     make_experiment(owner, design="open_weeks", weeks=4, start_date=start)
     kept = held(owner, start, start + 4 * WEEK)
     assert len(kept.days) == 28 and kept.capsules == set()
+    assert len(kept.doses) == 4  # two of its four weeks, two days each
     got = states(owner, start, start + 4 * WEEK - dt.timedelta(days=1), today)
-    assert set(got.values()) == {"held"}
+    assert set(got.values()) <= {"held", "missed", "planned"}
 
 
 def test_a_paused_experiment_plans_no_capsule_while_paused(owner):

@@ -406,8 +406,8 @@ def test_an_experiment_under_way_holds_the_protocols_planned_dose_on_today(
     card = html.split('id="today-dose"')[1].split("</section>")[0]
     assert "plans a dose today" not in card and "Took it" not in card
     assert (
-        "While your experiment runs, its capsules take the place of Fadiman's "
-        "planned doses: no other dose is planned." in unescape(card)
+        "While your experiment runs, its own plan takes the place of Fadiman's "
+        "planned doses: no other dose is planned today." in unescape(card)
     )
     assert "A capsule day: open today" in html
 
