@@ -41,8 +41,8 @@ def today_card(user: User, today: dt.date) -> dict | None:
         "experiment": experiment,
         "envelope": envelope,
         "dose_day": experiment.is_dose_day(today),
-        # Read by the check-in (journal.checkin): its weeks' doses are the
-        # capsules, and no protocol's dose is offered or named in them.
+        # Read by the check-in (journal.checkin): its weeks' doses are its
+        # own, and no protocol's dose is offered or named in them.
         "holds_doses": (experiment.start_date, experiment.end_date),
         "plans_dose": open_dose,
         "guessed": envelope is not None and envelope.guesses.filter(day=today).exists(),

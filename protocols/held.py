@@ -3,15 +3,15 @@ experiment's weeks, whose capsules are the days' doses.
 
 An app above the protocols adds a holder here, from its ready(): what it reads
 for a person and a span of days, and the weeks it holds, with the weekdays on
-which it plans its own dose in them: a capsule (a blinded experiment), or
-the experiment's dose taken openly (the "on" weeks of open randomized weeks).
-The dosing calendar, the calendar feed, the protocol page's coming days and
-the weekly review read them, so that a held day is never shown as a
-protocol's planned dose, sent to a person's calendar as one, or counted as
-missed, and a capsule day or an open dose day is shown, sent and counted as
-the experiment's. Today and the dose-day reminder ask the
-experiment under way itself (journal.checkin, reminders). The protocols never
-import the app."""
+which it plans its own dose in them: a capsule (a blinded experiment), or the
+experiment's dose taken openly (the "on" weeks of open randomized weeks). The
+dosing calendar, the calendar feed, the protocol page's coming days, the
+weekly review and Today's one tap read them, so that a held day is never shown
+as a protocol's planned dose, sent to a person's calendar as one, or counted
+as missed, and a capsule day or an open dose day is shown, sent and counted as
+the experiment's. Today's page and the dose-day reminder ask the experiment
+under way itself (journal.checkin, reminders). The protocols never import the
+app."""
 
 from __future__ import annotations
 

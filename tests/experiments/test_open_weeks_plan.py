@@ -197,3 +197,17 @@ def test_an_on_weeks_dose_day_is_reminded_an_off_weeks_is_not(owner):
     assert reminder_services.TEXTS[Delivery.Kind.OPEN_DOSE] == (
         "Experiment day: an on week's dose day"
     )
+
+
+def test_a_tap_on_a_blinded_experiments_day_logs_no_protocol_dose(owner_client, owner):
+    # A tap kept offline from before the experiment began, sent in its weeks:
+    # its capsules take the place of the protocol's dose, which is refused.
+    today = owner.profile.local_day()
+    make_protocol(owner, start_date=today)  # Fadiman: a dose today
+    make_experiment(owner, design="dose_days", weekdays=(1,), start_date=today)
+    response = owner_client.post(
+        "/protocol/doses/planned/", {"action": "take"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 422
+    assert "No dose is planned for today." in response.content.decode()
+    assert not DoseLog.objects.filter(user=owner).exists()
