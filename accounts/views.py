@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from copy import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -17,7 +19,9 @@ from accounts.services import profile_for, profile_update
 def settings_index(request: SignedInRequest) -> HttpResponse:
     profile = profile_for(request.user)
     if request.method == "POST":
-        form = ProfileForm(request.POST, instance=profile)
+        # A copy: validating fills the instance with what was sent, and the
+        # rest of the response reads the person's settings as saved.
+        form = ProfileForm(request.POST, instance=copy(profile))
         if form.is_valid():
             profile_update(
                 user=request.user,

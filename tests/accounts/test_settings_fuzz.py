@@ -35,3 +35,24 @@ def test_any_input_is_saved_cleanly_or_refused_with_nothing_changed(
     else:
         assert after == {"timezone": timezone, "day_start_hour": int(day_start_hour)}
         assert 0 <= after["day_start_hour"] <= 23
+
+
+@pytest.mark.django_db
+def test_a_refused_form_leaves_the_requests_profile_as_saved(owner_client, owner):
+    # The rest of the response (the page around the form, a later part of
+    # the request) reads the person's settings as saved, not as sent.
+    response = owner_client.post(
+        "/settings/",
+        {"timezone": "Mars/Olympus", "day_start_hour": "23", "week_start": "6"},
+    )
+    assert response.status_code == 422
+    profile = response.wsgi_request.profile
+    saved = Profile.objects.get(user=owner)
+    assert (profile.timezone, profile.day_start_hour, profile.week_start) == (
+        saved.timezone,
+        saved.day_start_hour,
+        saved.week_start,
+    )
+    assert (saved.day_start_hour, saved.week_start) != (23, 6)
+    # The form keeps what was sent, to mend.
+    assert 'value="23"' in response.content.decode()
