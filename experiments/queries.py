@@ -182,8 +182,9 @@ LONGEST = dt.timedelta(weeks=max(WEEKS))
 
 
 def held_reads(user: User, first: dt.date, last: dt.date) -> list[Read | None]:
-    since = first - LONGEST
-    return [_begun.read(user.pk, since, last), _on_weeks.read(user.pk, since, last)]
+    # Not the "on" weeks' read: most never run open randomized weeks, and
+    # those who do have it sent once their experiments are back.
+    return [_begun.read(user.pk, first - LONGEST, last)]
 
 
 def held_weeks(user: User, first: dt.date, last: dt.date) -> list[Weeks]:
@@ -196,9 +197,12 @@ def held_weeks(user: User, first: dt.date, last: dt.date) -> list[Weeks]:
     offers the protocol's dose again. A paused experiment plans nothing while
     it is paused (nor is one reminded)."""
     since = first - LONGEST
-    on_weeks = set(_on_weeks(user.pk, since, last))
+    begun = _begun(user.pk, since, last)
+    on_weeks = set()
+    if any(not experiment.blinded for experiment in begun):
+        on_weeks = set(_on_weeks(user.pk, since, last))
     spans = []
-    for experiment in _begun(user.pk, since, last):
+    for experiment in begun:
         end = experiment.end_date
         if experiment.status == Experiment.Status.STOPPED and experiment.ended_at:
             stopped = user.profile.local_day(experiment.ended_at)
@@ -211,6 +215,7 @@ def held_weeks(user: User, first: dt.date, last: dt.date) -> list[Weeks]:
         if experiment.blinded:
             spans.append(Weeks(experiment.start_date, end, planned))
             continue
+        # Read here, for the rare open design alone.
         dose = OpenDose(experiment.substance, experiment.amount)
         for week in range(experiment.weeks):
             week_first = experiment.start_date + dt.timedelta(weeks=week)
@@ -233,7 +238,7 @@ def _begun(user_id: int, since: dt.date, last: dt.date) -> QuerySet[Experiment]:
         started_at__isnull=False,
         start_date__gt=since,
         start_date__lte=last,
-    ).select_related("substance")
+    )
 
 
 @prepared

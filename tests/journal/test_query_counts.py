@@ -197,8 +197,7 @@ def test_a_journal_page_reads_what_waits_for_its_days_together(
     [
         # The active protocol, the past ones, the latest doses and their
         # effects, the safety answers, the calendar feed, the experiments
-        # begun whose weeks may hold the coming fortnight's planned days and
-        # the "on" weeks of those of open randomized weeks.
+        # begun whose weeks may hold the coming fortnight's planned days.
         (
             "/protocol/",
             [
@@ -209,11 +208,10 @@ def test_a_journal_page_reads_what_waits_for_its_days_together(
                 '"protocols_safetyscreen"',
                 '"protocols_calendarfeed"',
                 '"experiments_experiment"',
-                '"experiments_envelope"',
             ],
         ),
         # The month's protocols, its doses and their effects, the experiments
-        # begun whose weeks may hold its days, and their "on" weeks.
+        # begun whose weeks may hold its days.
         (
             "/protocol/calendar/",
             [
@@ -221,7 +219,6 @@ def test_a_journal_page_reads_what_waits_for_its_days_together(
                 '"protocols_doselog"',
                 '"protocols_doseeffect"',
                 '"experiments_experiment"',
-                '"experiments_envelope"',
             ],
         ),
     ],
