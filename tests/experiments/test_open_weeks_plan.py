@@ -211,3 +211,12 @@ def test_a_tap_on_a_blinded_experiments_day_logs_no_protocol_dose(owner_client, 
     assert response.status_code == 422
     assert "No dose is planned for today." in response.content.decode()
     assert not DoseLog.objects.filter(user=owner).exists()
+
+
+def test_the_experiments_page_says_where_the_on_weeks_are_shown(owner_client, owner):
+    today = owner.profile.local_day()
+    experiment = open_weeks(owner, today, weekdays=(0, 3), on=(0, 1))
+    html = unescape(owner_client.get(f"/experiments/{experiment.pk}/").content.decode())
+    assert "This week is an <strong>on</strong> week: take your usual" in html
+    assert "Today offers it on each" in html
+    assert 'href="/protocol/calendar/">dosing calendar</a> shows every' in html
