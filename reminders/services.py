@@ -37,7 +37,7 @@ TEXTS = {
     Kind.DOSE_DAY: "Today is a planned day in your protocol",
     Kind.ENVELOPE: "Experiment day: time to open today's envelope",
     Kind.CAPSULE: "Experiment day: time for today's capsule",
-    Kind.OPEN_DOSE: "Experiment day: an on week's dose day",
+    Kind.OPEN_DOSE: "Experiment day: a planned day of an on week",
     Kind.QUESTIONNAIRE: "A 2-minute questionnaire is due",
     Kind.TEST: "A test from Titrate: reminders reach you here",
 }

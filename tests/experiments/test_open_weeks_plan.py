@@ -195,7 +195,7 @@ def test_an_on_weeks_dose_day_is_reminded_an_off_weeks_is_not(owner):
     services.experiment_pause(experiment)
     assert due(monday + 3 * WEEK) == []
     assert reminder_services.TEXTS[Delivery.Kind.OPEN_DOSE] == (
-        "Experiment day: an on week's dose day"
+        "Experiment day: a planned day of an on week"
     )
 
 
