@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from accounts.edits import as_seen
 from accounts.models import Profile, User
@@ -290,56 +291,37 @@ def dose_log_planned(
     *,
     user: User,
     profile: Profile,
-    protocol: Protocol,
     taken_at: dt.datetime,
     skipped: bool,
+    protocol: Protocol | None = None,
+    open_dose: OpenDose | None = None,
 ) -> tuple[DoseLog, bool]:
-    """One tap on Today: the planned dose taken (or skipped) as planned.
+    """One tap on Today: the planned dose taken (or skipped) as planned, the
+    protocol's or, without one, an experiment's open dose (an "on" week of
+    open randomized weeks).
 
-    A day holds one planned record per protocol, so a double tap logs once.
+    A day holds one planned record per protocol (or one open record of the
+    open dose's substance), so a double tap logs once.
     """
+    if protocol is not None:
+        substance, amount = protocol.substance, protocol.amount
+        same = Q(protocol=protocol)
+    elif open_dose is not None:
+        substance, amount = open_dose.substance, open_dose.amount
+        same = Q(protocol=None, substance=substance, blinded=False)
+    else:
+        raise ValueError("A planned dose needs a protocol or an open dose.")
     day = profile.local_day(taken_at)
-    existing = DoseLog.objects.filter(user=user, protocol=protocol, day=day).first()
+    existing = DoseLog.objects.filter(same, user=user, day=day).first()
     if existing:
         return existing, False
     return dose_log(
         user=user,
         profile=profile,
         taken_at=taken_at,
-        substance=protocol.substance,
-        amount=protocol.amount,
+        substance=substance,
+        amount=amount,
         protocol=protocol,
-        skipped=skipped,
-    )
-
-
-def dose_log_open(
-    *,
-    user: User,
-    profile: Profile,
-    planned: OpenDose,
-    taken_at: dt.datetime,
-    skipped: bool,
-) -> tuple[DoseLog, bool]:
-    """One tap on Today: an experiment's open dose (an "on" week of open
-    randomized weeks) taken, or skipped, as planned. A day holds one such
-    record of its substance, so a double tap logs once."""
-    day = profile.local_day(taken_at)
-    existing = DoseLog.objects.filter(
-        user=user,
-        day=day,
-        substance=planned.substance,
-        protocol=None,
-        blinded=False,
-    ).first()
-    if existing:
-        return existing, False
-    return dose_log(
-        user=user,
-        profile=profile,
-        taken_at=taken_at,
-        substance=planned.substance,
-        amount=planned.amount,
         skipped=skipped,
     )
 

@@ -338,14 +338,9 @@ def _log_planned(request: SignedInRequest, form: PlannedDoseForm) -> str:
     # capsules, takes the place of the protocol's.
     kept = held(request.user, day, day)
     protocol = queries.protocol_in_effect(request.user, day)
-    if day in kept.doses:
-        dose, created = services.dose_log_open(
-            user=request.user,
-            profile=profile,
-            planned=kept.doses[day],
-            taken_at=taken_at,
-            skipped=skipped,
-        )
+    open_dose = kept.doses.get(day)
+    if open_dose is not None:
+        protocol = None
     elif (
         protocol is None
         or not schedule.is_planned(protocol.plan, day)
@@ -354,14 +349,14 @@ def _log_planned(request: SignedInRequest, form: PlannedDoseForm) -> str:
         if day == profile.local_day():
             return "No dose is planned for today."
         return f"No dose was planned for {day:%A %-d %B}."
-    else:
-        dose, created = services.dose_log_planned(
-            user=request.user,
-            profile=profile,
-            protocol=protocol,
-            taken_at=taken_at,
-            skipped=skipped,
-        )
+    dose, created = services.dose_log_planned(
+        user=request.user,
+        profile=profile,
+        taken_at=taken_at,
+        skipped=skipped,
+        protocol=protocol,
+        open_dose=open_dose,
+    )
     if created:
         messages.success(
             request, "Marked as skipped." if skipped else "Planned dose logged."
